@@ -1,0 +1,3 @@
+//! gradtrace: worked solutions for single-neuron optimizer exercises.
+
+pub mod solve;

@@ -1,0 +1,531 @@
+//! Worked-line expressions: one tree per line whose leaves carry both a symbol and the number
+//! used, so the symbolic formula, the substitution and the value all come from the same place —
+//! the value *is* the evaluation of the substitution, which keeps the shown numbers honest.
+
+use std::fmt::Write;
+
+/// How many digits displayed numbers get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// The shortest decimal that reads back as the same `f64`.
+    #[default]
+    Full,
+    /// Rounded (half away from zero) to this many significant figures, trailing zeros dropped.
+    Significant(u32),
+}
+
+/// An arithmetic expression over named quantities and literal numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A named quantity: shown by `symbol` (LaTeX notation) in the formula and by its value in
+    /// the substitution.
+    Quantity { symbol: String, value: f64 },
+    /// A literal number, shown as itself in both.
+    Literal(f64),
+    Add(Box<Expr>, Box<Expr>),
+    Sub(Box<Expr>, Box<Expr>),
+    Mul(Box<Expr>, Box<Expr>),
+    Div(Box<Expr>, Box<Expr>),
+    Neg(Box<Expr>),
+    Sqrt(Box<Expr>),
+    Square(Box<Expr>),
+    Exp(Box<Expr>),
+    Tanh(Box<Expr>),
+    Ln(Box<Expr>),
+    /// `max(a, b)`.
+    Max(Box<Expr>, Box<Expr>),
+}
+
+/// A named quantity.
+pub fn q(symbol: impl Into<String>, value: f64) -> Expr {
+    Expr::Quantity {
+        symbol: symbol.into(),
+        value,
+    }
+}
+
+/// A literal number.
+pub fn lit(value: f64) -> Expr {
+    Expr::Literal(value)
+}
+
+macro_rules! binary {
+    ($name:ident, $variant:ident) => {
+        pub fn $name(a: Expr, b: Expr) -> Expr {
+            Expr::$variant(Box::new(a), Box::new(b))
+        }
+    };
+}
+macro_rules! unary {
+    ($name:ident, $variant:ident) => {
+        pub fn $name(a: Expr) -> Expr {
+            Expr::$variant(Box::new(a))
+        }
+    };
+}
+binary!(add, Add);
+binary!(sub, Sub);
+binary!(mul, Mul);
+binary!(div, Div);
+binary!(max, Max);
+unary!(neg, Neg);
+unary!(sqrt, Sqrt);
+unary!(square, Square);
+unary!(exp, Exp);
+unary!(tanh, Tanh);
+unary!(ln, Ln);
+
+/// `a₁ + a₂ + …` (0 for an empty list).
+pub fn sum(terms: Vec<Expr>) -> Expr {
+    let mut iter = terms.into_iter();
+    match iter.next() {
+        None => lit(0.0),
+        Some(first) => iter.fold(first, add),
+    }
+}
+
+impl Expr {
+    /// The value of the expression with the numbers its leaves carry.
+    pub fn eval(&self) -> f64 {
+        match self {
+            Expr::Quantity { value, .. } => *value,
+            Expr::Literal(v) => *v,
+            Expr::Add(a, b) => a.eval() + b.eval(),
+            Expr::Sub(a, b) => a.eval() - b.eval(),
+            Expr::Mul(a, b) => a.eval() * b.eval(),
+            Expr::Div(a, b) => a.eval() / b.eval(),
+            Expr::Neg(a) => -a.eval(),
+            Expr::Sqrt(a) => a.eval().sqrt(),
+            Expr::Square(a) => {
+                let v = a.eval();
+                v * v
+            }
+            Expr::Exp(a) => a.eval().exp(),
+            Expr::Tanh(a) => a.eval().tanh(),
+            Expr::Ln(a) => a.eval().ln(),
+            Expr::Max(a, b) => a.eval().max(b.eval()),
+        }
+    }
+
+    /// The formula in symbols, plain text.
+    pub fn formula_text(&self) -> String {
+        self.render(Style {
+            symbolic: true,
+            tex: false,
+            precision: Precision::Full,
+        })
+    }
+
+    /// The formula in symbols, LaTeX.
+    pub fn formula_tex(&self) -> String {
+        self.render(Style {
+            symbolic: true,
+            tex: true,
+            precision: Precision::Full,
+        })
+    }
+
+    /// The formula with its numbers, plain text.
+    pub fn substitution_text(&self, precision: Precision) -> String {
+        self.render(Style {
+            symbolic: false,
+            tex: false,
+            precision,
+        })
+    }
+
+    /// The formula with its numbers, LaTeX.
+    pub fn substitution_tex(&self, precision: Precision) -> String {
+        self.render(Style {
+            symbolic: false,
+            tex: true,
+            precision,
+        })
+    }
+
+    fn render(&self, style: Style) -> String {
+        let mut out = String::new();
+        self.write(style, Slot::Top, &mut out);
+        out
+    }
+
+    /// Binding strength: 1 sums, 2 products, 3 unary minus, 4 atoms.
+    fn precedence(&self, style: Style) -> u8 {
+        match self {
+            Expr::Add(..) | Expr::Sub(..) => 1,
+            Expr::Mul(..) => 2,
+            Expr::Div(..) if style.tex => 4,
+            Expr::Div(..) => 2,
+            Expr::Neg(..) => 3,
+            Expr::Quantity { value, .. } if !style.symbolic && is_negative(*value) => 3,
+            Expr::Literal(v) if is_negative(*v) => 3,
+            _ => 4,
+        }
+    }
+
+    fn write(&self, style: Style, slot: Slot, out: &mut String) {
+        let needed = match slot {
+            Slot::Top | Slot::Argument => 0,
+            Slot::SumLeft => 1,
+            Slot::SumRight => 2,
+            Slot::Factor => 2,
+            Slot::Divisor => 3,
+            Slot::Base => 4,
+        };
+        // A negative number after an operator reads better in brackets: `0.5 + (−0.2)`.
+        let needed = if matches!(slot, Slot::SumLeft | Slot::Factor) && self.leads_with_minus(style)
+        {
+            needed.max(match slot {
+                Slot::SumLeft => 1,
+                _ => 3,
+            })
+        } else {
+            needed
+        };
+        let own = self.precedence(style);
+        let parens = own < needed || (own == 3 && matches!(slot, Slot::Factor | Slot::SumRight));
+        if parens {
+            out.push_str(if style.tex { "\\left(" } else { "(" });
+        }
+        self.write_bare(style, out);
+        if parens {
+            out.push_str(if style.tex { "\\right)" } else { ")" });
+        }
+    }
+
+    fn leads_with_minus(&self, style: Style) -> bool {
+        match self {
+            Expr::Neg(_) => true,
+            Expr::Literal(v) => is_negative(*v),
+            Expr::Quantity { value, .. } => !style.symbolic && is_negative(*value),
+            _ => false,
+        }
+    }
+
+    fn write_bare(&self, style: Style, out: &mut String) {
+        let minus = if style.tex { " - " } else { " − " };
+        match self {
+            Expr::Quantity { symbol, value } => {
+                if style.symbolic {
+                    out.push_str(&if style.tex {
+                        symbol.clone()
+                    } else {
+                        tex_to_text(symbol)
+                    });
+                } else {
+                    out.push_str(&format_number(*value, style.precision, style.tex));
+                }
+            }
+            Expr::Literal(v) => out.push_str(&format_number(*v, style.precision, style.tex)),
+            Expr::Add(a, b) => {
+                a.write(style, Slot::SumLeft, out);
+                out.push_str(" + ");
+                b.write(style, Slot::SumRight, out);
+            }
+            Expr::Sub(a, b) => {
+                a.write(style, Slot::SumLeft, out);
+                out.push_str(minus);
+                b.write(style, Slot::SumRight, out);
+            }
+            Expr::Mul(a, b) => {
+                a.write(style, Slot::Factor, out);
+                out.push_str(match (style.symbolic, style.tex) {
+                    (true, _) => " ",
+                    (false, true) => " \\times ",
+                    (false, false) => " × ",
+                });
+                b.write(style, Slot::Factor, out);
+            }
+            Expr::Div(a, b) => {
+                if style.tex {
+                    out.push_str("\\frac{");
+                    a.write(style, Slot::Top, out);
+                    out.push_str("}{");
+                    b.write(style, Slot::Top, out);
+                    out.push('}');
+                } else {
+                    a.write(style, Slot::Factor, out);
+                    out.push_str(" / ");
+                    b.write(style, Slot::Divisor, out);
+                }
+            }
+            Expr::Neg(a) => {
+                out.push_str(if style.tex { "-" } else { "−" });
+                a.write(style, Slot::Base, out);
+            }
+            Expr::Sqrt(a) => {
+                if style.tex {
+                    out.push_str("\\sqrt{");
+                    a.write(style, Slot::Top, out);
+                    out.push('}');
+                } else {
+                    out.push_str("√(");
+                    a.write(style, Slot::Argument, out);
+                    out.push(')');
+                }
+            }
+            Expr::Square(a) => {
+                if style.tex {
+                    out.push('{');
+                    a.write(style, Slot::Base, out);
+                    out.push_str("}^{2}");
+                } else {
+                    a.write(style, Slot::Base, out);
+                    out.push('²');
+                }
+            }
+            Expr::Exp(a) => function(style, "exp", &[a], out),
+            Expr::Tanh(a) => function(style, "tanh", &[a], out),
+            Expr::Ln(a) => function(style, "ln", &[a], out),
+            Expr::Max(a, b) => function(style, "max", &[a, b], out),
+        }
+    }
+}
+
+fn function(style: Style, name: &str, args: &[&Expr], out: &mut String) {
+    if style.tex {
+        let _ = write!(out, "\\{name}\\left(");
+    } else {
+        let _ = write!(out, "{name}(");
+    }
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        arg.write(style, Slot::Argument, out);
+    }
+    out.push_str(if style.tex { "\\right)" } else { ")" });
+}
+
+fn is_negative(v: f64) -> bool {
+    v < 0.0 || (v == 0.0 && v.is_sign_negative())
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    symbolic: bool,
+    tex: bool,
+    precision: Precision,
+}
+
+/// Where a subexpression sits, which decides whether it needs brackets.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Top,
+    Argument,
+    SumLeft,
+    SumRight,
+    Factor,
+    Divisor,
+    Base,
+}
+
+/// LaTeX symbol notation to plain text: `\beta` → `β`, `\hat{v}` → `v̂`.
+pub fn tex_to_text(tex: &str) -> String {
+    const GREEK: [(&str, &str); 9] = [
+        ("\\alpha", "α"),
+        ("\\beta", "β"),
+        ("\\rho", "ρ"),
+        ("\\epsilon", "ε"),
+        ("\\varepsilon", "ε"),
+        ("\\eta", "η"),
+        ("\\lambda", "λ"),
+        ("\\Delta", "Δ"),
+        ("\\sigma", "σ"),
+    ];
+    let mut text = tex.to_string();
+    while let Some(start) = text.find("\\hat{") {
+        let inner_start = start + "\\hat{".len();
+        let Some(len) = text[inner_start..].find('}') else {
+            break;
+        };
+        let inner = text[inner_start..inner_start + len].to_string();
+        let replaced = format!("{}\u{302}", tex_to_text(&inner));
+        text.replace_range(start..inner_start + len + 1, &replaced);
+    }
+    for (from, to) in GREEK {
+        text = text.replace(from, to);
+    }
+    text.replace("\\max", "max").replace(['{', '}'], "")
+}
+
+/// A number for display: positional between 1e-5 and 1e15, scientific outside
+/// (`1e-8`, or `1 \times 10^{-8}` in LaTeX).
+pub fn format_number(value: f64, precision: Precision, tex: bool) -> String {
+    if !value.is_finite() {
+        return if tex { "\\text{NaN}".into() } else { "NaN".into() };
+    }
+    let value = match precision {
+        Precision::Full => value,
+        Precision::Significant(k) => round_significant(value, k.max(1)),
+    };
+    if value == 0.0 {
+        return "0".into();
+    }
+    let (negative, digits, exponent) = decimal_digits(value);
+    let sign = if negative {
+        if tex {
+            "-"
+        } else {
+            "−"
+        }
+    } else {
+        ""
+    };
+    if (-5..15).contains(&exponent) {
+        format!("{sign}{}", positional(&digits, exponent))
+    } else {
+        let mantissa = positional(&digits, 0);
+        if tex {
+            if mantissa == "1" {
+                format!("{sign}10^{{{exponent}}}")
+            } else {
+                format!("{sign}{mantissa} \\times 10^{{{exponent}}}")
+            }
+        } else {
+            format!("{sign}{mantissa}e{exponent}")
+        }
+    }
+}
+
+/// The shortest round-trip decimal of `|value|` as its significant digits and the exponent of the
+/// first one (`0.0235` → `("235", -2)`).
+pub fn decimal_digits(value: f64) -> (bool, String, i32) {
+    let formatted = format!("{:e}", value.abs());
+    let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    (
+        value.is_sign_negative(),
+        digits.to_string(),
+        exponent.parse().unwrap_or(0),
+    )
+}
+
+fn positional(digits: &str, exponent: i32) -> String {
+    let len = digits.len() as i32;
+    if exponent < 0 {
+        format!("0.{}{}", "0".repeat((-exponent - 1) as usize), digits)
+    } else if exponent + 1 >= len {
+        format!("{}{}", digits, "0".repeat((exponent + 1 - len) as usize))
+    } else {
+        let split = (exponent + 1) as usize;
+        format!("{}.{}", &digits[..split], &digits[split..])
+    }
+}
+
+/// Round half away from zero to `k` significant figures, on the decimal a person reads.
+pub fn round_significant(value: f64, k: u32) -> f64 {
+    if !value.is_finite() || value == 0.0 {
+        return value;
+    }
+    let (_, _, exponent) = decimal_digits(value);
+    round_at(value, exponent - k as i32 + 1)
+}
+
+/// Round half away from zero to `k` decimals, on the decimal a person reads.
+pub fn round_decimals(value: f64, k: u32) -> f64 {
+    if !value.is_finite() || value == 0.0 {
+        return value;
+    }
+    round_at(value, -(k.min(400) as i32))
+}
+
+/// Round the shortest decimal of `value` at the digit of weight `10^place`, half away from zero.
+fn round_at(value: f64, place: i32) -> f64 {
+    let (negative, digits, exponent) = decimal_digits(value);
+    // Number of digits kept: those of weight ≥ 10^place.
+    let keep = exponent - place + 1;
+    if keep >= digits.len() as i32 {
+        return value;
+    }
+    let bytes = digits.as_bytes();
+    let round_up = keep >= 0 && bytes.get(keep.max(0) as usize).is_some_and(|d| *d >= b'5');
+    let mut kept: Vec<u8> = if keep > 0 {
+        bytes[..keep as usize].to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut exponent = exponent;
+    if keep < 0 || (keep == 0 && !round_up) {
+        return if negative { -0.0 } else { 0.0 };
+    }
+    if round_up {
+        let mut i = kept.len();
+        loop {
+            if i == 0 {
+                kept.insert(0, b'1');
+                exponent += 1;
+                break;
+            }
+            i -= 1;
+            if kept[i] == b'9' {
+                kept[i] = b'0';
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    let mantissa = String::from_utf8(kept).unwrap_or_default();
+    let text = format!(
+        "{}{}.{}e{}",
+        if negative { "-" } else { "" },
+        &mantissa[..1],
+        &mantissa[1..],
+        exponent
+    );
+    text.parse().unwrap_or(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substitution_shows_numbers_and_formula_shows_symbols() {
+        let e = add(mul(q("w_1", 0.5), q("x_1", 1.0)), mul(q("w_2", 0.5), q("x_2", 0.6)));
+        assert_eq!(e.formula_text(), "w_1 x_1 + w_2 x_2");
+        assert_eq!(e.substitution_text(Precision::Full), "0.5 × 1 + 0.5 × 0.6");
+        assert_eq!(e.substitution_tex(Precision::Full), "0.5 \\times 1 + 0.5 \\times 0.6");
+        assert!((e.eval() - 0.8).abs() < 1e-15);
+    }
+
+    #[test]
+    fn negative_numbers_are_bracketed_after_an_operator() {
+        let e = sub(q("w", 0.5), mul(q("\\alpha", 0.2), q("v", -0.25)));
+        assert_eq!(e.substitution_text(Precision::Full), "0.5 − 0.2 × (−0.25)");
+        assert_eq!(e.formula_text(), "w − α v");
+        let s = square(q("g", -0.5));
+        assert_eq!(s.substitution_text(Precision::Full), "(−0.5)²");
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero_on_the_printed_decimal() {
+        assert_eq!(round_decimals(0.0045, 3), 0.005);
+        assert_eq!(round_decimals(-0.0045, 3), -0.005);
+        assert_eq!(round_decimals(2.675, 2), 2.68);
+        assert_eq!(round_significant(0.68997448, 4), 0.69);
+        assert_eq!(round_significant(999.96, 4), 1000.0);
+        assert_eq!(round_decimals(0.0004, 3), 0.0);
+        assert_eq!(round_decimals(0.0005, 3), 0.001);
+        assert_eq!(round_significant(123456.0, 2), 120000.0);
+    }
+
+    #[test]
+    fn numbers_display_positionally_or_scientifically() {
+        assert_eq!(format_number(1e-8, Precision::Full, false), "1e-8");
+        assert_eq!(format_number(1e-8, Precision::Full, true), "10^{-8}");
+        assert_eq!(format_number(0.000554, Precision::Full, false), "0.000554");
+        assert_eq!(format_number(0.68997448, Precision::Significant(4), false), "0.69");
+        assert_eq!(format_number(-2.5e20, Precision::Full, true), "-2.5 \\times 10^{20}");
+        assert_eq!(format_number(1200.0, Precision::Full, false), "1200");
+    }
+
+    #[test]
+    fn hats_and_greek_letters_read_as_text() {
+        assert_eq!(tex_to_text("(\\hat{v}_1)_2"), "(v\u{302}_1)_2");
+        assert_eq!(tex_to_text("\\beta_1^{t}"), "β_1^t");
+    }
+}

@@ -1,0 +1,262 @@
+//! The validated problem the core computes on (SPEC §1–§6).
+//!
+//! These types are built from the wire request by `api::validate` (which checks every rule and
+//! reports every violation with its JSON pointer); the core still never panics on any value of
+//! them, because property tests construct them directly.
+
+/// One training sample: inputs `x` and target `t`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub x: Vec<f64>,
+    pub t: f64,
+}
+
+/// Activation of the neuron (SPEC §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    Logistic,
+    Linear,
+    Tanh,
+    Relu,
+}
+
+/// Loss of one sample (SPEC §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    SquaredError,
+    CrossEntropy,
+}
+
+/// How a batch's sample losses and gradients are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduction {
+    Mean,
+    Sum,
+}
+
+/// Which sign `dw` carries (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignConvention {
+    /// `dw = ∂E/∂w`; updates subtract (the frameworks).
+    Gradient,
+    /// `dw = −∂E/∂w`; updates add (the course's momentum example).
+    Delta,
+}
+
+impl SignConvention {
+    /// `+1` for `gradient`, `−1` for `delta`: `dw = sign · g`.
+    pub fn factor(self) -> f64 {
+        match self {
+            SignConvention::Gradient => 1.0,
+            SignConvention::Delta => -1.0,
+        }
+    }
+}
+
+/// Where `ε` goes in `α / √(s + ε)` (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EpsilonPlacement {
+    /// `√(s + ε)` — the course.
+    InsideSqrt,
+    /// `√s + ε` — PyTorch and Keras.
+    OutsideSqrt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conventions {
+    pub sign: SignConvention,
+    pub epsilon: EpsilonPlacement,
+}
+
+impl Default for Conventions {
+    fn default() -> Self {
+        Conventions {
+            sign: SignConvention::Gradient,
+            epsilon: EpsilonPlacement::InsideSqrt,
+        }
+    }
+}
+
+/// Momentum's two ways of writing the velocity (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MomentumForm {
+    /// `v ← β v + (1 − β) dw`
+    Average,
+    /// `v ← β v + dw`
+    Sum,
+}
+
+/// Conjugate-gradient β rules (SPEC §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BetaFormula {
+    FletcherReeves,
+    PolakRibiere,
+    PolakRibierePlus,
+    HestenesStiefel,
+}
+
+/// How conjugate gradient picks its step length (SPEC §3.2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LineSearch {
+    /// Minimize `E(w + η d)` over `0 ≤ η ≤ max_step`.
+    Exact { max_step: f64 },
+    /// `η = α` (scheduled when a schedule is given).
+    Fixed { learning_rate: f64 },
+}
+
+/// The optimizer with its resolved hyperparameters (SPEC §3).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Optimizer {
+    Gd {
+        learning_rate: f64,
+    },
+    Momentum {
+        learning_rate: f64,
+        beta: f64,
+        form: MomentumForm,
+    },
+    Nesterov {
+        learning_rate: f64,
+        beta: f64,
+        form: MomentumForm,
+    },
+    Adagrad {
+        learning_rate: f64,
+        epsilon: f64,
+        initial_accumulator: f64,
+        window: Option<usize>,
+    },
+    Adadelta {
+        learning_rate: f64,
+        rho: f64,
+        epsilon: f64,
+    },
+    Rmsprop {
+        learning_rate: f64,
+        beta: f64,
+        epsilon: f64,
+    },
+    Adam {
+        learning_rate: f64,
+        beta1: f64,
+        beta2: f64,
+        epsilon: f64,
+    },
+    AdamW {
+        learning_rate: f64,
+        beta1: f64,
+        beta2: f64,
+        epsilon: f64,
+        weight_decay: f64,
+    },
+    Amsgrad {
+        learning_rate: f64,
+        beta1: f64,
+        beta2: f64,
+        epsilon: f64,
+    },
+    ConjugateGradient {
+        beta_formula: BetaFormula,
+        line_search: LineSearch,
+        restart_every: usize,
+        tolerance: f64,
+    },
+}
+
+impl Optimizer {
+    /// The wire name of the algorithm.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Optimizer::Gd { .. } => "gd",
+            Optimizer::Momentum { .. } => "momentum",
+            Optimizer::Nesterov { .. } => "nesterov",
+            Optimizer::Adagrad { .. } => "adagrad",
+            Optimizer::Adadelta { .. } => "adadelta",
+            Optimizer::Rmsprop { .. } => "rmsprop",
+            Optimizer::Adam { .. } => "adam",
+            Optimizer::AdamW { .. } => "adamw",
+            Optimizer::Amsgrad { .. } => "amsgrad",
+            Optimizer::ConjugateGradient { .. } => "conjugate_gradient",
+        }
+    }
+
+    /// The base learning rate `α₀` the schedule scales, if the algorithm has one.
+    pub fn learning_rate(&self) -> Option<f64> {
+        match *self {
+            Optimizer::Gd { learning_rate }
+            | Optimizer::Momentum { learning_rate, .. }
+            | Optimizer::Nesterov { learning_rate, .. }
+            | Optimizer::Adagrad { learning_rate, .. }
+            | Optimizer::Adadelta { learning_rate, .. }
+            | Optimizer::Rmsprop { learning_rate, .. }
+            | Optimizer::Adam { learning_rate, .. }
+            | Optimizer::AdamW { learning_rate, .. }
+            | Optimizer::Amsgrad { learning_rate, .. } => Some(learning_rate),
+            Optimizer::ConjugateGradient {
+                line_search: LineSearch::Fixed { learning_rate },
+                ..
+            } => Some(learning_rate),
+            Optimizer::ConjugateGradient { .. } => None,
+        }
+    }
+
+    /// Whether `bias_correction` changes anything for this algorithm (SPEC §3.1).
+    pub fn has_moving_average(&self) -> bool {
+        !matches!(
+            self,
+            Optimizer::Gd { .. } | Optimizer::Adagrad { .. } | Optimizer::ConjugateGradient { .. }
+        )
+    }
+}
+
+/// A learning-rate schedule (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Schedule {
+    pub kind: ScheduleKind,
+    /// The number of the first epoch (`e` of the first epoch).
+    pub first_epoch: u64,
+    /// Whether `e` counts epochs or updates.
+    pub per: SchedulePer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ScheduleKind {
+    /// `α₀ / (1 + decay_rate · e)`
+    TimeBased { decay_rate: f64 },
+    /// `α₀ · drop_rate^⌊e / epochs_drop⌋`
+    Step { drop_rate: f64, epochs_drop: u64 },
+    /// `α₀ · e^(−k · e)`
+    Exponential { k: f64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchedulePer {
+    Epoch,
+    Update,
+}
+
+/// Hand-calculation rounding (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    Decimals(u32),
+    SignificantFigures(u32),
+}
+
+/// A complete, validated problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub samples: Vec<Sample>,
+    pub weights: Vec<f64>,
+    pub bias: Option<f64>,
+    pub activation: Activation,
+    pub loss: Loss,
+    pub optimizer: Optimizer,
+    pub bias_correction: bool,
+    pub epochs: u64,
+    /// Samples per update, already clamped to `1..=samples.len()`.
+    pub batch_size: usize,
+    pub reduction: Reduction,
+    pub schedule: Option<Schedule>,
+    pub conventions: Conventions,
+    pub rounding: Option<Rounding>,
+}
