@@ -346,6 +346,15 @@ pub fn tex_to_text(tex: &str) -> String {
     for (from, to) in GREEK {
         text = text.replace(from, to);
     }
+    for (from, to) in [
+        ("\\text", ""),
+        ("\\_", "_"),
+        ("\\lfloor ", "⌊"),
+        ("\\rfloor", "⌋"),
+        ("\\lfloor", "⌊"),
+    ] {
+        text = text.replace(from, to);
+    }
     text.replace("\\max", "max").replace(['{', '}'], "")
 }
 
@@ -527,5 +536,9 @@ mod tests {
     fn hats_and_greek_letters_read_as_text() {
         assert_eq!(tex_to_text("(\\hat{v}_1)_2"), "(v\u{302}_1)_2");
         assert_eq!(tex_to_text("\\beta_1^{t}"), "β_1^t");
+        assert_eq!(
+            tex_to_text("\\text{drop\\_rate}^{\\lfloor e / 5 \\rfloor}"),
+            "drop_rate^⌊e / 5 ⌋"
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! student's own values.
 
 pub mod expr;
+pub mod schedule;
 pub mod problem;
 pub mod trace;
 

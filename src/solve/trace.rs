@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::expr::Expr;
+use super::expr::{format_number, Expr, Precision};
 
 /// Whether the run went to the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -158,4 +158,34 @@ pub struct Solution {
     pub final_weights: Vec<f64>,
     pub final_bias: Option<f64>,
     pub loss: LossSummary,
+}
+
+impl Line {
+    /// A worked line `symbol = formula = substitution = value` from one expression; `value` is
+    /// the given (possibly rounded) result of evaluating it.
+    pub fn new(symbol: impl Into<String>, expr: Expr, value: f64, precision: Precision) -> Self {
+        let symbol = symbol.into();
+        let mut line = Line {
+            formula: String::new(),
+            substitution: String::new(),
+            latex: String::new(),
+            symbol,
+            value,
+            expr,
+        };
+        line.render(precision);
+        line
+    }
+
+    /// Re-render the display strings with another precision; `value` keeps full precision.
+    pub fn render(&mut self, precision: Precision) {
+        self.formula = self.expr.formula_text();
+        self.substitution = self.expr.substitution_text(precision);
+        self.latex = format!(
+            "{} = {} = {}",
+            self.symbol,
+            self.expr.substitution_tex(precision),
+            format_number(self.value, precision, true)
+        );
+    }
 }

@@ -1,0 +1,101 @@
+//! Learning-rate schedules (SPEC §5, the course's "learning rate annealing").
+
+use super::expr::{add, div, exp, lit, mul, neg, q, Expr, Precision};
+use super::problem::{Schedule, ScheduleKind, SchedulePer};
+use super::trace::Line;
+
+/// The `e` the schedule formula sees at update `t` (1-based) of epoch `epoch_offset` (0-based).
+pub fn schedule_input(schedule: &Schedule, epoch_offset: u64, t: u64) -> u64 {
+    match schedule.per {
+        SchedulePer::Epoch => schedule.first_epoch.saturating_add(epoch_offset),
+        SchedulePer::Update => schedule.first_epoch.saturating_add(t.saturating_sub(1)),
+    }
+}
+
+/// The rate at `e` as an expression: `α₀ / (1 + decay_rate · e)`, `α₀ · drop^⌊e / epochs_drop⌋`
+/// or `α₀ · exp(−k · e)`.
+pub fn rate_expr(alpha0: f64, kind: ScheduleKind, e: u64) -> Expr {
+    let alpha0 = q("\\alpha_0", alpha0);
+    let epoch = q("e", e as f64);
+    match kind {
+        ScheduleKind::TimeBased { decay_rate } => div(
+            alpha0,
+            add(lit(1.0), mul(q("\\text{decay\\_rate}", decay_rate), epoch)),
+        ),
+        ScheduleKind::Step {
+            drop_rate,
+            epochs_drop,
+        } => {
+            let drops = if epochs_drop == 0 { 0 } else { e / epochs_drop };
+            // A running product, not powi, so every platform gives the same digits.
+            let mut factor = 1.0;
+            for _ in 0..drops.min(100_000) {
+                factor *= drop_rate;
+                if factor == 0.0 {
+                    break;
+                }
+            }
+            mul(
+                alpha0,
+                q(
+                    format!("\\text{{drop\\_rate}}^{{\\lfloor e / {epochs_drop} \\rfloor}}"),
+                    factor,
+                ),
+            )
+        }
+        ScheduleKind::Exponential { k } => mul(alpha0, exp(neg(mul(q("k", k), epoch)))),
+    }
+}
+
+/// The rate at `e`.
+pub fn rate(alpha0: f64, kind: ScheduleKind, e: u64) -> f64 {
+    rate_expr(alpha0, kind, e).eval()
+}
+
+/// The worked line `α_e = … = value` for one epoch.
+pub fn rate_line(alpha0: f64, kind: ScheduleKind, e: u64, precision: Precision) -> Line {
+    let expr = rate_expr(alpha0, kind, e);
+    let value = expr.eval();
+    Line::new(format!("\\alpha_{{{e}}}"), expr, value, precision)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The course's annealing tables (SPEC §10), to the digits printed.
+    #[test]
+    fn course_time_based_decay_table() {
+        let kind = ScheduleKind::TimeBased { decay_rate: 1.0 };
+        assert_eq!(rate(0.2, kind, 1), 0.1);
+        assert!((rate(0.2, kind, 2) - 0.067).abs() < 5e-4);
+        assert!((rate(0.2, kind, 3) - 0.05).abs() < 1e-15);
+    }
+
+    #[test]
+    fn course_step_decay_table() {
+        let kind = ScheduleKind::Step {
+            drop_rate: 0.5,
+            epochs_drop: 5,
+        };
+        assert_eq!(rate(0.2, kind, 4), 0.2);
+        assert_eq!(rate(0.2, kind, 5), 0.1);
+        assert_eq!(rate(0.2, kind, 10), 0.05);
+        assert_eq!(rate(0.2, kind, 15), 0.025);
+    }
+
+    #[test]
+    fn course_exponential_decay_table() {
+        let kind = ScheduleKind::Exponential { k: 0.1 };
+        for (e, printed) in [(1, 0.181), (2, 0.164), (3, 0.148)] {
+            assert!((rate(0.2, kind, e) - printed).abs() < 5e-4, "epoch {e}");
+        }
+    }
+
+    #[test]
+    fn rate_line_shows_the_substituted_formula() {
+        let line = rate_line(0.2, ScheduleKind::TimeBased { decay_rate: 1.0 }, 2, Precision::Full);
+        assert_eq!(line.substitution, "0.2 / (1 + 1 × 2)");
+        assert_eq!(line.symbol, "\\alpha_{2}");
+    }
+}
