@@ -14,12 +14,19 @@ pub enum Precision {
     Significant(u32),
 }
 
+/// Displayed numbers default to 4 significant figures, as the course prints them; `value`s keep
+/// full precision.
+pub const DEFAULT_PRECISION: Precision = Precision::Significant(4);
+
 /// An arithmetic expression over named quantities and literal numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// A named quantity: shown by `symbol` (LaTeX notation) in the formula and by its value in
     /// the substitution.
-    Quantity { symbol: String, value: f64 },
+    Quantity {
+        symbol: String,
+        value: f64,
+    },
     /// A literal number, shown as itself in both.
     Literal(f64),
     Add(Box<Expr>, Box<Expr>),
@@ -347,6 +354,9 @@ pub fn tex_to_text(tex: &str) -> String {
         text = text.replace(from, to);
     }
     for (from, to) in [
+        ("\\arg\\min", "argmin"),
+        ("\\in", "∈"),
+        ("\\tilde{w}", "w\u{303}"),
         ("\\text", ""),
         ("\\_", "_"),
         ("\\lfloor ", "⌊"),
@@ -362,7 +372,11 @@ pub fn tex_to_text(tex: &str) -> String {
 /// (`1e-8`, or `1 \times 10^{-8}` in LaTeX).
 pub fn format_number(value: f64, precision: Precision, tex: bool) -> String {
     if !value.is_finite() {
-        return if tex { "\\text{NaN}".into() } else { "NaN".into() };
+        return if tex {
+            "\\text{NaN}".into()
+        } else {
+            "NaN".into()
+        };
     }
     let value = match precision {
         Precision::Full => value,
@@ -494,10 +508,16 @@ mod tests {
 
     #[test]
     fn substitution_shows_numbers_and_formula_shows_symbols() {
-        let e = add(mul(q("w_1", 0.5), q("x_1", 1.0)), mul(q("w_2", 0.5), q("x_2", 0.6)));
+        let e = add(
+            mul(q("w_1", 0.5), q("x_1", 1.0)),
+            mul(q("w_2", 0.5), q("x_2", 0.6)),
+        );
         assert_eq!(e.formula_text(), "w_1 x_1 + w_2 x_2");
         assert_eq!(e.substitution_text(Precision::Full), "0.5 × 1 + 0.5 × 0.6");
-        assert_eq!(e.substitution_tex(Precision::Full), "0.5 \\times 1 + 0.5 \\times 0.6");
+        assert_eq!(
+            e.substitution_tex(Precision::Full),
+            "0.5 \\times 1 + 0.5 \\times 0.6"
+        );
         assert!((e.eval() - 0.8).abs() < 1e-15);
     }
 
@@ -527,8 +547,14 @@ mod tests {
         assert_eq!(format_number(1e-8, Precision::Full, false), "1e-8");
         assert_eq!(format_number(1e-8, Precision::Full, true), "10^{-8}");
         assert_eq!(format_number(0.000554, Precision::Full, false), "0.000554");
-        assert_eq!(format_number(0.68997448, Precision::Significant(4), false), "0.69");
-        assert_eq!(format_number(-2.5e20, Precision::Full, true), "-2.5 \\times 10^{20}");
+        assert_eq!(
+            format_number(0.68997448, Precision::Significant(4), false),
+            "0.69"
+        );
+        assert_eq!(
+            format_number(-2.5e20, Precision::Full, true),
+            "-2.5 \\times 10^{20}"
+        );
         assert_eq!(format_number(1200.0, Precision::Full, false), "1200");
     }
 

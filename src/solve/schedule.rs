@@ -26,7 +26,7 @@ pub fn rate_expr(alpha0: f64, kind: ScheduleKind, e: u64) -> Expr {
             drop_rate,
             epochs_drop,
         } => {
-            let drops = if epochs_drop == 0 { 0 } else { e / epochs_drop };
+            let drops = e.checked_div(epochs_drop).unwrap_or(0);
             // A running product, not powi, so every platform gives the same digits.
             let mut factor = 1.0;
             for _ in 0..drops.min(100_000) {
@@ -94,7 +94,12 @@ mod tests {
 
     #[test]
     fn rate_line_shows_the_substituted_formula() {
-        let line = rate_line(0.2, ScheduleKind::TimeBased { decay_rate: 1.0 }, 2, Precision::Full);
+        let line = rate_line(
+            0.2,
+            ScheduleKind::TimeBased { decay_rate: 1.0 },
+            2,
+            Precision::Full,
+        );
         assert_eq!(line.substitution, "0.2 / (1 + 1 × 2)");
         assert_eq!(line.symbol, "\\alpha_{2}");
     }
