@@ -228,7 +228,12 @@ impl<'p> Solver<'p> {
         };
         let (weights_before, bias_before) = split(&rounded_params);
         let (gradient_w, bias_gradient) = split(&gradient);
-        let (dw_w, bias_dw) = split(&dw);
+        // `dw` in the request's convention, also for conjugate gradient, whose lines use g.
+        let convention_dw: Vec<f64> = gradient
+            .iter()
+            .map(|g| problem.conventions.sign.factor() * g)
+            .collect();
+        let (dw_w, bias_dw) = split(&convention_dw);
         let (weights_after, bias_after) = split(&new_params);
         let step = Step {
             index: t,

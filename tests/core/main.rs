@@ -1,0 +1,7 @@
+//! Tests of the pure core, without HTTP: conjugate gradient's guarantees, divergence, and
+//! property tests that no problem, however extreme, makes the core panic or emit a non-finite
+//! number.
+
+mod conjugate_gradient;
+mod properties;
+mod support;
