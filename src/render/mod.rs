@@ -1,0 +1,356 @@
+//! Renderings of a whole solution for people: Markdown that reads like the course's solution
+//! pages, and a LaTeX fragment of `align*` blocks. Pure functions of the problem and its solution;
+//! numbers are displayed at the requested precision while the JSON keeps full precision.
+
+mod latex;
+mod markdown;
+
+pub use latex::latex;
+pub use markdown::markdown;
+
+use crate::solve::expr::{format_number, tex_to_text, Precision};
+use crate::solve::{
+    Activation, EpsilonPlacement, LineSearch, Loss, MomentumForm, Optimizer, Problem, Reduction,
+    ScheduleKind, SchedulePer, SignConvention, Solution, Step,
+};
+
+/// The heading of one update: the training example (online), the batch, or the iteration.
+fn step_heading(problem: &Problem, step: &Step, precision: Precision, tex: bool) -> String {
+    let number = |x: f64| format_number(x, precision, tex);
+    let mut heading = if let Some(c) = &step.conjugate {
+        format!("Iteration k = {}", c.k)
+    } else if let [only] = step.samples.as_slice() {
+        let values: Vec<String> = problem
+            .samples
+            .get(*only)
+            .map(|s| s.x.iter().chain([&s.t]).map(|v| number(*v)).collect())
+            .unwrap_or_default();
+        let names: Vec<String> = (1..=problem.weights.len())
+            .map(|i| {
+                if tex {
+                    format!("x_{{{i}}}")
+                } else {
+                    format!("x{}", subscript_digits(i))
+                }
+            })
+            .chain(["t".to_string()])
+            .collect();
+        if tex {
+            format!(
+                "Update {}: training example {}, $({}) = ({})$",
+                step.index,
+                only + 1,
+                names.join(", "),
+                values.join(", ")
+            )
+        } else {
+            format!(
+                "Update {}: training example {}, ({}) = ({})",
+                step.index,
+                only + 1,
+                names.join(", "),
+                values.join(", ")
+            )
+        }
+    } else {
+        let first = step.samples.first().map_or(0, |s| s + 1);
+        let last = step.samples.last().map_or(0, |s| s + 1);
+        format!(
+            "Update {}: batch of training examples {first}–{last}",
+            step.index
+        )
+    };
+    if problem.epochs > 1 || problem.schedule.is_some() {
+        heading.push_str(&format!(" (epoch {})", step.epoch));
+    }
+    heading
+}
+
+fn subscript_digits(i: usize) -> String {
+    i.to_string()
+        .chars()
+        .map(|c| match c {
+            '0' => '₀',
+            '1' => '₁',
+            '2' => '₂',
+            '3' => '₃',
+            '4' => '₄',
+            '5' => '₅',
+            '6' => '₆',
+            '7' => '₇',
+            '8' => '₈',
+            _ => '₉',
+        })
+        .collect()
+}
+
+/// A title for the solution.
+fn title(problem: &Problem) -> String {
+    let name = match problem.optimizer {
+        Optimizer::Gd { .. } => "Gradient descent",
+        Optimizer::Momentum { .. } => "Momentum",
+        Optimizer::Nesterov { .. } => "Nesterov momentum",
+        Optimizer::Adagrad { .. } => "Adagrad",
+        Optimizer::Adadelta { .. } => "Adadelta",
+        Optimizer::Rmsprop { .. } => "RMSProp",
+        Optimizer::Adam { .. } => "Adam",
+        Optimizer::AdamW { .. } => "AdamW",
+        Optimizer::Amsgrad { .. } => "AMSGrad",
+        Optimizer::ConjugateGradient { .. } => "Conjugate gradient",
+    };
+    if problem.bias_correction && problem.optimizer.has_moving_average() {
+        format!("{name} with bias correction")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The setup of the problem as `(name, value)` pairs in plain text: hyperparameters and the
+/// choices that change the numbers.
+fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
+    let number = |x: f64| format_number(x, precision, false);
+    let mut items: Vec<(String, String)> = Vec::new();
+    let mut push = |k: &str, v: String| items.push((k.to_string(), v));
+    match &problem.optimizer {
+        Optimizer::Gd { learning_rate } => push("α", number(*learning_rate)),
+        Optimizer::Momentum {
+            learning_rate,
+            beta,
+            form,
+        }
+        | Optimizer::Nesterov {
+            learning_rate,
+            beta,
+            form,
+        } => {
+            push("α", number(*learning_rate));
+            push("β", number(*beta));
+            push(
+                "form",
+                match form {
+                    MomentumForm::Average => "average, v ← β v + (1 − β) dw".into(),
+                    MomentumForm::Sum => "sum, v ← β v + dw".into(),
+                },
+            );
+        }
+        Optimizer::Adagrad {
+            learning_rate,
+            epsilon,
+            initial_accumulator,
+            window,
+        } => {
+            push("α", number(*learning_rate));
+            push("ε", number(*epsilon));
+            if *initial_accumulator != 0.0 {
+                push("v₀", number(*initial_accumulator));
+            }
+            if let Some(w) = window {
+                push("window", w.to_string());
+            }
+        }
+        Optimizer::Adadelta {
+            learning_rate,
+            rho,
+            epsilon,
+        } => {
+            push("α", number(*learning_rate));
+            push("ρ", number(*rho));
+            push("ε", number(*epsilon));
+        }
+        Optimizer::Rmsprop {
+            learning_rate,
+            beta,
+            epsilon,
+        } => {
+            push("α", number(*learning_rate));
+            push("β", number(*beta));
+            push("ε", number(*epsilon));
+        }
+        Optimizer::Adam {
+            learning_rate,
+            beta1,
+            beta2,
+            epsilon,
+        }
+        | Optimizer::Amsgrad {
+            learning_rate,
+            beta1,
+            beta2,
+            epsilon,
+        } => {
+            push("α", number(*learning_rate));
+            push("β₁", number(*beta1));
+            push("β₂", number(*beta2));
+            push("ε", number(*epsilon));
+        }
+        Optimizer::AdamW {
+            learning_rate,
+            beta1,
+            beta2,
+            epsilon,
+            weight_decay,
+        } => {
+            push("α", number(*learning_rate));
+            push("β₁", number(*beta1));
+            push("β₂", number(*beta2));
+            push("ε", number(*epsilon));
+            push("λ", number(*weight_decay));
+        }
+        Optimizer::ConjugateGradient {
+            beta_formula,
+            line_search,
+            restart_every,
+            tolerance,
+        } => {
+            push("β rule", format!("{beta_formula:?}"));
+            match line_search {
+                LineSearch::Exact { max_step } => {
+                    push("line search", format!("exact, η ≤ {}", number(*max_step)))
+                }
+                LineSearch::Fixed { learning_rate } => push(
+                    "line search",
+                    format!("fixed, η = α = {}", number(*learning_rate)),
+                ),
+            }
+            push("restart every", format!("{restart_every} iterations"));
+            push("tolerance", number(*tolerance));
+        }
+    }
+    if let Some(schedule) = &problem.schedule {
+        let rule = match schedule.kind {
+            ScheduleKind::TimeBased { decay_rate } => {
+                format!("time-based, α = α₀ / (1 + {} e)", number(decay_rate))
+            }
+            ScheduleKind::Step {
+                drop_rate,
+                epochs_drop,
+            } => format!("step, α = α₀ × {}^⌊e / {epochs_drop}⌋", number(drop_rate)),
+            ScheduleKind::Exponential { k } => format!("exponential, α = α₀ exp(−{} e)", number(k)),
+        };
+        let per = match schedule.per {
+            SchedulePer::Epoch => "",
+            SchedulePer::Update => ", e counts updates",
+        };
+        push(
+            "schedule",
+            format!("{rule}, first e = {}{per}", schedule.first_epoch),
+        );
+    }
+    push(
+        "neuron",
+        format!(
+            "{} activation, {} loss{}",
+            match problem.activation {
+                Activation::Logistic => "logistic",
+                Activation::Linear => "linear",
+                Activation::Tanh => "tanh",
+                Activation::Relu => "ReLU",
+            },
+            match problem.loss {
+                Loss::SquaredError => "squared-error",
+                Loss::CrossEntropy => "cross-entropy",
+            },
+            if problem.bias.is_some() {
+                ", with bias b"
+            } else {
+                ""
+            }
+        ),
+    );
+    if problem.batch_size > 1 {
+        push(
+            "batch",
+            format!(
+                "{} samples per update, {} of the sample gradients",
+                problem.batch_size,
+                match problem.reduction {
+                    Reduction::Mean => "mean",
+                    Reduction::Sum => "sum",
+                }
+            ),
+        );
+    }
+    if problem.epochs > 1 {
+        push("epochs", problem.epochs.to_string());
+    }
+    push(
+        "sign convention",
+        match problem.conventions.sign {
+            SignConvention::Gradient => "gradient: dw = ∂E/∂w, updates subtract".into(),
+            SignConvention::Delta => "delta: dw = −∂E/∂w, updates add".into(),
+        },
+    );
+    if !matches!(
+        problem.optimizer,
+        Optimizer::Gd { .. }
+            | Optimizer::Momentum { .. }
+            | Optimizer::Nesterov { .. }
+            | Optimizer::ConjugateGradient { .. }
+    ) {
+        push(
+            "ε placement",
+            match problem.conventions.epsilon {
+                EpsilonPlacement::InsideSqrt => "inside the root, √(s + ε)".into(),
+                EpsilonPlacement::OutsideSqrt => "outside the root, √s + ε".into(),
+            },
+        );
+    }
+    if let Some(rounding) = problem.rounding {
+        push(
+            "rounding",
+            match rounding {
+                crate::solve::Rounding::Decimals(k) => {
+                    format!("every value to {k} decimals, carried forward")
+                }
+                crate::solve::Rounding::SignificantFigures(k) => {
+                    format!("every value to {k} significant figures, carried forward")
+                }
+            },
+        );
+    }
+    items
+}
+
+/// The precision lines are shown with: hand-calculation values exactly as rounded.
+fn line_precision(problem: &Problem, precision: Precision) -> Precision {
+    if problem.rounding.is_some() {
+        Precision::Full
+    } else {
+        precision
+    }
+}
+
+/// Lines of a step re-rendered at `precision`.
+fn lines_at(step: &Step, precision: Precision) -> Vec<crate::solve::Line> {
+    step.lines
+        .iter()
+        .cloned()
+        .map(|mut line| {
+            line.render(precision);
+            line
+        })
+        .collect()
+}
+
+/// A vector for display: `(0.5009, 0.5006)`.
+fn vector(values: &[f64], precision: Precision, tex: bool) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .map(|v| format_number(*v, precision, tex))
+        .collect();
+    format!("({})", items.join(", "))
+}
+
+fn status_sentence(solution: &Solution) -> &'static str {
+    match solution.status {
+        crate::solve::Status::Completed => "completed every update",
+        crate::solve::Status::Converged => "converged: the gradient is within the tolerance",
+        crate::solve::Status::Diverged => {
+            "diverged: the trace stops before the first non-finite update"
+        }
+    }
+}
+
+fn text_symbol(symbol: &str) -> String {
+    tex_to_text(symbol)
+}
