@@ -289,7 +289,8 @@ impl<'p> Solver<'p> {
             Some(schedule) => {
                 let e = schedule::schedule_input(&schedule, self.epochs_done, t);
                 let symbol = format!("\\alpha_{{{e}}}");
-                let value = worked.line(
+                let value = worked.line_at(
+                    "/learning_rate".to_string(),
                     symbol.clone(),
                     schedule::rate_expr(alpha0, schedule.kind, e),
                 );
@@ -332,7 +333,13 @@ fn forward_and_gradient(
     let several = batch.len() > 1;
     let mut forward = Vec::with_capacity(batch.len());
     let mut per_sample: Vec<Vec<f64>> = Vec::with_capacity(batch.len());
-    for &index in batch {
+    // Where the batch's gradient lines sit: `dw` in the convention, `g` (the gradient) for CG.
+    let (field, bias_field) = if grad_name == "g" {
+        ("gradient", "bias_gradient")
+    } else {
+        ("dw", "bias_dw")
+    };
+    for (position, &index) in batch.iter().enumerate() {
         let Some(sample) = problem.samples.get(index) else {
             continue;
         };
@@ -357,7 +364,8 @@ fn forward_and_gradient(
                 }
             })
             .collect();
-        let net = worked.line(format!("y_{{in}}{tag}"), sum(terms));
+        let at = |name: &str| format!("/forward/{position}/{name}");
+        let net = worked.line_at(at("net"), format!("y_{{in}}{tag}"), sum(terms));
         let net_q = q(format!("y_{{in}}{tag}"), net);
         let output_expr = match problem.activation {
             Activation::Logistic => div(lit(1.0), expr::add(lit(1.0), expr::exp(expr::neg(net_q)))),
@@ -365,7 +373,7 @@ fn forward_and_gradient(
             Activation::Tanh => expr::tanh(net_q),
             Activation::Relu => expr::max(lit(0.0), net_q),
         };
-        let output = worked.line(format!("y{tag}"), output_expr);
+        let output = worked.line_at(at("output"), format!("y{tag}"), output_expr);
         let y = q(format!("y{tag}"), output);
         let target = q(format!("t{tag}"), sample.t);
         let loss_expr = match problem.loss {
@@ -378,7 +386,7 @@ fn forward_and_gradient(
                 ),
             )),
         };
-        let loss = worked.line(format!("E{tag}"), loss_expr);
+        let loss = worked.line_at(at("loss"), format!("E{tag}"), loss_expr);
 
         // dw = sign · ∂E/∂w: (y − t) f′ x for `gradient`, (t − y) f′ x for `delta`.
         let error = if sign > 0.0 {
@@ -407,12 +415,24 @@ fn forward_and_gradient(
                 } else {
                     signal.clone()
                 };
-                let symbol = if several {
-                    format!("{}{tag}", optim::base_symbol(grad_name, p, n))
+                if several {
+                    let symbol = format!("{}{tag}", optim::base_symbol(grad_name, p, n));
+                    // The per-sample gradient is carried as ∂E/∂w: the same number only in the
+                    // gradient convention.
+                    if sign > 0.0 {
+                        let pointer = if p < n {
+                            at(&format!("gradient/{p}"))
+                        } else {
+                            at("bias_gradient")
+                        };
+                        worked.line_at(pointer, symbol, expr)
+                    } else {
+                        worked.line(symbol, expr)
+                    }
                 } else {
-                    optim::symbol(grad_name, p, n, &time.to_string())
-                };
-                worked.line(symbol, expr)
+                    let symbol = optim::symbol(grad_name, p, n, &time.to_string());
+                    worked.line_at(optim::param_pointer(field, bias_field, p, n), symbol, expr)
+                }
             })
             .collect();
         let (gradient, bias_gradient) = {
@@ -451,7 +471,11 @@ fn forward_and_gradient(
                     Reduction::Mean => div(total, lit(m)),
                     Reduction::Sum => total,
                 };
-                worked.line(optim::symbol(grad_name, p, n, &time.to_string()), expr)
+                worked.line_at(
+                    optim::param_pointer(field, bias_field, p, n),
+                    optim::symbol(grad_name, p, n, &time.to_string()),
+                    expr,
+                )
             })
             .collect()
     } else {

@@ -81,6 +81,10 @@ pub struct Line {
     /// The whole line as a LaTeX equation.
     #[schema(example = "y_{in} = 0.5 \\times 1 + 0.5 \\times 0.6 = 0.8")]
     pub latex: String,
+    /// Where the step carries the same value, as a JSON pointer relative to the step
+    /// (`/weights_after/0`, `/state/velocity/1`); null for intermediate values.
+    #[schema(example = "/forward/0/net")]
+    pub pointer: Option<String>,
     /// The expression the strings were rendered from (kept for re-rendering).
     #[serde(skip)]
     pub expr: Expr,
@@ -171,6 +175,7 @@ impl Line {
             latex: String::new(),
             symbol,
             value,
+            pointer: None,
             expr,
         };
         line.render(precision);

@@ -36,7 +36,8 @@ pub fn assert_all_finite(solution: &Solution) {
     walk(&json, "");
 }
 
-const NULLABLE: [&str; 9] = [
+const NULLABLE: [&str; 10] = [
+    "pointer",
     "bias_before",
     "bias_gradient",
     "bias_dw",

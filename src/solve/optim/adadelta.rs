@@ -69,7 +69,8 @@ pub fn step(
                 u.sym("s", p, t - 1),
                 state.square_avg.get(p).copied().unwrap_or(0.0),
             );
-            worked.line(
+            worked.line_at(
+                u.state_pointer("square_avg", p),
                 u.sym("s", p, t),
                 moving_average("\\rho", rho, previous, square(dw(p))),
             )
@@ -85,7 +86,11 @@ pub fn step(
                     q(u.sym("s", p, t), square_avg[p]),
                     correction(format!("\\rho^{{{t}}}"), rho_power),
                 );
-                worked.line(u.sym("\\hat{s}", p, t), expr)
+                worked.line_at(
+                    u.state_pointer("square_avg_corrected", p),
+                    u.sym("\\hat{s}", p, t),
+                    expr,
+                )
             })
             .collect();
         // The `u` used at update t has been updated t − 1 times; at t = 1 it is 0 (SPEC §3.1).
@@ -100,7 +105,11 @@ pub fn step(
                         correction(format!("\\rho^{{{}}}", t - 1), previous_rho_power),
                     )
                 };
-                worked.line(u.sym("\\hat{u}", p, t - 1), expr)
+                worked.line_at(
+                    u.state_pointer("previous_delta_avg_corrected", p),
+                    u.sym("\\hat{u}", p, t - 1),
+                    expr,
+                )
             })
             .collect();
         (
@@ -148,7 +157,8 @@ pub fn step(
         .map(|p| {
             let previous = q(u.sym("u", p, t - 1), previous_u(p));
             let term = square(q(u.sym("\\Delta", p, t), deltas[p]));
-            worked.line(
+            worked.line_at(
+                u.state_pointer("delta_avg", p),
                 u.sym("u", p, t),
                 moving_average("\\rho", rho, previous, term),
             )
@@ -160,7 +170,11 @@ pub fn step(
         .map(|p| {
             let weight = q(u.sym("w", p, t), u.params[p]);
             let step = mul(u.alpha(), q(u.sym("\\Delta", p, t), deltas[p]));
-            worked.line(u.sym("w", p, t + 1), crate::solve::expr::add(weight, step))
+            worked.line_at(
+                u.weight_pointer(p),
+                u.sym("w", p, t + 1),
+                crate::solve::expr::add(weight, step),
+            )
         })
         .collect();
 

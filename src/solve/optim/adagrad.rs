@@ -64,7 +64,7 @@ pub fn step(
                     sum(terms)
                 }
             };
-            worked.line(u.sym("v", p, t), expr)
+            worked.line_at(u.state_pointer("square_sum", p), u.sym("v", p, t), expr)
         })
         .collect();
 

@@ -88,7 +88,8 @@ pub fn step(
                 u.sym("v", p, t - 1),
                 state.first_moment.get(p).copied().unwrap_or(0.0),
             );
-            worked.line(
+            worked.line_at(
+                u.state_pointer("first_moment", p),
                 u.sym("v", p, t),
                 moving_average("\\beta_1", config.beta1, previous, dw(p)),
             )
@@ -101,7 +102,8 @@ pub fn step(
                 u.sym("s", p, t - 1),
                 state.second_moment.get(p).copied().unwrap_or(0.0),
             );
-            worked.line(
+            worked.line_at(
+                u.state_pointer("second_moment", p),
                 u.sym("s", p, t),
                 moving_average("\\beta_2", config.beta2, previous, square(dw(p))),
             )
@@ -119,7 +121,11 @@ pub fn step(
                     q(u.sym("s^{max}", p, t - 1), previous),
                     q(u.sym("s", p, t), second_moment[p]),
                 );
-                worked.line(u.sym("s^{max}", p, t), expr)
+                worked.line_at(
+                    u.state_pointer("max_second_moment", p),
+                    u.sym("s^{max}", p, t),
+                    expr,
+                )
             })
             .collect()
     });
@@ -136,9 +142,18 @@ pub fn step(
                     q(u.sym("v", p, t), first_moment[p]),
                     correction(format!("\\beta_1^{{{t}}}"), beta1_power),
                 );
-                worked.line(u.sym("\\hat{v}", p, t), expr)
+                worked.line_at(
+                    u.state_pointer("first_moment_corrected", p),
+                    u.sym("\\hat{v}", p, t),
+                    expr,
+                )
             })
             .collect();
+        let corrected_name = if config.amsgrad {
+            "max_second_moment_corrected"
+        } else {
+            "second_moment_corrected"
+        };
         let s_hat: Vec<f64> = u
             .indices()
             .map(|p| {
@@ -146,7 +161,11 @@ pub fn step(
                     q(u.sym(s_name, p, t), s_used[p]),
                     correction(format!("\\beta_2^{{{t}}}"), beta2_power),
                 );
-                worked.line(u.sym("\\hat{s}", p, t), expr)
+                worked.line_at(
+                    u.state_pointer(corrected_name, p),
+                    u.sym("\\hat{s}", p, t),
+                    expr,
+                )
             })
             .collect();
         (Some(v_hat), Some(s_hat))

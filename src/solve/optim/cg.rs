@@ -128,14 +128,17 @@ pub fn iterate(
 
     // The lines, now that the restart decisions are made.
     let beta = match (&beta_expr, beta_value) {
-        (Some(expr), Some(_)) => worked.line(format!("\\beta_{{{k}}}"), expr.clone()),
-        _ if k > 0 => worked.line(format!("\\beta_{{{k}}}"), lit(0.0)),
+        (Some(expr), Some(_)) => {
+            worked.line_at(beta_pointer(), format!("\\beta_{{{k}}}"), expr.clone())
+        }
+        _ if k > 0 => worked.line_at(beta_pointer(), format!("\\beta_{{{k}}}"), lit(0.0)),
         _ => 0.0,
     };
     let beta_used = (beta_value.is_some()).then_some(beta);
     let direction: Vec<f64> = (0..gradient.len())
         .map(|p| {
-            worked.line(
+            worked.line_at(
+                format!("/conjugate/direction/{p}"),
                 sym("d", p, k),
                 direction_expr(&g(p), beta_used, state, &sym, p, k),
             )
@@ -145,12 +148,16 @@ pub fn iterate(
 
     // η_k.
     let step_length = match (config.line_search, rate) {
-        (LineSearch::Fixed { .. }, Some((rate_symbol, rate_value))) => {
-            worked.line(format!("\\eta_{{{k}}}"), q(rate_symbol, rate_value))
-        }
-        (LineSearch::Fixed { learning_rate }, None) => {
-            worked.line(format!("\\eta_{{{k}}}"), q("\\alpha", learning_rate))
-        }
+        (LineSearch::Fixed { .. }, Some((rate_symbol, rate_value))) => worked.line_at(
+            eta_pointer(),
+            format!("\\eta_{{{k}}}"),
+            q(rate_symbol, rate_value),
+        ),
+        (LineSearch::Fixed { learning_rate }, None) => worked.line_at(
+            eta_pointer(),
+            format!("\\eta_{{{k}}}"),
+            q("\\alpha", learning_rate),
+        ),
         (LineSearch::Exact { max_step }, _) => {
             let result = line_search::exact(slope, max_step, |eta| {
                 let trial: Vec<f64> = params
@@ -187,7 +194,11 @@ pub fn iterate(
                 "\\arg\\min_{{\\eta \\in [0, {}]}} E(w_{{{k}}} + \\eta d_{{{k}}})",
                 fmt_plain(max_step)
             );
-            worked.line(format!("\\eta_{{{k}}}"), q(symbol, result.step))
+            worked.line_at(
+                eta_pointer(),
+                format!("\\eta_{{{k}}}"),
+                q(symbol, result.step),
+            )
         }
     };
 
@@ -202,7 +213,11 @@ pub fn iterate(
                     q(sym("d", p, k), direction[p]),
                 ),
             );
-            worked.line(sym("w", p, k + 1), expr)
+            worked.line_at(
+                super::param_pointer("weights_after", "bias_after", p, n_weights),
+                sym("w", p, k + 1),
+                expr,
+            )
         })
         .collect();
 
@@ -250,6 +265,14 @@ fn direction_expr(
         ),
         _ => neg(g.clone()),
     }
+}
+
+fn beta_pointer() -> String {
+    "/conjugate/beta".to_string()
+}
+
+fn eta_pointer() -> String {
+    "/conjugate/step_length".to_string()
 }
 
 fn fmt_plain(x: f64) -> String {

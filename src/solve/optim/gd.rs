@@ -8,7 +8,11 @@ pub fn step(u: &Update, worked: &mut Worked) -> Vec<f64> {
         .map(|p| {
             let weight = q(u.sym("w", p, u.t), u.params[p]);
             let dw = q(u.sym("dw", p, u.t), u.dw[p]);
-            worked.line(u.sym("w", p, u.t + 1), u.apply(weight, mul(u.alpha(), dw)))
+            worked.line_at(
+                u.weight_pointer(p),
+                u.sym("w", p, u.t + 1),
+                u.apply(weight, mul(u.alpha(), dw)),
+            )
         })
         .collect()
 }

@@ -71,6 +71,16 @@ impl Update<'_> {
     pub fn indices(&self) -> std::ops::Range<usize> {
         0..self.params.len()
     }
+
+    /// Where parameter `p`'s new value sits in the step: `/weights_after/p` or `/bias_after`.
+    pub fn weight_pointer(&self, p: usize) -> String {
+        param_pointer("weights_after", "bias_after", p, self.n_weights)
+    }
+
+    /// Where accumulator `name` of parameter `p` sits in the step's `state`.
+    pub fn state_pointer(&self, name: &str, p: usize) -> String {
+        format!("/state/{name}/{p}")
+    }
 }
 
 /// `name`'s symbol for parameter `p` at `time`: `(v_1)_3`, `b_3`, `(db)_3`, `(v_b)_3`.
@@ -88,6 +98,16 @@ pub fn base_symbol(name: &str, p: usize, n_weights: usize) -> String {
             "dw" => "(db)".to_string(),
             _ => format!("({name}_b)"),
         }
+    }
+}
+
+/// A per-parameter field's JSON pointer within a step: `/{field}/p` for a weight,
+/// `/{bias_field}` for the bias.
+pub fn param_pointer(field: &str, bias_field: &str, p: usize, n_weights: usize) -> String {
+    if p < n_weights {
+        format!("/{field}/{p}")
+    } else {
+        format!("/{bias_field}")
     }
 }
 
@@ -120,6 +140,8 @@ pub struct Worked {
     precision: Precision,
     pub lines: Vec<Line>,
     pub warnings: Vec<Warning>,
+    /// Values to use instead of a line's own, by symbol.
+    pub overrides: BTreeMap<String, f64>,
 }
 
 impl Worked {
@@ -129,6 +151,7 @@ impl Worked {
             precision: display_precision(rounding),
             lines: Vec::new(),
             warnings: Vec::new(),
+            overrides: BTreeMap::new(),
         }
     }
 
@@ -138,12 +161,24 @@ impl Worked {
     }
 
     /// Evaluate `expr`, round it, record the line `symbol = expr = value`, and return the value
-    /// that is used from now on.
+    /// that is used from now on: the line's own, or the override given for its symbol (a
+    /// student's answer carried forward).
     pub fn line(&mut self, symbol: impl Into<String>, expr: Expr) -> f64 {
+        self.record(None, symbol.into(), expr)
+    }
+
+    /// `line`, for a value the step also carries at `pointer` (relative to the step).
+    pub fn line_at(&mut self, pointer: String, symbol: impl Into<String>, expr: Expr) -> f64 {
+        self.record(Some(pointer), symbol.into(), expr)
+    }
+
+    fn record(&mut self, pointer: Option<String>, symbol: String, expr: Expr) -> f64 {
         let value = self.round(expr.eval());
-        self.lines
-            .push(Line::new(symbol, expr, value, self.precision));
-        value
+        let used = self.overrides.get(&symbol).copied().unwrap_or(value);
+        let mut line = Line::new(symbol, expr, value, self.precision);
+        line.pointer = pointer;
+        self.lines.push(line);
+        used
     }
 
     pub fn warn(&mut self, code: &str, message: impl Into<String>, step: u64) {
@@ -340,10 +375,10 @@ pub fn guarded_update(
                 ),
                 u.t,
             );
-            next.push(worked.line(symbol, before));
+            next.push(worked.line_at(u.weight_pointer(p), symbol, before));
         } else {
             let step = mul(div(u.alpha(), den.clone()), num.clone());
-            next.push(worked.line(symbol, u.apply(before, step)));
+            next.push(worked.line_at(u.weight_pointer(p), symbol, u.apply(before, step)));
         }
     }
     next

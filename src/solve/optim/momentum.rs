@@ -62,7 +62,7 @@ pub fn step(
                 MomentumForm::Average => moving_average("\\beta", beta, previous, dw(p)),
                 MomentumForm::Sum => add(mul(q("\\beta", beta), previous), dw(p)),
             };
-            worked.line(u.sym("v", p, t), expr)
+            worked.line_at(u.state_pointer("velocity", p), u.sym("v", p, t), expr)
         })
         .collect();
 
@@ -73,7 +73,11 @@ pub fn step(
                     q(u.sym("v", p, t), velocity[p]),
                     correction(format!("\\beta^{{{t}}}"), beta_power),
                 );
-                worked.line(u.sym("\\hat{v}", p, t), expr)
+                worked.line_at(
+                    u.state_pointer("velocity_corrected", p),
+                    u.sym("\\hat{v}", p, t),
+                    expr,
+                )
             })
             .collect()
     });
@@ -107,7 +111,11 @@ pub fn step(
             let weight = q(u.sym("w", p, t), u.params[p]);
             let (symbol, value) = &direction[p];
             let step = mul(u.alpha(), q(symbol.clone(), *value));
-            worked.line(u.sym("w", p, t + 1), u.apply(weight, step))
+            worked.line_at(
+                u.weight_pointer(p),
+                u.sym("w", p, t + 1),
+                u.apply(weight, step),
+            )
         })
         .collect();
 

@@ -53,7 +53,8 @@ pub fn step(
                 state.square_avg.get(p).copied().unwrap_or(0.0),
             );
             let term = square(q(u.sym("dw", p, t), u.dw[p]));
-            worked.line(
+            worked.line_at(
+                u.state_pointer("square_avg", p),
                 u.sym("v", p, t),
                 moving_average("\\beta", beta, previous, term),
             )
@@ -66,7 +67,11 @@ pub fn step(
                     q(u.sym("v", p, t), square_avg[p]),
                     correction(format!("\\beta^{{{t}}}"), beta_power),
                 );
-                worked.line(u.sym("\\hat{v}", p, t), expr)
+                worked.line_at(
+                    u.state_pointer("square_avg_corrected", p),
+                    u.sym("\\hat{v}", p, t),
+                    expr,
+                )
             })
             .collect()
     });
