@@ -37,11 +37,12 @@ fn least_squares(samples: &[(Vec<f64>, f64)]) -> Vec<f64> {
             .max_by(|&r, &s| a[r][col].abs().total_cmp(&a[s][col].abs()))
             .unwrap();
         a.swap(col, pivot);
-        for row in 0..n {
+        let pivot_row = a[col].clone();
+        for (row, cells) in a.iter_mut().enumerate() {
             if row != col {
-                let factor = a[row][col] / a[col][col];
-                for k in col..=n {
-                    a[row][k] -= factor * a[col][k];
+                let factor = cells[col] / pivot_row[col];
+                for (cell, p) in cells.iter_mut().zip(&pivot_row).skip(col) {
+                    *cell -= factor * p;
                 }
             }
         }
@@ -132,9 +133,13 @@ fn check_beta(formula: BetaFormula, rule: impl Fn(&[f64], &[f64], &[f64]) -> f64
             expected
         );
         // d_k = −g_k + β_k d_{k−1}
-        for i in 0..step.gradient.len() {
-            let d = -step.gradient[i] + detail.beta * previous_direction[i];
-            assert!((detail.direction[i] - d).abs() < 1e-15);
+        for ((g, d_prev), d) in step
+            .gradient
+            .iter()
+            .zip(previous_direction)
+            .zip(&detail.direction)
+        {
+            assert!((d - (-g + detail.beta * d_prev)).abs() < 1e-15);
         }
     }
 }
