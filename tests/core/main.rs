@@ -3,5 +3,6 @@
 //! number.
 
 mod conjugate_gradient;
+mod hooks;
 mod properties;
 mod support;
