@@ -4,5 +4,6 @@
 
 mod conjugate_gradient;
 mod hooks;
+mod katex;
 mod properties;
 mod support;
