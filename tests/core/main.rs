@@ -6,4 +6,5 @@ mod conjugate_gradient;
 mod hooks;
 mod katex;
 mod properties;
+mod substitution;
 mod support;
