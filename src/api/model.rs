@@ -1,0 +1,727 @@
+//! Wire types: what the JSON of every endpoint looks like, with descriptions, ranges and
+//! examples for the OpenAPI document.
+//!
+//! Requests are *not* parsed through these types (`api::validate` reads the raw JSON so it can
+//! report every violation at once); they describe the contract, and the echo of a solved problem
+//! (`ResolvedProblem`) is built from them, so a test that re-posts the echo keeps both honest.
+//! No validation logic and no maths live here.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::solve;
+
+/// A string-valued enum of the wire format.
+pub trait WireEnum: Sized + Copy + 'static {
+    /// Every value, in the order the contract lists them.
+    const ALL: &'static [Self];
+
+    /// The wire spelling.
+    fn name(self) -> &'static str;
+
+    /// The value with this wire spelling.
+    fn parse(wire: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.name() == wire)
+    }
+
+    /// The wire spellings, for "must be one of" messages.
+    fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|v| v.name()).collect()
+    }
+}
+
+/// Declares a wire enum with each variant spelled once, in `serde(rename)`, so the JSON, the
+/// schema and the validation messages agree.
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $wire)] $variant),+
+        }
+
+        impl WireEnum for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire),+
+                }
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// Activation of the neuron (SPEC §1).
+    Activation {
+        /// σ(z) = 1/(1+e^(−z)), the course's neuron.
+        Logistic = "logistic",
+        Linear = "linear",
+        Tanh = "tanh",
+        /// max(0, z), derivative 0 at z ≤ 0.
+        Relu = "relu",
+    }
+}
+
+wire_enum! {
+    /// Loss of one sample (SPEC §1); `cross_entropy` only with the logistic activation.
+    Loss {
+        /// E = ½ (t − y)²
+        SquaredError = "squared_error",
+        /// E = −[t ln y + (1−t) ln(1−y)]
+        CrossEntropy = "cross_entropy",
+    }
+}
+
+wire_enum! {
+    /// How a batch's sample losses and gradients are combined.
+    Reduction {
+        Mean = "mean",
+        Sum = "sum",
+    }
+}
+
+wire_enum! {
+    /// The optimizer (SPEC §3).
+    Algorithm {
+        Gd = "gd",
+        Momentum = "momentum",
+        Nesterov = "nesterov",
+        Adagrad = "adagrad",
+        Adadelta = "adadelta",
+        Rmsprop = "rmsprop",
+        Adam = "adam",
+        Adamw = "adamw",
+        Amsgrad = "amsgrad",
+        ConjugateGradient = "conjugate_gradient",
+    }
+}
+
+wire_enum! {
+    /// Which sign `dw` carries (SPEC §4).
+    Sign {
+        /// dw = ∂E/∂w and updates subtract, as the frameworks do.
+        Gradient = "gradient",
+        /// dw = −∂E/∂w and updates add, as the course's momentum example does.
+        Delta = "delta",
+    }
+}
+
+wire_enum! {
+    /// Where ε goes (SPEC §4).
+    EpsilonPlacement {
+        /// α / √(s + ε), the course.
+        InsideSqrt = "inside_sqrt",
+        /// α / (√s + ε), PyTorch and Keras.
+        OutsideSqrt = "outside_sqrt",
+    }
+}
+
+wire_enum! {
+    /// How momentum's velocity is written (SPEC §3).
+    MomentumForm {
+        /// v ← β v + (1 − β) dw
+        Average = "average",
+        /// v ← β v + dw
+        Sum = "sum",
+    }
+}
+
+wire_enum! {
+    /// Conjugate gradient's β rule (SPEC §3.2).
+    BetaFormula {
+        FletcherReeves = "fletcher_reeves",
+        PolakRibiere = "polak_ribiere",
+        PolakRibierePlus = "polak_ribiere_plus",
+        HestenesStiefel = "hestenes_stiefel",
+    }
+}
+
+wire_enum! {
+    /// Conjugate gradient's step length rule (SPEC §3.2).
+    LineSearch {
+        /// Minimize the loss along the direction over 0 ≤ η ≤ max_step.
+        Exact = "exact",
+        /// η = learning_rate (scheduled if a schedule is given).
+        Fixed = "fixed",
+    }
+}
+
+wire_enum! {
+    /// What `e` in a schedule formula counts (SPEC §5).
+    SchedulePer {
+        Epoch = "epoch",
+        /// The update counter: e = t − 1 + first_epoch.
+        Update = "update",
+    }
+}
+
+/// One training sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    /// Inputs; as many as `weights`.
+    #[schema(min_items = 1, example = json!([1.0, 0.6]))]
+    pub x: Vec<f64>,
+    /// Target.
+    #[schema(example = 0.8)]
+    pub t: f64,
+}
+
+/// Hyperparameters of the algorithm (SPEC §3). Every key is range-checked whether or not the
+/// algorithm uses it; a key it does not use gives an `unused_hyperparameter` warning. In a
+/// response's `problem`, exactly the keys the algorithm uses, with defaults filled in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hyperparameters {
+    /// Step size α (> 0). Required except for adadelta (default 1.0) and for conjugate gradient
+    /// with the exact line search (not used).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(exclusive_minimum = 0.0, example = 0.2)]
+    pub learning_rate: Option<f64>,
+    /// Decay of momentum's / nesterov's velocity or of rmsprop's square average, in [0, 1);
+    /// default 0.9.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, exclusive_maximum = 1.0, example = 0.8)]
+    pub beta: Option<f64>,
+    /// Adam's first-moment decay, in [0, 1); default 0.9.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, exclusive_maximum = 1.0)]
+    pub beta1: Option<f64>,
+    /// Adam's second-moment decay, in [0, 1); default 0.999.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, exclusive_maximum = 1.0)]
+    pub beta2: Option<f64>,
+    /// Adadelta's decay, in [0, 1); default 0.95.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0, exclusive_maximum = 1.0)]
+    pub rho: Option<f64>,
+    /// ε ≥ 0; default 1e-8 (adadelta: 1e-6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0)]
+    pub epsilon: Option<f64>,
+    /// AdamW's decoupled weight decay λ ≥ 0; default 0.01.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0)]
+    pub weight_decay: Option<f64>,
+    /// Adagrad's starting sum ≥ 0; default 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0)]
+    pub initial_accumulator: Option<f64>,
+    /// Adagrad: sum only the last W squared gradients; absent = all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1)]
+    pub window: Option<u64>,
+    /// Momentum / nesterov velocity form; default `average`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<MomentumForm>,
+    /// Conjugate gradient's β rule; default `fletcher_reeves`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beta_formula: Option<BetaFormula>,
+    /// Conjugate gradient's step rule; default `exact`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_search: Option<LineSearch>,
+    /// Conjugate gradient restart period; default the number of parameters (bias included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1)]
+    pub restart_every: Option<u64>,
+    /// Largest step of the exact line search, > 0; default 1000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(exclusive_minimum = 0.0)]
+    pub max_step: Option<f64>,
+    /// Conjugate gradient's convergence tolerance ≥ 0; default 1e-10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0)]
+    pub tolerance: Option<f64>,
+}
+
+/// A learning-rate schedule (SPEC §5); `learning_rate` is α₀.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Schedule {
+    /// α₀ / (1 + decay_rate · e)
+    TimeBased {
+        /// ≥ 0.
+        #[schema(minimum = 0.0, example = 1.0)]
+        decay_rate: f64,
+        /// The `e` of the first epoch; default 0.
+        #[schema(minimum = 0)]
+        first_epoch: Option<u64>,
+        /// Default `epoch`.
+        per: Option<SchedulePer>,
+    },
+    /// α₀ · drop_rate^⌊e / epochs_drop⌋
+    Step {
+        /// In (0, 1].
+        #[schema(exclusive_minimum = 0.0, maximum = 1.0, example = 0.5)]
+        drop_rate: f64,
+        /// Integer ≥ 1.
+        #[schema(minimum = 1, example = 5)]
+        epochs_drop: u64,
+        /// The `e` of the first epoch; default 0.
+        #[schema(minimum = 0)]
+        first_epoch: Option<u64>,
+        /// Default `epoch`.
+        per: Option<SchedulePer>,
+    },
+    /// α₀ · e^(−k · e)
+    Exponential {
+        /// ≥ 0.
+        #[schema(minimum = 0.0, example = 0.1)]
+        k: f64,
+        /// The `e` of the first epoch; default 0.
+        #[schema(minimum = 0)]
+        first_epoch: Option<u64>,
+        /// Default `epoch`.
+        per: Option<SchedulePer>,
+    },
+}
+
+/// Sign and ε conventions (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conventions {
+    /// Default `gradient`.
+    pub sign: Option<Sign>,
+    /// Default `inside_sqrt`.
+    pub epsilon: Option<EpsilonPlacement>,
+}
+
+/// Round to this many decimals (0 to 17).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecimalsRounding {
+    #[schema(minimum = 0, maximum = 17, example = 4)]
+    pub decimals: u32,
+}
+
+/// Round to this many significant figures (1 to 17).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignificantFiguresRounding {
+    #[schema(minimum = 1, maximum = 17, example = 4)]
+    pub significant_figures: u32,
+}
+
+/// Hand-calculation mode (SPEC §6): every shown value is rounded half away from zero and the
+/// rounded value is used from then on. Exactly one of the two keys.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Rounding {
+    Decimals(DecimalsRounding),
+    SignificantFigures(SignificantFiguresRounding),
+}
+
+/// The request body of `POST /v1/solve` (SPEC §2). `null` is accepted wherever a key is
+/// optional and means the same as leaving it out, so a response's `problem` can be posted again.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
+    "weights": [0.5, 0.5],
+    "algorithm": "momentum",
+    "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
+    "bias_correction": false,
+    "conventions": {"sign": "delta"}
+}))]
+pub struct SolveRequest {
+    /// The training set, used in the given order; at least one sample.
+    #[schema(min_items = 1)]
+    pub samples: Vec<Sample>,
+    /// Initial weights; as many as every sample's `x`.
+    #[schema(min_items = 1)]
+    pub weights: Vec<f64>,
+    /// Initial bias; absent (or null) means the neuron has no bias term.
+    pub bias: Option<f64>,
+    /// Default `logistic`.
+    pub activation: Option<Activation>,
+    /// Default `squared_error`.
+    pub loss: Option<Loss>,
+    pub algorithm: Algorithm,
+    /// Per algorithm (SPEC §3); unknown keys are an error.
+    pub hyperparameters: Option<Hyperparameters>,
+    /// Divide every moving average by 1 − decay^t (SPEC §3.1). Default true for adam, adamw and
+    /// amsgrad, false otherwise.
+    pub bias_correction: Option<bool>,
+    /// Passes over the samples (conjugate gradient: iterations); default 1.
+    #[schema(minimum = 1)]
+    pub epochs: Option<u64>,
+    /// Samples per update, in consecutive chunks; default 1 (online), and for conjugate
+    /// gradient the full batch (anything smaller is an error). At least the number of samples
+    /// means full batch.
+    #[schema(minimum = 1)]
+    pub batch_size: Option<u64>,
+    /// Default `mean`.
+    pub reduction: Option<Reduction>,
+    /// Absent: a constant learning rate.
+    pub schedule: Option<Schedule>,
+    /// Default `{"sign": "gradient", "epsilon": "inside_sqrt"}`.
+    pub conventions: Option<Conventions>,
+    /// Absent: full f64 precision.
+    pub rounding: Option<Rounding>,
+}
+
+/// The problem as solved: the request with every default filled in (SPEC §7). Posting it again
+/// gives the same solution.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ResolvedProblem {
+    pub samples: Vec<Sample>,
+    pub weights: Vec<f64>,
+    /// null: no bias term.
+    pub bias: Option<f64>,
+    pub activation: Activation,
+    pub loss: Loss,
+    pub algorithm: Algorithm,
+    /// Exactly the hyperparameters the algorithm uses, defaults filled in.
+    pub hyperparameters: Hyperparameters,
+    pub bias_correction: bool,
+    pub epochs: u64,
+    /// The batch size used: the request's, capped at the number of samples.
+    pub batch_size: u64,
+    pub reduction: Reduction,
+    /// With `first_epoch` and `per` filled in; null for a constant rate.
+    pub schedule: Option<Schedule>,
+    /// Both conventions filled in.
+    pub conventions: Conventions,
+    pub rounding: Option<Rounding>,
+}
+
+/// The response of `POST /v1/solve` (SPEC §7): the resolved problem and its worked solution.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SolveResponse {
+    pub algorithm: Algorithm,
+    pub problem: ResolvedProblem,
+    /// Validation warnings (such as `unused_hyperparameter`) come first in `warnings`, then the
+    /// run's own.
+    #[serde(flatten)]
+    pub solution: solve::Solution,
+}
+
+/// The request body of `POST /v1/schedule` (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "learning_rate": 0.2,
+    "schedule": {"type": "time_based", "decay_rate": 1},
+    "epochs": [1, 2, 3]
+}))]
+pub struct ScheduleRequest {
+    /// α₀, > 0.
+    #[schema(exclusive_minimum = 0.0, example = 0.2)]
+    pub learning_rate: f64,
+    pub schedule: Schedule,
+    /// The values of `e` to tabulate, each put into the formula as is (so `first_epoch` and
+    /// `per` do not apply here); 1 to 10 000 integers ≥ 0.
+    #[schema(min_items = 1, max_items = 10000, example = json!([1, 2, 3]))]
+    pub epochs: Vec<u64>,
+}
+
+/// The rate at one value of `e`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ScheduledRate {
+    /// The `e` put into the formula.
+    pub epoch: u64,
+    pub learning_rate: f64,
+    /// The worked line `α_e = … = value`.
+    pub line: solve::Line,
+}
+
+/// The response of `POST /v1/schedule`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ScheduleResponse {
+    pub learning_rate: f64,
+    /// The schedule with `first_epoch` and `per` filled in.
+    pub schedule: Schedule,
+    pub rates: Vec<ScheduledRate>,
+    pub warnings: Vec<solve::Warning>,
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: String,
+    #[schema(example = "0.1.0")]
+    pub version: String,
+}
+
+/// `GET /v1/algorithms`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AlgorithmList {
+    pub algorithms: Vec<AlgorithmInfo>,
+}
+
+/// One algorithm: enough to build its form and show its rule.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AlgorithmInfo {
+    pub name: Algorithm,
+    pub summary: String,
+    /// The update rule, one LaTeX equation per entry in the order applied; a hat (`\hat{v}`)
+    /// is the bias-corrected value when `bias_correction` is on and the value itself otherwise.
+    pub update: Vec<String>,
+    pub bias_correction: BiasCorrectionInfo,
+    pub hyperparameters: Vec<HyperparameterInfo>,
+}
+
+/// What `bias_correction` does for an algorithm (SPEC §3.1).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct BiasCorrectionInfo {
+    /// Whether the flag changes anything (it does not for gd, adagrad and conjugate gradient).
+    pub applies: bool,
+    /// Its default for this algorithm.
+    pub default: bool,
+    /// What is divided, by what.
+    pub corrects: Vec<String>,
+}
+
+/// One hyperparameter of one algorithm.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct HyperparameterInfo {
+    #[schema(example = "beta")]
+    pub name: String,
+    /// `number`, `integer` or `string`.
+    #[serde(rename = "type")]
+    #[schema(example = "number")]
+    pub kind: String,
+    pub description: String,
+    /// Whether the request must give it (subject to `only_when`).
+    pub required: bool,
+    /// The default, null when required or when absent means off.
+    #[schema(value_type = Option<Object>, example = 0.9)]
+    pub default: Option<serde_json::Value>,
+    /// What the default is when it depends on the problem.
+    pub default_description: Option<String>,
+    /// The key is used only when another hyperparameter has this value, e.g.
+    /// `{"line_search": "fixed"}`; otherwise it is ignored with a warning.
+    #[schema(value_type = Option<Object>)]
+    pub only_when: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The range in the usual notation: `> 0`, `[0, 1)`, `>= 1`.
+    #[schema(example = "[0, 1)")]
+    pub range: Option<String>,
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_maximum: Option<f64>,
+    /// The allowed strings, for `type: string`.
+    #[serde(rename = "enum")]
+    pub choices: Option<Vec<String>>,
+}
+
+/// `GET /v1/examples`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ExampleList {
+    pub examples: Vec<Example>,
+}
+
+/// One of the course's worked examples (SPEC §10), ready to post.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Example {
+    #[schema(example = "momentum")]
+    pub id: String,
+    pub title: String,
+    /// What the notes ask, and how this problem encodes it.
+    pub description: String,
+    /// Where to post `problem`: `/v1/solve` or `/v1/schedule`.
+    #[schema(example = "/v1/solve")]
+    pub endpoint: String,
+    /// The request body for `endpoint`.
+    #[schema(value_type = Object)]
+    pub problem: serde_json::Value,
+    /// The values the notes print, where to find each in the response.
+    pub printed_values: Vec<PrintedValue>,
+    /// Mistakes in the notes that this example concerns.
+    pub errata: Vec<Erratum>,
+}
+
+/// A value printed in the course notes.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PrintedValue {
+    /// In the course's notation.
+    #[schema(example = "(dw_1)_1")]
+    pub quantity: String,
+    /// As printed (rounded by the notes' author).
+    #[schema(example = 0.02354)]
+    pub printed: f64,
+    /// JSON pointer into the response of `endpoint` for this problem.
+    #[serde(rename = "where")]
+    #[schema(example = "/steps/0/dw/0")]
+    pub location: String,
+}
+
+/// A mistake in the notes, with the correct value.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Erratum {
+    #[schema(example = "y_{in} (second sample)")]
+    pub quantity: String,
+    /// What the notes write.
+    pub printed: String,
+    /// What is right.
+    pub correct: String,
+    /// The correct value, rounded as shown in `correct`, when the erratum is about a number.
+    pub correct_value: Option<f64>,
+    /// JSON pointer into the response of `endpoint` where the correct value is, if any.
+    #[serde(rename = "where")]
+    pub location: Option<String>,
+    pub explanation: String,
+}
+
+// Conversions from wire spellings to the core's enums: the wire types own the names, the core
+// owns the meaning.
+
+impl From<Activation> for solve::Activation {
+    fn from(value: Activation) -> Self {
+        match value {
+            Activation::Logistic => solve::Activation::Logistic,
+            Activation::Linear => solve::Activation::Linear,
+            Activation::Tanh => solve::Activation::Tanh,
+            Activation::Relu => solve::Activation::Relu,
+        }
+    }
+}
+
+impl From<Loss> for solve::Loss {
+    fn from(value: Loss) -> Self {
+        match value {
+            Loss::SquaredError => solve::Loss::SquaredError,
+            Loss::CrossEntropy => solve::Loss::CrossEntropy,
+        }
+    }
+}
+
+impl From<Reduction> for solve::Reduction {
+    fn from(value: Reduction) -> Self {
+        match value {
+            Reduction::Mean => solve::Reduction::Mean,
+            Reduction::Sum => solve::Reduction::Sum,
+        }
+    }
+}
+
+impl From<Sign> for solve::SignConvention {
+    fn from(value: Sign) -> Self {
+        match value {
+            Sign::Gradient => solve::SignConvention::Gradient,
+            Sign::Delta => solve::SignConvention::Delta,
+        }
+    }
+}
+
+impl From<EpsilonPlacement> for solve::EpsilonPlacement {
+    fn from(value: EpsilonPlacement) -> Self {
+        match value {
+            EpsilonPlacement::InsideSqrt => solve::EpsilonPlacement::InsideSqrt,
+            EpsilonPlacement::OutsideSqrt => solve::EpsilonPlacement::OutsideSqrt,
+        }
+    }
+}
+
+impl From<MomentumForm> for solve::MomentumForm {
+    fn from(value: MomentumForm) -> Self {
+        match value {
+            MomentumForm::Average => solve::MomentumForm::Average,
+            MomentumForm::Sum => solve::MomentumForm::Sum,
+        }
+    }
+}
+
+impl From<BetaFormula> for solve::BetaFormula {
+    fn from(value: BetaFormula) -> Self {
+        match value {
+            BetaFormula::FletcherReeves => solve::BetaFormula::FletcherReeves,
+            BetaFormula::PolakRibiere => solve::BetaFormula::PolakRibiere,
+            BetaFormula::PolakRibierePlus => solve::BetaFormula::PolakRibierePlus,
+            BetaFormula::HestenesStiefel => solve::BetaFormula::HestenesStiefel,
+        }
+    }
+}
+
+impl From<SchedulePer> for solve::SchedulePer {
+    fn from(value: SchedulePer) -> Self {
+        match value {
+            SchedulePer::Epoch => solve::SchedulePer::Epoch,
+            SchedulePer::Update => solve::SchedulePer::Update,
+        }
+    }
+}
+
+impl From<solve::Schedule> for Schedule {
+    fn from(schedule: solve::Schedule) -> Self {
+        let first_epoch = Some(schedule.first_epoch);
+        let per = Some(match schedule.per {
+            solve::SchedulePer::Epoch => SchedulePer::Epoch,
+            solve::SchedulePer::Update => SchedulePer::Update,
+        });
+        match schedule.kind {
+            solve::ScheduleKind::TimeBased { decay_rate } => Schedule::TimeBased {
+                decay_rate,
+                first_epoch,
+                per,
+            },
+            solve::ScheduleKind::Step {
+                drop_rate,
+                epochs_drop,
+            } => Schedule::Step {
+                drop_rate,
+                epochs_drop,
+                first_epoch,
+                per,
+            },
+            solve::ScheduleKind::Exponential { k } => Schedule::Exponential {
+                k,
+                first_epoch,
+                per,
+            },
+        }
+    }
+}
+
+impl From<solve::Rounding> for Rounding {
+    fn from(rounding: solve::Rounding) -> Self {
+        match rounding {
+            solve::Rounding::Decimals(decimals) => {
+                Rounding::Decimals(DecimalsRounding { decimals })
+            }
+            solve::Rounding::SignificantFigures(significant_figures) => {
+                Rounding::SignificantFigures(SignificantFiguresRounding {
+                    significant_figures,
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::catalog;
+    use serde_json::json;
+
+    fn choices(name: &str) -> Vec<&'static str> {
+        match catalog::hyperparameter(name).map(|h| h.kind) {
+            Some(catalog::Kind::Choice(values)) => values.to_vec(),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wire_enum_names_are_what_serde_writes() {
+        for algorithm in Algorithm::ALL {
+            assert_eq!(json!(algorithm), json!(algorithm.name()));
+        }
+        for activation in Activation::ALL {
+            assert_eq!(json!(activation), json!(activation.name()));
+        }
+    }
+
+    #[test]
+    fn the_catalogue_and_the_wire_enums_list_the_same_choices() {
+        assert_eq!(Algorithm::names(), catalog::algorithm_names());
+        assert_eq!(MomentumForm::names(), choices("form"));
+        assert_eq!(BetaFormula::names(), choices("beta_formula"));
+        assert_eq!(LineSearch::names(), choices("line_search"));
+    }
+}

@@ -1,0 +1,1328 @@
+//! From untyped JSON to the core's validated `Problem` (SPEC §2–§6, §9): every rule checked,
+//! every violation reported at once with a JSON pointer, every default filled in.
+//!
+//! Pure: no axum, no I/O, so the CLI uses it as the server does. Ranges and defaults of
+//! hyperparameters come from `api::catalog`; this file owns the order of checks and the wording
+//! of messages. `null` counts as absent for every optional key, so an echoed `problem` (which
+//! writes `"bias": null`) can be posted again.
+
+use serde_json::{Map, Value};
+
+use super::catalog::{self, Interval, Kind};
+use super::error::FieldError;
+use super::model::{
+    self, Activation, Algorithm, EpsilonPlacement, Loss, Reduction, ResolvedProblem, SchedulePer,
+    Sign, WireEnum,
+};
+use crate::solve::{self, Warning};
+
+/// The most `updates × (parameters + 1)` one request may ask for. Every update shows a few
+/// lines per parameter, about 1.7 kB of JSON each: at this cap a response is ≈ 17 MB and takes
+/// about a second. (Measured: 100 000 Adam updates of the course's 2-weight problem are 513 MB
+/// and 27 s, which is why the cap is not simply on updates.) A later issue makes limits
+/// configurable.
+pub const MAX_TRACE_ENTRIES: u64 = 10_000;
+
+/// The most `epochs × samples × (parameters + 1)` one request may ask for: every update shows
+/// each of its samples' forward pass and gradient (about 2 kB each), so full-batch runs grow
+/// with this rather than with the number of updates.
+pub const MAX_FORWARD_ENTRIES: u64 = 20_000;
+
+/// The most digits `rounding` accepts: an `f64` has no 18th significant digit to round to.
+pub const MAX_ROUNDING_DIGITS: u64 = 17;
+
+/// The most entries of `epochs` in `POST /v1/schedule`.
+pub const MAX_SCHEDULE_EPOCHS: usize = 10_000;
+
+/// A problem that passed every check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidProblem {
+    /// What the core computes on.
+    pub problem: solve::Problem,
+    /// Things worth knowing that are not errors (e.g. `unused_hyperparameter`).
+    pub warnings: Vec<Warning>,
+    /// The request with every default filled in, as the response's `problem`.
+    pub echo: ResolvedProblem,
+}
+
+/// A `POST /v1/schedule` body that passed every check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidSchedule {
+    pub learning_rate: f64,
+    pub schedule: solve::Schedule,
+    pub epochs: Vec<u64>,
+    pub warnings: Vec<Warning>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "samples",
+    "weights",
+    "bias",
+    "activation",
+    "loss",
+    "algorithm",
+    "hyperparameters",
+    "bias_correction",
+    "epochs",
+    "batch_size",
+    "reduction",
+    "schedule",
+    "conventions",
+    "rounding",
+];
+const SAMPLE_KEYS: &[&str] = &["x", "t"];
+const CONVENTION_KEYS: &[&str] = &["sign", "epsilon"];
+const ROUNDING_KEYS: &[&str] = &["decimals", "significant_figures"];
+const SCHEDULE_TYPES: &[&str] = &["time_based", "step", "exponential"];
+const SCHEDULE_REQUEST_KEYS: &[&str] = &["learning_rate", "schedule", "epochs"];
+
+/// Validate a `POST /v1/solve` body.
+pub fn problem(body: &Value) -> Result<ValidProblem, Vec<FieldError>> {
+    let mut check = Check::default();
+    let Some(top) = check.top_object(body, TOP_KEYS, "a problem") else {
+        return Err(check.errors);
+    };
+
+    let weights = check.weights(top.get("weights"));
+    let samples = check.samples(top.get("samples"), weights.as_deref());
+    let bias = check.number(top.get("bias"), "/bias").ok().flatten();
+    let activation = check.choice::<Activation>(top.get("activation"), "/activation");
+    let loss = check.choice::<Loss>(top.get("loss"), "/loss");
+    let algorithm = check.algorithm(top.get("algorithm"));
+    let bias_correction = check.boolean(top.get("bias_correction"), "/bias_correction");
+    let epochs = check.integer(top.get("epochs"), "/epochs", 1);
+    let batch_size = check.integer(top.get("batch_size"), "/batch_size", 1);
+    let reduction = check.choice::<Reduction>(top.get("reduction"), "/reduction");
+    let schedule = check.schedule(top.get("schedule"), "/schedule");
+    let conventions = check.conventions(top.get("conventions"));
+    let rounding = check.rounding(top.get("rounding"));
+
+    // Defaults (SPEC §2), where the value itself was valid or absent.
+    let activation = activation.map(|a| a.unwrap_or(Activation::Logistic));
+    let loss = loss.map(|l| l.unwrap_or(Loss::SquaredError));
+    let parameters = weights
+        .as_ref()
+        .map(|w| w.len() as u64 + u64::from(bias.is_some()));
+    let hyper = check.hyperparameters(top.get("hyperparameters"), algorithm, parameters);
+
+    if let (Ok(Loss::CrossEntropy), Ok(activation)) = (loss, activation) {
+        if activation != Activation::Logistic {
+            check.fail(
+                "/loss",
+                format!(
+                    "cross_entropy is only defined with the logistic activation, not {}",
+                    activation.name()
+                ),
+            );
+        }
+    }
+
+    let sample_count = samples.as_ref().map(|s| s.len() as u64);
+    let is_cg = algorithm == Some(Algorithm::ConjugateGradient);
+    let epochs = epochs.map(|e| e.unwrap_or(1));
+    let batch_size = match (batch_size, sample_count) {
+        (Ok(Some(b)), Some(m)) if is_cg && b < m => {
+            check.fail(
+                "/batch_size",
+                format!(
+                    "conjugate_gradient always uses the full batch ({m} samples); leave \
+                     batch_size out or make it at least {m}"
+                ),
+            );
+            Err(Reported)
+        }
+        // At least the number of samples means full batch (SPEC §2).
+        (Ok(Some(b)), Some(m)) => Ok(b.min(m)),
+        (Ok(None), Some(m)) if is_cg => Ok(m),
+        (Ok(None), Some(_)) => Ok(1),
+        _ => Err(Reported),
+    };
+    if let (Some(hyper), Ok(Some(_))) = (&hyper, &schedule) {
+        if hyper.optimizer.learning_rate().is_none() {
+            check.fail(
+                "/schedule",
+                "conjugate_gradient with line_search \"exact\" has no learning rate to \
+                 schedule; use line_search \"fixed\" or leave schedule out",
+            );
+        }
+    }
+    if let (Ok(epochs), Ok(batch), Some(m), Some(p)) =
+        (epochs, batch_size, sample_count, parameters)
+    {
+        check.limits(epochs, batch, m, p, is_cg);
+    }
+
+    if !check.errors.is_empty() {
+        return Err(check.errors);
+    }
+    // With no error recorded every value below is present; the `let … else` only keeps a
+    // broken invariant from becoming a panic.
+    let (
+        Some(samples),
+        Some(weights),
+        Ok(activation),
+        Ok(loss),
+        Some(algorithm),
+        Some(hyper),
+        Ok(bias_correction),
+        Ok(epochs),
+        Ok(batch_size),
+        Ok(reduction),
+        Ok(schedule),
+        Ok(conventions),
+        Ok(rounding),
+    ) = (
+        samples,
+        weights,
+        activation,
+        loss,
+        algorithm,
+        hyper,
+        bias_correction,
+        epochs,
+        batch_size,
+        reduction,
+        schedule,
+        conventions,
+        rounding,
+    )
+    else {
+        return Err(vec![FieldError::new(
+            "",
+            "could not be validated (an internal inconsistency; please report it)",
+        )]);
+    };
+    let bias_correction = bias_correction.unwrap_or_else(|| {
+        catalog::algorithm(algorithm.name()).is_some_and(|a| a.bias_correction_default)
+    });
+    let reduction = reduction.unwrap_or(Reduction::Mean);
+    let (sign, epsilon) = conventions;
+
+    let problem = solve::Problem {
+        samples: samples
+            .iter()
+            .map(|s| solve::Sample {
+                x: s.x.clone(),
+                t: s.t,
+            })
+            .collect(),
+        weights: weights.clone(),
+        bias,
+        activation: activation.into(),
+        loss: loss.into(),
+        optimizer: hyper.optimizer,
+        bias_correction,
+        epochs,
+        batch_size: usize::try_from(batch_size).unwrap_or(usize::MAX),
+        reduction: reduction.into(),
+        schedule,
+        conventions: solve::Conventions {
+            sign: sign.into(),
+            epsilon: epsilon.into(),
+        },
+        rounding,
+    };
+    let echo = ResolvedProblem {
+        samples,
+        weights,
+        bias,
+        activation,
+        loss,
+        algorithm,
+        hyperparameters: hyper.echo,
+        bias_correction,
+        epochs,
+        batch_size,
+        reduction,
+        schedule: schedule.map(model::Schedule::from),
+        conventions: model::Conventions {
+            sign: Some(sign),
+            epsilon: Some(epsilon),
+        },
+        rounding: rounding.map(model::Rounding::from),
+    };
+    Ok(ValidProblem {
+        problem,
+        warnings: hyper.warnings,
+        echo,
+    })
+}
+
+/// Validate a `POST /v1/schedule` body: `{"learning_rate", "schedule", "epochs": [..]}`.
+pub fn schedule_request(body: &Value) -> Result<ValidSchedule, Vec<FieldError>> {
+    let mut check = Check::default();
+    let Some(top) = check.top_object(body, SCHEDULE_REQUEST_KEYS, "a schedule request") else {
+        return Err(check.errors);
+    };
+    let learning_rate = check.number_in(
+        top.get("learning_rate"),
+        "/learning_rate",
+        Interval::POSITIVE,
+    );
+    let learning_rate = check.required(learning_rate, "/learning_rate");
+    let schedule = check.schedule(top.get("schedule"), "/schedule");
+    let schedule = check.required(schedule, "/schedule");
+    let epochs = check.epoch_list(top.get("epochs"));
+
+    let mut warnings = Vec::new();
+    if let Some(Value::Object(given)) = top.get("schedule") {
+        for key in ["first_epoch", "per"] {
+            if given.get(key).is_some_and(|v| !v.is_null()) {
+                warnings.push(Warning::new(
+                    "unused_schedule_field",
+                    format!(
+                        "`schedule.{key}` does not apply to a table: each value of `epochs` is \
+                         the e put into the formula"
+                    ),
+                    None,
+                ));
+            }
+        }
+    }
+    match (learning_rate, schedule, epochs) {
+        (Some(learning_rate), Some(schedule), Some(epochs)) if check.errors.is_empty() => {
+            Ok(ValidSchedule {
+                learning_rate,
+                schedule,
+                epochs,
+                warnings,
+            })
+        }
+        _ => Err(check.errors),
+    }
+}
+
+/// Marks a value whose error has already been recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Reported;
+
+/// A value read from the request: absent (or null), present and valid, or invalid (reported).
+type Read<T> = Result<Option<T>, Reported>;
+
+/// A JSON object together with where it is in the request.
+#[derive(Clone, Copy)]
+struct Object<'a> {
+    map: &'a Map<String, Value>,
+    at: &'a str,
+}
+
+impl<'a> Object<'a> {
+    /// The value at `key`; `null` reads as absent.
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn pointer(&self, key: &str) -> String {
+        child(self.at, key)
+    }
+}
+
+/// The JSON pointer of `key` under `parent` (RFC 6901 escaping).
+fn child(parent: &str, key: &str) -> String {
+    format!("{parent}/{}", key.replace('~', "~0").replace('/', "~1"))
+}
+
+/// A key as shown in a message: at most 40 characters, so a hostile key cannot bloat the error.
+fn shown(key: &str) -> String {
+    let mut short: String = key.chars().take(40).collect();
+    if short.len() < key.len() {
+        short.push('…');
+    }
+    short
+}
+
+/// The JSON type of a value, for "must be a number, not a string".
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    names.join(", ")
+}
+
+/// The resolved hyperparameters of a known algorithm.
+struct Hyper {
+    optimizer: solve::Optimizer,
+    echo: model::Hyperparameters,
+    warnings: Vec<Warning>,
+}
+
+/// A hyperparameter's value once read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum HyperValue {
+    Number(f64),
+    Integer(u64),
+    Text(&'static str),
+}
+
+/// Collects every violation, in the order of the request.
+#[derive(Default)]
+struct Check {
+    errors: Vec<FieldError>,
+}
+
+impl Check {
+    fn fail(&mut self, at: &str, detail: impl Into<String>) -> Reported {
+        self.errors.push(FieldError::new(at, detail));
+        Reported
+    }
+
+    /// A required value that is absent gets "is required".
+    fn required<T>(&mut self, read: Read<T>, at: &str) -> Option<T> {
+        match read {
+            Ok(Some(value)) => Some(value),
+            Ok(None) => {
+                self.fail(at, "is required");
+                None
+            }
+            Err(Reported) => None,
+        }
+    }
+
+    /// The body itself, which must be an object with only the listed keys.
+    fn top_object<'a>(
+        &mut self,
+        body: &'a Value,
+        allowed: &[&str],
+        what: &str,
+    ) -> Option<Object<'a>> {
+        match body {
+            Value::Object(map) => {
+                let object = Object { map, at: "" };
+                self.unknown_keys(object, allowed, "key");
+                Some(object)
+            }
+            other => {
+                self.fail(
+                    "",
+                    format!("must be a JSON object ({what}), not {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional object; its keys outside `allowed` are errors.
+    fn object<'a>(
+        &mut self,
+        value: Option<&'a Value>,
+        at: &'a str,
+        allowed: &[&str],
+        what: &str,
+    ) -> Read<Object<'a>> {
+        match value {
+            None => Ok(None),
+            Some(Value::Object(map)) => {
+                let object = Object { map, at };
+                self.unknown_keys(object, allowed, what);
+                Ok(Some(object))
+            }
+            Some(other) => {
+                Err(self.fail(at, format!("must be an object, not {}", type_name(other))))
+            }
+        }
+    }
+
+    fn unknown_keys(&mut self, object: Object<'_>, allowed: &[&str], what: &str) {
+        for key in object.map.keys() {
+            if allowed.contains(&key.as_str()) {
+                continue;
+            }
+            let detail = match catalog::suggestion(key, allowed.iter().copied()) {
+                Some(near) => format!("is not a known {what}; did you mean `{near}`?"),
+                None => format!("is not a known {what}; known: {}", list(allowed)),
+            };
+            self.fail(&object.pointer(key), detail);
+        }
+    }
+
+    fn number(&mut self, value: Option<&Value>, at: &str) -> Read<f64> {
+        match value {
+            None => Ok(None),
+            // serde_json never yields a non-finite number from text; checked anyway because
+            // the core is promised finite input.
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(x) if x.is_finite() => Ok(Some(x)),
+                _ => Err(self.fail(at, "must be a finite number")),
+            },
+            Some(other) => {
+                Err(self.fail(at, format!("must be a number, not {}", type_name(other))))
+            }
+        }
+    }
+
+    fn number_in(&mut self, value: Option<&Value>, at: &str, interval: Interval) -> Read<f64> {
+        match self.number(value, at)? {
+            Some(x) if !interval.contains(x) => Err(self.fail(at, interval.requirement())),
+            other => Ok(other),
+        }
+    }
+
+    /// An integer `≥ min`; `2.0` counts as the integer 2, as in JSON Schema.
+    fn integer(&mut self, value: Option<&Value>, at: &str, min: u64) -> Read<u64> {
+        let requirement = format!("must be an integer >= {min}");
+        match value {
+            None => Ok(None),
+            Some(Value::Number(n)) => {
+                let whole = n.as_u64().or_else(|| {
+                    n.as_f64()
+                        .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x < u64::MAX as f64)
+                        .map(|x| x as u64)
+                });
+                match whole {
+                    Some(k) if k >= min => Ok(Some(k)),
+                    None if n.as_f64().is_some_and(|x| x >= u64::MAX as f64) => {
+                        Err(self.fail(at, format!("is too large (at most {})", u64::MAX)))
+                    }
+                    _ => Err(self.fail(at, requirement)),
+                }
+            }
+            Some(other) => Err(self.fail(at, format!("{requirement}, not {}", type_name(other)))),
+        }
+    }
+
+    fn boolean(&mut self, value: Option<&Value>, at: &str) -> Read<bool> {
+        match value {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(self.fail(
+                at,
+                format!("must be true or false, not {}", type_name(other)),
+            )),
+        }
+    }
+
+    fn string<'a>(&mut self, value: Option<&'a Value>, at: &str, names: &[&str]) -> Read<&'a str> {
+        match value {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(self.fail(
+                at,
+                format!("must be one of {}, not {}", list(names), type_name(other)),
+            )),
+        }
+    }
+
+    /// One of the spellings of a wire enum.
+    fn choice<T: WireEnum>(&mut self, value: Option<&Value>, at: &str) -> Read<T> {
+        let names = T::names();
+        let Some(text) = self.string(value, at, &names)? else {
+            return Ok(None);
+        };
+        match T::parse(text) {
+            Some(v) => Ok(Some(v)),
+            None => Err(self.fail(at, one_of(text, &names))),
+        }
+    }
+
+    fn algorithm(&mut self, value: Option<&Value>) -> Option<Algorithm> {
+        let read = self.choice::<Algorithm>(value, "/algorithm");
+        match read {
+            Ok(None) => {
+                self.fail(
+                    "/algorithm",
+                    format!("is required; one of {}", list(&Algorithm::names())),
+                );
+                None
+            }
+            other => other.ok().flatten(),
+        }
+    }
+
+    /// The samples; every `x` must have as many inputs as there are weights (or, without valid
+    /// weights, as the first sample), checked even when other samples are invalid.
+    fn samples(
+        &mut self,
+        value: Option<&Value>,
+        weights: Option<&[f64]>,
+    ) -> Option<Vec<model::Sample>> {
+        let items = match value {
+            None => {
+                self.fail("/samples", "is required");
+                return None;
+            }
+            Some(Value::Array(items)) if items.is_empty() => {
+                self.fail("/samples", "must contain at least one sample");
+                return None;
+            }
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.fail(
+                    "/samples",
+                    format!("must be an array of samples, not {}", type_name(other)),
+                );
+                return None;
+            }
+        };
+        let mut samples = Vec::with_capacity(items.len());
+        let mut all_valid = true;
+        let mut expected: Option<(usize, &str)> = weights.map(|w| (w.len(), "`weights` has"));
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("/samples/{i}");
+            let sample = match item {
+                Value::Object(map) => {
+                    let object = Object { map, at: &at };
+                    self.unknown_keys(object, SAMPLE_KEYS, "key of a sample");
+                    let x = self.numbers(object.get("x"), &object.pointer("x"), "input");
+                    let x = self.required(x, &object.pointer("x"));
+                    if let Some(x) = &x {
+                        match expected {
+                            Some((n, _)) if n == x.len() => {}
+                            Some((n, source)) => {
+                                self.fail(
+                                    &object.pointer("x"),
+                                    format!("has {} inputs but {source} {n}", x.len()),
+                                );
+                            }
+                            None => expected = Some((x.len(), "the first sample's x has")),
+                        }
+                    }
+                    let t = self.number(object.get("t"), &object.pointer("t"));
+                    let t = self.required(t, &object.pointer("t"));
+                    x.zip(t).map(|(x, t)| model::Sample { x, t })
+                }
+                other => {
+                    self.fail(
+                        &at,
+                        format!(
+                            "must be an object {{\"x\": [...], \"t\": ...}}, not {}",
+                            type_name(other)
+                        ),
+                    );
+                    None
+                }
+            };
+            match sample {
+                Some(sample) => samples.push(sample),
+                None => all_valid = false,
+            }
+        }
+        all_valid.then_some(samples)
+    }
+
+    /// A non-empty array of finite numbers.
+    fn numbers(&mut self, value: Option<&Value>, at: &str, what: &str) -> Read<Vec<f64>> {
+        let items = match value {
+            None => return Ok(None),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                return Err(self.fail(
+                    at,
+                    format!("must be an array of numbers, not {}", type_name(other)),
+                ))
+            }
+        };
+        if items.is_empty() {
+            return Err(self.fail(at, format!("must have at least one {what}")));
+        }
+        let mut numbers = Vec::with_capacity(items.len());
+        let mut valid = true;
+        for (i, item) in items.iter().enumerate() {
+            // Inside an array null is a value, not an absence.
+            let read = match item {
+                Value::Null => Err(self.fail(&format!("{at}/{i}"), "must be a number, not null")),
+                item => self.number(Some(item), &format!("{at}/{i}")),
+            };
+            match read {
+                Ok(Some(x)) => numbers.push(x),
+                _ => valid = false,
+            }
+        }
+        if valid {
+            Ok(Some(numbers))
+        } else {
+            Err(Reported)
+        }
+    }
+
+    fn weights(&mut self, value: Option<&Value>) -> Option<Vec<f64>> {
+        let read = self.numbers(value, "/weights", "weight");
+        self.required(read, "/weights")
+    }
+
+    /// Read every key of `hyperparameters` (type and range, whether or not the algorithm uses
+    /// it), then resolve the algorithm's own keys with their defaults.
+    fn hyperparameters(
+        &mut self,
+        value: Option<&Value>,
+        algorithm: Option<Algorithm>,
+        parameters: Option<u64>,
+    ) -> Option<Hyper> {
+        let known: Vec<&str> = catalog::HYPERPARAMETERS.iter().map(|h| h.name).collect();
+        let spec = algorithm.and_then(|a| catalog::algorithm(a.name()));
+        let object = match value {
+            None => None,
+            Some(Value::Object(map)) => Some(Object {
+                map,
+                at: "/hyperparameters",
+            }),
+            Some(other) => {
+                self.fail(
+                    "/hyperparameters",
+                    format!("must be an object, not {}", type_name(other)),
+                );
+                return None;
+            }
+        };
+
+        let mut given: Vec<(&'static str, Result<HyperValue, Reported>)> = Vec::new();
+        if let Some(object) = object {
+            for (key, value) in object.map {
+                let at = object.pointer(key);
+                let Some(hyper) = catalog::hyperparameter(key) else {
+                    let detail = match (catalog::suggestion(key, known.iter().copied()), spec) {
+                        (Some(near), _) => {
+                            format!("is not a known hyperparameter; did you mean `{near}`?")
+                        }
+                        (None, Some(spec)) => format!(
+                            "is not a known hyperparameter; {} uses {}",
+                            spec.name,
+                            list(&spec.uses.iter().map(|u| u.name).collect::<Vec<_>>())
+                        ),
+                        (None, None) => {
+                            format!("is not a known hyperparameter; known: {}", list(&known))
+                        }
+                    };
+                    self.fail(&at, detail);
+                    continue;
+                };
+                if value.is_null() {
+                    continue;
+                }
+                let read = match hyper.kind {
+                    Kind::Number(interval) => self
+                        .number_in(Some(value), &at, interval)
+                        .map(|x| x.map(HyperValue::Number)),
+                    Kind::Integer { min } => self
+                        .integer(Some(value), &at, min)
+                        .map(|k| k.map(HyperValue::Integer)),
+                    Kind::Choice(names) => match self.string(Some(value), &at, names) {
+                        Ok(Some(text)) => match names.iter().find(|n| **n == text) {
+                            Some(name) => Ok(Some(HyperValue::Text(name))),
+                            None => Err(self.fail(&at, one_of(text, names))),
+                        },
+                        Ok(None) => Ok(None),
+                        Err(reported) => Err(reported),
+                    },
+                };
+                match read {
+                    Ok(Some(v)) => given.push((hyper.name, Ok(v))),
+                    Ok(None) => {}
+                    Err(reported) => given.push((hyper.name, Err(reported))),
+                }
+            }
+        }
+
+        let (algorithm, spec) = (algorithm?, spec?);
+        let mut resolved: Vec<(&'static str, HyperValue)> = Vec::new();
+        let mut complete = true;
+        let mut warnings = Vec::new();
+        for uses in spec.uses {
+            if let Some((key, wanted)) = uses.only_when {
+                let current = resolved.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+                if current != Some(HyperValue::Text(wanted)) {
+                    continue;
+                }
+            }
+            let at = child("/hyperparameters", uses.name);
+            match given.iter().find(|(k, _)| *k == uses.name) {
+                Some((_, Ok(v))) => resolved.push((uses.name, *v)),
+                Some((_, Err(Reported))) => complete = false,
+                None => match uses.default {
+                    catalog::Default::Required => {
+                        let condition = match uses.only_when {
+                            Some((key, value)) => format!(" with {key} \"{value}\""),
+                            None => String::new(),
+                        };
+                        self.fail(&at, format!("is required for {}{condition}", spec.name));
+                        complete = false;
+                    }
+                    catalog::Default::Number(x) => {
+                        resolved.push((uses.name, HyperValue::Number(x)))
+                    }
+                    catalog::Default::Text(t) => resolved.push((uses.name, HyperValue::Text(t))),
+                    catalog::Default::Absent => {}
+                    catalog::Default::ParameterCount => match parameters {
+                        Some(p) => resolved.push((uses.name, HyperValue::Integer(p))),
+                        None => complete = false,
+                    },
+                },
+            }
+        }
+        // A given key that did not resolve is one the algorithm does not use, or uses only
+        // under a condition that is off.
+        for (key, _) in &given {
+            if resolved.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            let reason = match spec.uses.iter().find(|u| u.name == *key) {
+                Some(catalog::Uses {
+                    only_when: Some((k, v)),
+                    ..
+                }) => format!("{} uses it only with {k} \"{v}\"", spec.name),
+                _ => format!("{} does not use it", spec.name),
+            };
+            warnings.push(Warning::new(
+                "unused_hyperparameter",
+                format!("hyperparameters.{key} is ignored: {reason}"),
+                None,
+            ));
+        }
+        if !complete {
+            return None;
+        }
+        let optimizer = optimizer(algorithm, &resolved)?;
+        Some(Hyper {
+            optimizer,
+            echo: echo_hyperparameters(&resolved),
+            warnings,
+        })
+    }
+
+    fn schedule(&mut self, value: Option<&Value>, at: &str) -> Read<solve::Schedule> {
+        let all_keys = [
+            "type",
+            "decay_rate",
+            "drop_rate",
+            "epochs_drop",
+            "k",
+            "first_epoch",
+            "per",
+        ];
+        // Which keys are allowed depends on `type`; read it first so that a `k` in a
+        // time_based schedule is named as the mistake it is.
+        let kind_name = match value {
+            Some(Value::Object(map)) => map.get("type"),
+            _ => None,
+        };
+        let type_at = child(at, "type");
+        let kind = match kind_name.filter(|v| !v.is_null()) {
+            None => None,
+            Some(Value::String(s)) if SCHEDULE_TYPES.contains(&s.as_str()) => Some(s.as_str()),
+            Some(Value::String(s)) => {
+                self.fail(&type_at, one_of(s, SCHEDULE_TYPES));
+                None
+            }
+            Some(other) => {
+                self.fail(
+                    &type_at,
+                    format!(
+                        "must be one of {}, not {}",
+                        list(SCHEDULE_TYPES),
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        };
+        let allowed: &[&str] = match kind {
+            Some("time_based") => &["type", "decay_rate", "first_epoch", "per"],
+            Some("step") => &["type", "drop_rate", "epochs_drop", "first_epoch", "per"],
+            Some("exponential") => &["type", "k", "first_epoch", "per"],
+            _ => &all_keys,
+        };
+        let what = match kind {
+            Some(kind) => format!("parameter of a {kind} schedule"),
+            None => "schedule parameter".to_string(),
+        };
+        let Some(object) = self.object(value, at, allowed, &what)? else {
+            return Ok(None);
+        };
+        if object.get("type").is_none() {
+            self.fail(
+                &type_at,
+                format!("is required; one of {}", list(SCHEDULE_TYPES)),
+            );
+        }
+        let first_epoch =
+            self.integer(object.get("first_epoch"), &object.pointer("first_epoch"), 0);
+        let per = self.choice::<SchedulePer>(object.get("per"), &object.pointer("per"));
+        let kind = match kind {
+            Some("time_based") => {
+                let at = object.pointer("decay_rate");
+                let decay_rate =
+                    self.number_in(object.get("decay_rate"), &at, Interval::NON_NEGATIVE);
+                self.required(decay_rate, &at)
+                    .map(|decay_rate| solve::ScheduleKind::TimeBased { decay_rate })
+            }
+            Some("step") => {
+                let at = object.pointer("drop_rate");
+                let drop_rate = self.number_in(object.get("drop_rate"), &at, Interval::DROP_RATE);
+                let drop_rate = self.required(drop_rate, &at);
+                let at = object.pointer("epochs_drop");
+                let epochs_drop = self.integer(object.get("epochs_drop"), &at, 1);
+                let epochs_drop = self.required(epochs_drop, &at);
+                drop_rate.zip(epochs_drop).map(|(drop_rate, epochs_drop)| {
+                    solve::ScheduleKind::Step {
+                        drop_rate,
+                        epochs_drop,
+                    }
+                })
+            }
+            Some("exponential") => {
+                let at = object.pointer("k");
+                let k = self.number_in(object.get("k"), &at, Interval::NON_NEGATIVE);
+                self.required(k, &at)
+                    .map(|k| solve::ScheduleKind::Exponential { k })
+            }
+            _ => None,
+        };
+        match (kind, first_epoch, per) {
+            (Some(kind), Ok(first_epoch), Ok(per)) => Ok(Some(solve::Schedule {
+                kind,
+                first_epoch: first_epoch.unwrap_or(0),
+                per: per.unwrap_or(SchedulePer::Epoch).into(),
+            })),
+            _ => Err(Reported),
+        }
+    }
+
+    fn conventions(&mut self, value: Option<&Value>) -> Result<(Sign, EpsilonPlacement), Reported> {
+        let Some(object) = self.object(value, "/conventions", CONVENTION_KEYS, "convention")?
+        else {
+            return Ok((Sign::Gradient, EpsilonPlacement::InsideSqrt));
+        };
+        let sign = self.choice::<Sign>(object.get("sign"), "/conventions/sign");
+        let epsilon =
+            self.choice::<EpsilonPlacement>(object.get("epsilon"), "/conventions/epsilon");
+        Ok((
+            sign?.unwrap_or(Sign::Gradient),
+            epsilon?.unwrap_or(EpsilonPlacement::InsideSqrt),
+        ))
+    }
+
+    fn rounding(&mut self, value: Option<&Value>) -> Read<solve::Rounding> {
+        let Some(object) = self.object(value, "/rounding", ROUNDING_KEYS, "rounding")? else {
+            return Ok(None);
+        };
+        let decimals = self.digits(object, "decimals", 0);
+        let figures = self.digits(object, "significant_figures", 1);
+        match (decimals?, figures?) {
+            (Some(k), None) => Ok(Some(solve::Rounding::Decimals(k))),
+            (None, Some(k)) => Ok(Some(solve::Rounding::SignificantFigures(k))),
+            _ => Err(self.fail(
+                "/rounding",
+                "must have exactly one of decimals, significant_figures",
+            )),
+        }
+    }
+
+    fn digits(&mut self, object: Object<'_>, key: &str, min: u64) -> Read<u32> {
+        let at = object.pointer(key);
+        match self.integer(object.get(key), &at, min)? {
+            Some(k) if k > MAX_ROUNDING_DIGITS => Err(self.fail(
+                &at,
+                format!("must be an integer from {min} to {MAX_ROUNDING_DIGITS}"),
+            )),
+            // k ≤ 17 here, so the conversion cannot fail.
+            Some(k) => Ok(Some(u32::try_from(k).unwrap_or(u32::MAX))),
+            None => Ok(None),
+        }
+    }
+
+    /// `POST /v1/schedule`'s `epochs`: 1 to `MAX_SCHEDULE_EPOCHS` integers ≥ 0.
+    fn epoch_list(&mut self, value: Option<&Value>) -> Option<Vec<u64>> {
+        let items = match value {
+            None => {
+                self.fail("/epochs", "is required");
+                return None;
+            }
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.fail(
+                    "/epochs",
+                    format!("must be an array of integers, not {}", type_name(other)),
+                );
+                return None;
+            }
+        };
+        if items.is_empty() || items.len() > MAX_SCHEDULE_EPOCHS {
+            self.fail(
+                "/epochs",
+                format!("must have 1 to {MAX_SCHEDULE_EPOCHS} entries"),
+            );
+            return None;
+        }
+        let mut epochs = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("/epochs/{i}");
+            let read = match item {
+                Value::Null => Err(self.fail(&at, "must be an integer >= 0, not null")),
+                item => self.integer(Some(item), &at, 0),
+            };
+            if let Ok(Some(e)) = read {
+                epochs.push(e);
+            }
+        }
+        (epochs.len() == items.len()).then_some(epochs)
+    }
+
+    /// The size caps (`MAX_TRACE_ENTRIES`, `MAX_FORWARD_ENTRIES`), reported at `/epochs`,
+    /// the knob that usually moves them.
+    fn limits(&mut self, epochs: u64, batch: u64, samples: u64, parameters: u64, is_cg: bool) {
+        let per_epoch = if is_cg {
+            1
+        } else {
+            samples.div_ceil(batch.max(1))
+        };
+        let width = u128::from(parameters) + 1;
+        let updates = u128::from(epochs) * u128::from(per_epoch);
+        let entries = updates * width;
+        let forward = u128::from(epochs) * u128::from(samples) * width;
+        if entries > u128::from(MAX_TRACE_ENTRIES) {
+            self.fail(
+                "/epochs",
+                format!(
+                    "asks for {updates} updates ({epochs} epochs × {per_epoch} per epoch) of \
+                     {parameters} parameters: {entries} trace entries (updates × (parameters \
+                     + 1)); the limit is {MAX_TRACE_ENTRIES}"
+                ),
+            );
+        } else if forward > u128::from(MAX_FORWARD_ENTRIES) {
+            self.fail(
+                "/epochs",
+                format!(
+                    "asks for {forward} forward-pass entries (epochs {epochs} × samples \
+                     {samples} × (parameters {parameters} + 1)); the limit is \
+                     {MAX_FORWARD_ENTRIES}"
+                ),
+            );
+        }
+    }
+}
+
+/// "`adamax` is not one of gd, momentum, …; did you mean `adam`?"
+fn one_of(text: &str, names: &[&str]) -> String {
+    let base = format!("must be one of {}, not \"{}\"", list(names), shown(text));
+    match catalog::suggestion(text, names.iter().copied()) {
+        Some(near) => format!("{base}; did you mean \"{near}\"?"),
+        None => base,
+    }
+}
+
+fn number(resolved: &[(&'static str, HyperValue)], name: &str) -> Option<f64> {
+    resolved.iter().find_map(|(k, v)| match v {
+        HyperValue::Number(x) if *k == name => Some(*x),
+        _ => None,
+    })
+}
+
+fn integer(resolved: &[(&'static str, HyperValue)], name: &str) -> Option<u64> {
+    resolved.iter().find_map(|(k, v)| match v {
+        HyperValue::Integer(x) if *k == name => Some(*x),
+        _ => None,
+    })
+}
+
+fn text(resolved: &[(&'static str, HyperValue)], name: &str) -> Option<&'static str> {
+    resolved.iter().find_map(|(k, v)| match v {
+        HyperValue::Text(x) if *k == name => Some(*x),
+        _ => None,
+    })
+}
+
+fn wire<T: WireEnum>(resolved: &[(&'static str, HyperValue)], name: &str) -> Option<T> {
+    text(resolved, name).and_then(T::parse)
+}
+
+/// The core's optimizer from resolved hyperparameters; `None` only if the catalogue and this
+/// function disagree, which the tests rule out.
+fn optimizer(
+    algorithm: Algorithm,
+    resolved: &[(&'static str, HyperValue)],
+) -> Option<solve::Optimizer> {
+    use solve::Optimizer as O;
+    let n = |name| number(resolved, name);
+    let form = || wire::<model::MomentumForm>(resolved, "form").map(Into::into);
+    Some(match algorithm {
+        Algorithm::Gd => O::Gd {
+            learning_rate: n("learning_rate")?,
+        },
+        Algorithm::Momentum => O::Momentum {
+            learning_rate: n("learning_rate")?,
+            beta: n("beta")?,
+            form: form()?,
+        },
+        Algorithm::Nesterov => O::Nesterov {
+            learning_rate: n("learning_rate")?,
+            beta: n("beta")?,
+            form: form()?,
+        },
+        Algorithm::Adagrad => O::Adagrad {
+            learning_rate: n("learning_rate")?,
+            epsilon: n("epsilon")?,
+            initial_accumulator: n("initial_accumulator")?,
+            window: integer(resolved, "window").map(|w| usize::try_from(w).unwrap_or(usize::MAX)),
+        },
+        Algorithm::Adadelta => O::Adadelta {
+            learning_rate: n("learning_rate")?,
+            rho: n("rho")?,
+            epsilon: n("epsilon")?,
+        },
+        Algorithm::Rmsprop => O::Rmsprop {
+            learning_rate: n("learning_rate")?,
+            beta: n("beta")?,
+            epsilon: n("epsilon")?,
+        },
+        Algorithm::Adam => O::Adam {
+            learning_rate: n("learning_rate")?,
+            beta1: n("beta1")?,
+            beta2: n("beta2")?,
+            epsilon: n("epsilon")?,
+        },
+        Algorithm::Adamw => O::AdamW {
+            learning_rate: n("learning_rate")?,
+            beta1: n("beta1")?,
+            beta2: n("beta2")?,
+            epsilon: n("epsilon")?,
+            weight_decay: n("weight_decay")?,
+        },
+        Algorithm::Amsgrad => O::Amsgrad {
+            learning_rate: n("learning_rate")?,
+            beta1: n("beta1")?,
+            beta2: n("beta2")?,
+            epsilon: n("epsilon")?,
+        },
+        Algorithm::ConjugateGradient => O::ConjugateGradient {
+            beta_formula: wire::<model::BetaFormula>(resolved, "beta_formula")?.into(),
+            line_search: match wire::<model::LineSearch>(resolved, "line_search")? {
+                model::LineSearch::Exact => solve::LineSearch::Exact {
+                    max_step: n("max_step")?,
+                },
+                model::LineSearch::Fixed => solve::LineSearch::Fixed {
+                    learning_rate: n("learning_rate")?,
+                },
+            },
+            restart_every: usize::try_from(integer(resolved, "restart_every")?)
+                .unwrap_or(usize::MAX),
+            tolerance: n("tolerance")?,
+        },
+    })
+}
+
+/// The echo of the resolved hyperparameters: exactly the keys the algorithm uses.
+fn echo_hyperparameters(resolved: &[(&'static str, HyperValue)]) -> model::Hyperparameters {
+    let n = |name| number(resolved, name);
+    let i = |name| integer(resolved, name);
+    model::Hyperparameters {
+        learning_rate: n("learning_rate"),
+        beta: n("beta"),
+        beta1: n("beta1"),
+        beta2: n("beta2"),
+        rho: n("rho"),
+        epsilon: n("epsilon"),
+        weight_decay: n("weight_decay"),
+        initial_accumulator: n("initial_accumulator"),
+        window: i("window"),
+        form: wire(resolved, "form"),
+        beta_formula: wire(resolved, "beta_formula"),
+        line_search: wire(resolved, "line_search"),
+        restart_every: i("restart_every"),
+        max_step: n("max_step"),
+        tolerance: n("tolerance"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn momentum() -> Value {
+        json!({
+            "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
+            "weights": [0.5, 0.5],
+            "algorithm": "momentum",
+            "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
+            "bias_correction": false,
+            "conventions": {"sign": "delta"}
+        })
+    }
+
+    fn pointers(body: Value) -> Vec<String> {
+        match problem(&body) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| e.pointer).collect(),
+        }
+    }
+
+    #[test]
+    fn the_course_momentum_problem_resolves_with_its_defaults() {
+        let Ok(valid) = problem(&momentum()) else {
+            panic!("the course's problem is valid");
+        };
+        assert_eq!(
+            valid.problem.optimizer,
+            solve::Optimizer::Momentum {
+                learning_rate: 0.2,
+                beta: 0.8,
+                form: solve::MomentumForm::Average
+            }
+        );
+        assert_eq!(valid.problem.batch_size, 1);
+        assert_eq!(valid.problem.epochs, 1);
+        assert_eq!(valid.problem.conventions.sign, solve::SignConvention::Delta);
+        assert!(valid.warnings.is_empty());
+        assert_eq!(
+            valid.echo.hyperparameters.form,
+            Some(model::MomentumForm::Average)
+        );
+    }
+
+    #[test]
+    fn every_algorithm_resolves_with_only_a_learning_rate() {
+        for algorithm in Algorithm::ALL {
+            let mut body = momentum();
+            body["algorithm"] = json!(algorithm.name());
+            body["hyperparameters"] = json!({"learning_rate": 0.1});
+            let result = problem(&body);
+            // conjugate gradient's default line search is exact, which has no learning rate.
+            match result {
+                Ok(valid) if *algorithm == Algorithm::ConjugateGradient => {
+                    assert_eq!(valid.warnings.len(), 1, "{valid:?}");
+                }
+                Ok(valid) => assert!(valid.warnings.is_empty(), "{valid:?}"),
+                Err(errors) => panic!("{}: {errors:?}", algorithm.name()),
+            }
+        }
+    }
+
+    #[test]
+    fn conjugate_gradient_defaults_to_full_batch_and_restarts_every_parameter_count() {
+        let mut body = momentum();
+        body["algorithm"] = json!("conjugate_gradient");
+        body["bias"] = json!(0.1);
+        body["hyperparameters"] = json!({});
+        let Ok(valid) = problem(&body) else { panic!() };
+        assert_eq!(valid.problem.batch_size, 2);
+        let solve::Optimizer::ConjugateGradient { restart_every, .. } = valid.problem.optimizer
+        else {
+            panic!()
+        };
+        assert_eq!(restart_every, 3);
+    }
+
+    #[test]
+    fn a_string_where_a_number_belongs_is_named_by_its_pointer() {
+        let mut body = momentum();
+        body["samples"][1]["t"] = json!("0.6");
+        assert_eq!(pointers(body), ["/samples/1/t"]);
+    }
+
+    #[test]
+    fn null_reads_as_absent_for_optional_keys() {
+        let mut body = momentum();
+        body["bias"] = Value::Null;
+        body["schedule"] = Value::Null;
+        body["hyperparameters"]["form"] = Value::Null;
+        assert!(problem(&body).is_ok());
+    }
+
+    #[test]
+    fn a_batch_size_above_the_sample_count_is_full_batch() {
+        let mut body = momentum();
+        body["batch_size"] = json!(10);
+        let Ok(valid) = problem(&body) else { panic!() };
+        assert_eq!(valid.problem.batch_size, 2);
+        assert_eq!(valid.echo.batch_size, 2);
+    }
+
+    #[test]
+    fn conditional_keys_warn_when_their_condition_is_off() {
+        let mut body = momentum();
+        body["algorithm"] = json!("conjugate_gradient");
+        body["hyperparameters"] = json!({"learning_rate": 0.1, "max_step": 5});
+        let Ok(valid) = problem(&body) else { panic!() };
+        let codes: Vec<_> = valid.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(codes.len(), 1, "{codes:?}");
+        assert!(codes[0].contains("learning_rate"));
+
+        body["hyperparameters"] =
+            json!({"line_search": "fixed", "learning_rate": 0.1, "max_step": 5});
+        let Ok(valid) = problem(&body) else { panic!() };
+        assert_eq!(valid.warnings.len(), 1);
+        assert!(valid.warnings[0].message.contains("max_step"));
+    }
+
+    #[test]
+    fn conjugate_gradient_with_fixed_steps_needs_a_learning_rate() {
+        let mut body = momentum();
+        body["algorithm"] = json!("conjugate_gradient");
+        body["hyperparameters"] = json!({"line_search": "fixed"});
+        assert_eq!(pointers(body), ["/hyperparameters/learning_rate"]);
+    }
+
+    #[test]
+    fn an_exact_line_search_cannot_be_scheduled() {
+        let mut body = momentum();
+        body["algorithm"] = json!("conjugate_gradient");
+        body["hyperparameters"] = json!({});
+        body["schedule"] = json!({"type": "exponential", "k": 0.1});
+        assert_eq!(pointers(body), ["/schedule"]);
+    }
+
+    #[test]
+    fn schedule_parameters_of_another_type_are_unknown_keys() {
+        let mut body = momentum();
+        body["schedule"] = json!({"type": "time_based", "k": 0.1});
+        assert_eq!(pointers(body), ["/schedule/k", "/schedule/decay_rate"]);
+    }
+
+    #[test]
+    fn rounding_needs_exactly_one_key() {
+        let mut body = momentum();
+        body["rounding"] = json!({"decimals": 4, "significant_figures": 3});
+        assert_eq!(pointers(body.clone()), ["/rounding"]);
+        body["rounding"] = json!({});
+        assert_eq!(pointers(body.clone()), ["/rounding"]);
+        body["rounding"] = json!({"significant_figures": 0});
+        assert_eq!(pointers(body.clone()), ["/rounding/significant_figures"]);
+        body["rounding"] = json!({"decimals": 18});
+        assert_eq!(pointers(body), ["/rounding/decimals"]);
+    }
+
+    #[test]
+    fn too_many_updates_are_refused_at_epochs() {
+        let mut body = momentum();
+        body["epochs"] = json!(1e9);
+        assert_eq!(pointers(body), ["/epochs"]);
+    }
+
+    #[test]
+    fn pointers_escape_slashes_and_tildes_in_keys() {
+        let mut body = momentum();
+        body["a/b~c"] = json!(1);
+        assert_eq!(pointers(body), ["/a~1b~0c"]);
+    }
+
+    #[test]
+    fn integers_may_be_written_with_a_zero_fraction() {
+        let mut body = momentum();
+        body["epochs"] = json!(2.0);
+        let Ok(valid) = problem(&body) else { panic!() };
+        assert_eq!(valid.problem.epochs, 2);
+        body["epochs"] = json!(2.5);
+        assert_eq!(pointers(body), ["/epochs"]);
+    }
+
+    #[test]
+    fn a_schedule_table_warns_about_fields_it_does_not_use() {
+        let body = json!({
+            "learning_rate": 0.2,
+            "schedule": {"type": "step", "drop_rate": 0.5, "epochs_drop": 5, "first_epoch": 1},
+            "epochs": [5, 10, 15]
+        });
+        let Ok(valid) = schedule_request(&body) else {
+            panic!()
+        };
+        assert_eq!(valid.epochs, [5, 10, 15]);
+        assert_eq!(valid.warnings.len(), 1);
+    }
+}
