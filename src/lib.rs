@@ -8,9 +8,38 @@
 //! - [`api`] — the HTTP edge: [`api::error`] (every error as problem+json),
 //!   [`api::extract`] (the JSON body extractor), [`api::model`] (wire types and their OpenAPI
 //!   schemas), [`api::validate`] (JSON → `Problem`, every violation with its pointer; also used
-//!   by the CLI), [`api::catalog`] (algorithms, hyperparameters, ranges, defaults).
+//!   by the CLI), [`api::catalog`] (algorithms, hyperparameters, ranges, defaults), and one file
+//!   per group of endpoints: [`api::solve`], [`api::schedule`], [`api::meta`],
+//!   [`api::examples`].
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
+//! - here: [`app`] (the router, testable without a socket), [`serve`] (run it on a listener
+//!   until a shutdown future resolves) and [`openapi`] (the generated document).
 
 pub mod api;
 pub mod render;
 pub mod solve;
+
+use std::future::Future;
+use std::io;
+
+use axum::Router;
+
+/// The whole service as a router: every endpoint, `/openapi.json`, `/docs`, and the layers.
+pub fn app() -> Router {
+    api::app()
+}
+
+/// Serve [`app`] on `listener` until `shutdown` resolves, then finish the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    axum::serve(listener, app())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The OpenAPI 3.1 document generated from the types, as served at `/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::openapi()
+}

@@ -1,7 +1,153 @@
 //! The HTTP edge: parse, validate, dispatch, serialize — no maths (that is `crate::solve`).
+//!
+//! `router()` registers every handler together with its OpenAPI description (utoipa-axum's
+//! `routes!`), so the document served at `/openapi.json`, the one shown at `/docs` and the one
+//! committed at `openapi/openapi.json` are the same value. Every error leaves as problem+json:
+//! handlers return `ApiError`, unknown paths and methods have fallbacks that do, and a last
+//! layer rewrites any other bare error response (from axum or Swagger UI) the same way.
 
 pub mod catalog;
 pub mod error;
+pub mod examples;
 pub mod extract;
+pub mod meta;
 pub mod model;
+pub mod schedule;
+pub mod solve;
 pub mod validate;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::{middleware, Router};
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+use error::{ApiError, PROBLEM_JSON};
+use extract::BODY_LIMIT;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gradtrace",
+        description = "Worked, step-by-step solutions of single-neuron optimizer exercises \
+                       (gradient descent, momentum, Nesterov, Adagrad, Adadelta, RMSProp, Adam, \
+                       AdamW, AMSGrad, conjugate gradient) as a JSON trace. Every error is \
+                       RFC 9457 problem+json.",
+        license(name = "MIT", identifier = "MIT")
+    ),
+    tags(
+        (name = "solve", description = "Worked solutions"),
+        (name = "schedule", description = "Learning-rate schedules on their own"),
+        (name = "examples", description = "The course's worked examples, ready to post"),
+        (name = "meta", description = "What the service offers, and whether it is up")
+    )
+)]
+struct ApiDoc;
+
+/// Every documented route, and the OpenAPI document describing them.
+fn documented() -> (Router, utoipa::openapi::OpenApi) {
+    let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(solve::solve))
+        .routes(routes!(schedule::schedule))
+        .routes(routes!(meta::algorithms))
+        .routes(routes!(examples::list))
+        .routes(routes!(examples::get))
+        .routes(routes!(meta::healthz))
+        .split_for_parts();
+    // Set here rather than in the derive so the document always carries the crate's version.
+    api.info.version = env!("CARGO_PKG_VERSION").to_string();
+    (router, api)
+}
+
+/// The OpenAPI 3.1 document of the service.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    documented().1
+}
+
+/// The whole service: API routes, `/openapi.json`, `/docs`, fallbacks and layers.
+pub fn app() -> Router {
+    let (router, api) = documented();
+    router
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
+        .fallback(not_found)
+        // After every route is registered: it applies to the routes present when called.
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::map_response(problem_for_bare_errors))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Any origin may call the API (frontends render its steps); no credentials are involved.
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::CONTENT_TYPE]),
+        )
+        // One INFO line per request (method, path, status, latency); axum's default is DEBUG.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("There is no resource at `{}`.", shown_path(&uri)))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "`{}` does not accept {method}; the `Allow` header lists what it does accept.",
+        shown_path(&uri)
+    ))
+}
+
+/// The path for a message, cut short so a long URI cannot bloat the error.
+fn shown_path(uri: &Uri) -> String {
+    let path = uri.path();
+    let mut shown: String = path.chars().take(200).collect();
+    if shown.len() < path.len() {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Any error response that is not already problem+json (axum's own rejections, Swagger UI's
+/// empty 404s) becomes one with the same status and headers.
+async fn problem_for_bare_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let error = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound("There is no such resource.".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed(
+            "This path does not accept this method; see the `Allow` header.".to_string(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(None),
+        s if s.is_server_error() => ApiError::Internal(format!("status {s}")),
+        s => ApiError::BadRequest(format!(
+            "The request was refused ({}).",
+            s.canonical_reason().unwrap_or("client error")
+        )),
+    };
+    let (mut parts, _) = response.into_parts();
+    let rewritten = error.into_response();
+    let (new_parts, body) = rewritten.into_parts();
+    parts.status = new_parts.status;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    Response::from_parts(parts, body)
+}
