@@ -12,10 +12,12 @@
 //!   per group of endpoints: [`api::solve`], [`api::schedule`], [`api::meta`],
 //!   [`api::examples`].
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
+//! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `openapi`.
 //! - here: [`app`] (the router, testable without a socket), [`serve`] (run it on a listener
 //!   until a shutdown future resolves) and [`openapi`] (the generated document).
 
 pub mod api;
+pub mod cli;
 pub mod render;
 pub mod solve;
 

@@ -1,0 +1,247 @@
+//! The `gradtrace` command line: `serve` (the default), `solve FILE|-` and `openapi`.
+//!
+//! Every command goes through the same code as the HTTP service (`api::solve::solve_body`,
+//! `openapi()`), so the CLI and the endpoints cannot disagree. Logs go to stderr; stdout carries
+//! only the JSON a command prints.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use tracing_subscriber::EnvFilter;
+
+use crate::api::error::{problem_body, ApiError};
+use crate::api::extract;
+use crate::api::solve::solve_body;
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  success (for `solve`: a solution was printed, whatever its status)
+  1  `solve`: the problem was rejected; the problem+json error the endpoint would return
+     (400 or 422) is printed to stdout
+  2  usage error, or a file or socket could not be used (message on stderr)
+
+Logging: set RUST_LOG (e.g. RUST_LOG=debug); logs go to stderr.";
+
+/// Worked solutions for single-neuron optimizer exercises, over HTTP and on the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gradtrace",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// With no command, `gradtrace` serves, and takes `serve`'s options.
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP service until Ctrl-C or SIGTERM (the default command).
+    Serve(ServeArgs),
+    /// Solve a problem (the body of POST /v1/solve) from a file, or from stdin with `-`, and
+    /// print the same JSON the endpoint returns.
+    #[command(after_help = AFTER_HELP)]
+    Solve(SolveArgs),
+    /// Print the OpenAPI 3.1 document (pretty JSON), as committed at openapi/openapi.json.
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GRADTRACE_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+}
+
+#[derive(Debug, Args)]
+struct SolveArgs {
+    /// The problem as JSON: a file, or `-` for stdin.
+    file: PathBuf,
+    /// Print compact JSON, byte for byte what the endpoint sends, instead of pretty JSON.
+    #[arg(long)]
+    compact: bool,
+}
+
+/// Parse the arguments and run the command.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Solve(args)) => solve(&args),
+        Some(Command::Openapi) => print_json(&crate::openapi(), false),
+    }
+}
+
+fn init_tracing(default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    // A second initialisation (only possible in tests) is harmless, so its error is ignored.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        // Colour codes only for people; log files and collectors get plain text.
+        .with_ansi(io::stderr().is_terminal())
+        .try_init();
+}
+
+async fn serve(args: ServeArgs) -> ExitCode {
+    init_tracing("info,tower_http=info");
+    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("gradtrace: cannot listen on {}: {error}", args.addr);
+            return ExitCode::from(2);
+        }
+    };
+    match listener.local_addr() {
+        Ok(addr) => tracing::info!("listening on http://{addr} (docs at http://{addr}/docs/)"),
+        Err(_) => tracing::info!("listening on {}", args.addr),
+    }
+    match crate::serve(listener, shutdown_signal()).await {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("gradtrace: server error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM. A signal that cannot be watched never fires, rather than
+/// firing at once and stopping the server for no reason.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}
+
+fn solve(args: &SolveArgs) -> ExitCode {
+    init_tracing("warn");
+    let bytes = match read_input(&args.file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("gradtrace: cannot read {}: {error}", args.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let result = extract::parse(&bytes).and_then(|body| solve_body(&body));
+    match result {
+        Ok(response) => print_json(&response, args.compact),
+        Err(error) => {
+            let code = print_problem(&error, args.compact);
+            if code == ExitCode::SUCCESS {
+                ExitCode::from(1)
+            } else {
+                code
+            }
+        }
+    }
+}
+
+fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if file.as_os_str() == "-" {
+        io::stdin().lock().read_to_end(&mut bytes)?;
+    } else {
+        bytes = std::fs::read(file)?;
+    }
+    Ok(bytes)
+}
+
+fn print_problem(error: &ApiError, compact: bool) -> ExitCode {
+    let problem = error.problem();
+    if compact {
+        write_stdout(&problem_body(&problem))
+    } else {
+        print_json(&problem, false)
+    }
+}
+
+/// Print a value as JSON with a trailing newline.
+fn print_json(value: &impl Serialize, compact: bool) -> ExitCode {
+    let text = if compact {
+        serde_json::to_vec(value)
+    } else {
+        serde_json::to_vec_pretty(value)
+    };
+    match text {
+        Ok(bytes) => write_stdout(&bytes),
+        Err(error) => {
+            eprintln!("gradtrace: cannot serialize the output: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    let written = stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`gradtrace solve p.json | head`) is the reader's choice, not a failure.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("gradtrace: cannot write to stdout: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_command_means_serve_on_the_default_address() {
+        let cli = Cli::try_parse_from(["gradtrace"]).map_err(|e| e.to_string());
+        let Ok(cli) = cli else { panic!("{cli:?}") };
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.addr.port(), 8080);
+    }
+
+    #[test]
+    fn solve_takes_a_file_or_a_dash() {
+        let cli = Cli::try_parse_from(["gradtrace", "solve", "-", "--compact"]);
+        assert!(matches!(
+            cli.map(|c| c.command),
+            Ok(Some(Command::Solve(SolveArgs { compact: true, .. })))
+        ));
+    }
+}
