@@ -1,0 +1,142 @@
+//! Requests against `gradtrace::app()` in memory (no socket), and assertions on the
+//! problem+json shape every error shares.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// A response, fully read.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as JSON (panics with the body's text if it is not).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body[..self.body.len().min(500)])
+            )
+        })
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// Send any request to the app.
+pub async fn send(request: Request<Body>) -> Reply {
+    let response = gradtrace::app()
+        .oneshot(request)
+        .await
+        .expect("the router is infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("the body is readable")
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A request with an optional content type and a raw body.
+pub async fn request(
+    method: Method,
+    path: &str,
+    content_type: Option<&str>,
+    body: impl Into<Body>,
+) -> Reply {
+    let mut builder = Request::builder().method(method).uri(path);
+    if let Some(content_type) = content_type {
+        builder = builder.header(header::CONTENT_TYPE, content_type);
+    }
+    send(builder.body(body.into()).expect("a valid request")).await
+}
+
+/// POST a JSON value; the status as a number and the body as JSON.
+pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
+    let reply = request(
+        Method::POST,
+        path,
+        Some("application/json"),
+        body.to_string(),
+    )
+    .await;
+    (reply.status.as_u16(), reply.json())
+}
+
+/// GET a path; the status as a number and the body as JSON.
+pub async fn get_json(path: &str) -> (u16, Value) {
+    let reply = request(Method::GET, path, None, Body::empty()).await;
+    (reply.status.as_u16(), reply.json())
+}
+
+/// The course's momentum problem, SPEC §2.
+pub fn momentum() -> Value {
+    json!({
+        "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
+        "weights": [0.5, 0.5],
+        "algorithm": "momentum",
+        "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
+        "bias_correction": false,
+        "conventions": {"sign": "delta"}
+    })
+}
+
+/// Assert `reply` is RFC 9457 problem+json with `status`, and return its body.
+pub fn assert_problem(reply: &Reply, status: u16) -> Value {
+    assert_eq!(
+        reply.status.as_u16(),
+        status,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(reply.content_type(), "application/problem+json");
+    let problem = reply.json();
+    assert_eq!(problem["status"], status, "{problem}");
+    let kind = problem["type"].as_str().unwrap_or_default();
+    assert!(
+        kind.starts_with("https://gradtrace.dev/problems/"),
+        "{problem}"
+    );
+    assert!(
+        problem["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "{problem}"
+    );
+    assert!(
+        problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{problem}"
+    );
+    problem
+}
+
+/// The pointers of a validation problem's `errors`, sorted.
+pub fn pointers(problem: &Value) -> Vec<String> {
+    let mut pointers: Vec<String> = problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["pointer"].as_str().unwrap_or("?").to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    pointers.sort();
+    pointers
+}

@@ -1,0 +1,13 @@
+//! The HTTP API's tests, one binary: `cargo test --test api`.
+//!
+//! `helpers` sends requests to `gradtrace::app()` in memory; `server` is the one test on a real
+//! socket; `openapi` keeps the committed document in step with the code.
+
+mod cli;
+mod errors;
+mod helpers;
+mod meta;
+mod openapi;
+mod properties;
+mod server;
+mod solve;
