@@ -18,6 +18,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod grade;
 pub mod render;
 pub mod solve;
 

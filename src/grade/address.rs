@@ -1,0 +1,392 @@
+//! Where an answer's value lives: a JSON pointer into the solution (RFC 6901) or a step and a
+//! worked-line symbol, resolved once against the plain solution into a [`Target`] — the number
+//! it names and, where a worked line computes it, that line, so carried-forward values can be
+//! keyed by update and symbol and the same quantity found again in any other run.
+//!
+//! Every way an address can be wrong is reported with the answer's pointer and a sentence that
+//! names the offending text, for a 422. Nothing here panics on any input.
+
+use serde_json::Value;
+
+use super::{Answer, GradeFieldError};
+use crate::solve::expr::tex_to_text;
+use crate::solve::{Line, Problem, SignConvention, Solution, Step};
+
+/// A worked line, found by the update it belongs to and its place in that update.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LineRef {
+    /// The update `t` (`Step.index`).
+    pub t: u64,
+    /// The line's position in `Step.lines` of the plain solution.
+    pub position: usize,
+    /// The line's symbol, in LaTeX, as the core writes it (the key of an override).
+    pub symbol: String,
+    /// Where the step carries the line's value (`Line.pointer`), when the line is the one that
+    /// pointer finds; used to find the same quantity in runs whose symbols differ (another
+    /// epoch's `α_e`).
+    pub carried_at: Option<String>,
+}
+
+/// An answer's resolved address.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Target {
+    /// The JSON pointer into the solution, when the value has one.
+    pub pointer: Option<String>,
+    /// The worked line that computes the value, if any.
+    pub line: Option<LineRef>,
+    /// The value in the plain solution.
+    pub value: f64,
+    /// The quantity in plain text: the line's symbol, or the pointer.
+    pub quantity: String,
+    /// The line's formula in plain text.
+    pub formula: Option<String>,
+}
+
+/// Resolve answer `index` against the plain solution and its JSON.
+pub(crate) fn resolve(
+    problem: &Problem,
+    solution: &Solution,
+    json: &Value,
+    index: usize,
+    answer: &Answer,
+) -> Result<Target, Vec<GradeFieldError>> {
+    let at = |field: &str| {
+        if field.is_empty() {
+            format!("/answers/{index}")
+        } else {
+            format!("/answers/{index}/{field}")
+        }
+    };
+    let error = |field: &str, detail: String| {
+        vec![GradeFieldError {
+            pointer: at(field),
+            detail,
+        }]
+    };
+    match (&answer.pointer, answer.step, &answer.symbol) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(error(
+            "",
+            "give either `pointer` or `step` with `symbol`, not both".into(),
+        )),
+        (None, None, None) => Err(error(
+            "",
+            "name the value: `pointer` (a JSON pointer into the solution, e.g. /steps/0/weights_after/0) or `step` with `symbol` (e.g. {\"step\": 1, \"symbol\": \"(w_1)_2\"})".into(),
+        )),
+        (None, Some(_), None) => Err(error("symbol", "required with `step`".into())),
+        (None, None, Some(_)) => Err(error("step", "required with `symbol`".into())),
+        (Some(pointer), None, None) => by_pointer(problem, solution, json, pointer)
+            .map_err(|detail| error("pointer", detail)),
+        (None, Some(step), Some(symbol)) => {
+            by_symbol(solution, step, symbol).map_err(|(field, detail)| error(field, detail))
+        }
+    }
+}
+
+/// RFC 6901: `""` is the whole document; otherwise `/`-separated tokens with `~1` for `/` and
+/// `~0` for `~`.
+fn parse_pointer(pointer: &str) -> Result<Vec<String>, String> {
+    if pointer.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return Err(format!(
+            "`{pointer}` is not a JSON pointer: it must start with `/` (RFC 6901), as in /steps/0/weights_after/0"
+        ));
+    };
+    rest.split('/')
+        .map(|token| {
+            let mut out = String::with_capacity(token.len());
+            let mut chars = token.chars();
+            while let Some(c) = chars.next() {
+                if c == '~' {
+                    match chars.next() {
+                        Some('0') => out.push('~'),
+                        Some('1') => out.push('/'),
+                        _ => {
+                            return Err(format!(
+                                "`{pointer}` is not a JSON pointer: `~` must be followed by 0 or 1 (RFC 6901 writes `~` as ~0 and `/` as ~1)"
+                            ))
+                        }
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn join(tokens: &[String]) -> String {
+    tokens.iter().map(|t| format!("/{}", escape(t))).collect()
+}
+
+/// An array index as RFC 6901 writes it: `0`, or digits without a leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let canonical = token == "0"
+        || (!token.is_empty()
+            && !token.starts_with('0')
+            && token.bytes().all(|b| b.is_ascii_digit()));
+    if canonical {
+        token.parse().ok()
+    } else {
+        None
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Walk the pointer through the solution's JSON, explaining the first step that fails.
+fn lookup<'v>(json: &'v Value, tokens: &[String], pointer: &str) -> Result<&'v Value, String> {
+    let mut here = json;
+    for (depth, token) in tokens.iter().enumerate() {
+        let parent = join(&tokens[..depth]);
+        let parent_name = if parent.is_empty() {
+            "the solution".to_string()
+        } else {
+            parent.clone()
+        };
+        here = match here {
+            Value::Object(map) => map.get(token).ok_or_else(|| {
+                let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+                format!(
+                    "`{pointer}` points to nothing: {parent_name} has no `{token}` (it has {})",
+                    keys.join(", ")
+                )
+            })?,
+            Value::Array(items) => {
+                let Some(i) = array_index(token) else {
+                    return Err(format!(
+                        "`{pointer}` points to nothing: {parent_name} is an array, and `{token}` is not an index (0, 1, …)"
+                    ));
+                };
+                items.get(i).ok_or_else(|| {
+                    let range = if items.is_empty() {
+                        "it is empty".to_string()
+                    } else {
+                        format!("it has {} (indices 0–{})", items.len(), items.len() - 1)
+                    };
+                    format!(
+                        "`{pointer}` points to nothing: {parent_name} has no index {i}: {range}"
+                    )
+                })?
+            }
+            other => {
+                return Err(format!(
+                    "`{pointer}` points to nothing: {parent_name} is {}, with nothing inside",
+                    kind(other)
+                ))
+            }
+        };
+    }
+    Ok(here)
+}
+
+fn by_pointer(
+    problem: &Problem,
+    solution: &Solution,
+    json: &Value,
+    pointer: &str,
+) -> Result<Target, String> {
+    let tokens = parse_pointer(pointer)?;
+    let found = lookup(json, &tokens, pointer)?;
+    let value = match found {
+        Value::Number(n) => n.as_f64(),
+        _ => None,
+    };
+    let Some(value) = value else {
+        let why = if found.is_null() {
+            " (a quantity this problem does not have, such as the bias without one)"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "`{pointer}` is {}{why}, not a number: point to one number of the solution, e.g. /steps/0/weights_after/0",
+            kind(found)
+        ));
+    };
+    let line = line_for_pointer(problem, solution, &tokens);
+    let (quantity, formula) = describe(solution, line.as_ref(), pointer);
+    Ok(Target {
+        pointer: Some(pointer.to_string()),
+        line,
+        value,
+        quantity,
+        formula,
+    })
+}
+
+/// The worked line a solution pointer's value comes from, if any: `/steps/i/lines/k/value`
+/// is line k itself; `/steps/i/<field>` is the line whose `pointer` is `/<field>` (the last one,
+/// which is the value the step carries); `/final_weights/j` and `/final_bias` are the last
+/// step's new weights.
+fn line_for_pointer(problem: &Problem, solution: &Solution, tokens: &[String]) -> Option<LineRef> {
+    let strs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let (step, relative): (&Step, String) = match strs.as_slice() {
+        ["steps", i, "lines", k, "value"] => {
+            let step = solution.steps.get(array_index(i)?)?;
+            let position = array_index(k)?;
+            let line = step.lines.get(position)?;
+            return Some(line_ref(step, position, line));
+        }
+        ["steps", i, rest @ ..] if !rest.is_empty() => {
+            (solution.steps.get(array_index(i)?)?, join(&tokens[2..]))
+        }
+        ["final_weights", j] => (solution.steps.last()?, format!("/weights_after/{j}")),
+        ["final_bias"] => (solution.steps.last()?, "/bias_after".to_string()),
+        _ => return None,
+    };
+    let mut candidates = vec![relative.clone()];
+    // With the gradient convention `dw` is the gradient itself, and its line sits at /dw/p.
+    if problem.conventions.sign == SignConvention::Gradient {
+        if let Some(p) = relative.strip_prefix("/gradient/") {
+            candidates.push(format!("/dw/{p}"));
+        }
+        if relative == "/bias_gradient" {
+            candidates.push("/bias_dw".to_string());
+        }
+    }
+    candidates.iter().find_map(|wanted| {
+        let position = step
+            .lines
+            .iter()
+            .rposition(|l| l.pointer.as_deref() == Some(wanted.as_str()))?;
+        Some(line_ref(step, position, &step.lines[position]))
+    })
+}
+
+fn line_ref(step: &Step, position: usize, line: &Line) -> LineRef {
+    // The pointer finds this very line only if it is the last line carried there.
+    let carried_at = line.pointer.clone().filter(|p| {
+        step.lines
+            .iter()
+            .rposition(|l| l.pointer.as_deref() == Some(p.as_str()))
+            == Some(position)
+    });
+    LineRef {
+        t: step.index,
+        position,
+        symbol: line.symbol.clone(),
+        carried_at,
+    }
+}
+
+fn describe(
+    solution: &Solution,
+    line: Option<&LineRef>,
+    fallback: &str,
+) -> (String, Option<String>) {
+    match line.and_then(|l| find_line(solution, l)) {
+        Some(line) => (tex_to_text(&line.symbol), Some(line.formula.clone())),
+        None => (fallback.to_string(), None),
+    }
+}
+
+/// Whitespace does not matter in a symbol, and `(w_{1})_{2}` is `(w_1)_2`.
+fn normalized(symbol: &str) -> String {
+    tex_to_text(symbol)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn by_symbol(
+    solution: &Solution,
+    step: u64,
+    symbol: &str,
+) -> Result<Target, (&'static str, String)> {
+    let count = solution.steps.len();
+    let Some((position_of_step, found)) =
+        step_position(solution, step).and_then(|i| Some((i, solution.steps.get(i)?)))
+    else {
+        let range = if count == 0 {
+            "the solution has no steps".to_string()
+        } else {
+            format!("the solution has {count} (1–{count})")
+        };
+        return Err(("step", format!("step {step} is out of range: {range}")));
+    };
+    let wanted = normalized(symbol);
+    let position = found
+        .lines
+        .iter()
+        .position(|l| l.symbol == symbol)
+        .or_else(|| {
+            found
+                .lines
+                .iter()
+                .position(|l| normalized(&l.symbol) == wanted)
+        });
+    let Some(position) = position else {
+        let known: Vec<String> = found.lines.iter().map(|l| tex_to_text(&l.symbol)).collect();
+        return Err((
+            "symbol",
+            format!(
+                "step {step} has no line `{symbol}`; its lines are {}",
+                known.join(", ")
+            ),
+        ));
+    };
+    let line = &found.lines[position];
+    let reference = line_ref(found, position, line);
+    let pointer = line
+        .pointer
+        .as_deref()
+        .map(|relative| format!("/steps/{position_of_step}{relative}"));
+    Ok(Target {
+        pointer,
+        value: line.value,
+        quantity: tex_to_text(&line.symbol),
+        formula: Some(line.formula.clone()),
+        line: Some(reference),
+    })
+}
+
+/// Where the step with `index` t sits: at t − 1 in every run the core produces, searched for
+/// otherwise (never a quadratic cost when thousands of answers name thousands of steps).
+fn step_position(solution: &Solution, t: u64) -> Option<usize> {
+    let guess = usize::try_from(t.checked_sub(1)?).ok()?;
+    if solution.steps.get(guess).is_some_and(|s| s.index == t) {
+        Some(guess)
+    } else {
+        solution.steps.iter().position(|s| s.index == t)
+    }
+}
+
+fn step_at(solution: &Solution, t: u64) -> Option<&Step> {
+    solution.steps.get(step_position(solution, t)?)
+}
+
+/// The line of `reference` in a run of the same problem or of a variant: by the pointer the
+/// step carries it at when it has one (stable when a symbol is not, as `α_e` under another
+/// epoch), else at the same place with the same symbol, else the first with that symbol.
+pub(crate) fn find_line<'s>(solution: &'s Solution, reference: &LineRef) -> Option<&'s Line> {
+    let step = step_at(solution, reference.t)?;
+    if let Some(at) = &reference.carried_at {
+        if let Some(line) = step
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.pointer.as_deref() == Some(at.as_str()))
+        {
+            return Some(line);
+        }
+    }
+    step.lines
+        .get(reference.position)
+        .filter(|l| l.symbol == reference.symbol)
+        .or_else(|| step.lines.iter().find(|l| l.symbol == reference.symbol))
+}

@@ -1,0 +1,322 @@
+//! The catalogue of common mistakes, as data: each entry has a stable code, a sentence for the
+//! student, and a function that builds the variant runs that make the mistake for a problem (none
+//! when the mistake cannot happen in it). Adding a mistake is adding one entry to [`MISTAKES`].
+//!
+//! A variant is a problem the core solves as it solves any other — a toggled flag, a swapped
+//! convention, a negated learning rate, shifted inputs — or the core's `stale_weights` hook. The
+//! grader runs each with the same carried-forward values as the grade itself, so a mistake is
+//! recognised from the student's own earlier numbers too. Nothing here computes maths.
+
+use crate::solve::{
+    EpsilonPlacement, LineSearch, MomentumForm, Optimizer, Problem, SignConvention,
+};
+
+/// One way to run a problem wrongly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The problem as the mistaken student sets it up.
+    pub problem: Problem,
+    /// Whether every update starts again from the initial weights (`Hooks::stale_weights`).
+    pub stale_weights: bool,
+}
+
+impl Variant {
+    fn of(problem: Problem) -> Variant {
+        Variant {
+            problem,
+            stale_weights: false,
+        }
+    }
+}
+
+/// A named mistake: how to recognise it, and what to tell the student.
+#[derive(Debug, Clone, Copy)]
+pub struct MistakeKind {
+    /// Stable machine-readable code, e.g. `bias_correction_forgotten`.
+    pub code: &'static str,
+    /// What the student did, as a sentence fragment for the feedback line.
+    pub description: &'static str,
+    /// The variant runs that make this mistake in `problem`; empty where it cannot happen.
+    pub variants: fn(&Problem) -> Vec<Variant>,
+}
+
+/// Every mistake the grader names, in the order they are tried: the first whose variant
+/// reproduces a wrong value (within the answer's tolerance) is the one reported.
+pub const MISTAKES: &[MistakeKind] = &[
+    MistakeKind {
+        code: "bias_correction_forgotten",
+        description: "the bias correction x̂ = x / (1 − decayᵗ) was left out, though it was asked for",
+        variants: bias_correction_forgotten,
+    },
+    MistakeKind {
+        code: "bias_correction_not_asked",
+        description: "a bias correction x̂ = x / (1 − decayᵗ) was applied, though it was not asked for",
+        variants: bias_correction_not_asked,
+    },
+    MistakeKind {
+        code: "epsilon_outside_root",
+        description: "ε was added outside the square root, √s + ε, instead of inside, √(s + ε)",
+        variants: epsilon_outside_root,
+    },
+    MistakeKind {
+        code: "epsilon_inside_root",
+        description: "ε was added inside the square root, √(s + ε), instead of outside, √s + ε",
+        variants: epsilon_inside_root,
+    },
+    MistakeKind {
+        code: "other_momentum_form",
+        description: "the other form of the velocity was used (v ← βv + (1 − β)dw and v ← βv + dw swapped)",
+        variants: other_momentum_form,
+    },
+    MistakeKind {
+        code: "other_momentum_method",
+        description: "plain momentum and Nesterov momentum were swapped",
+        variants: other_momentum_method,
+    },
+    MistakeKind {
+        code: "wrong_update_direction",
+        description: "the update was applied in the wrong direction (added where the rule subtracts, or the reverse), as under the other sign convention",
+        variants: wrong_update_direction,
+    },
+    MistakeKind {
+        code: "other_sign_convention",
+        description: "the signed quantities (dw, the velocity) carry the other sign convention's sign",
+        variants: other_sign_convention,
+    },
+    MistakeKind {
+        code: "previous_sample_inputs",
+        description: "the previous sample's inputs x were used in this sample's forward pass and gradient",
+        variants: previous_sample_inputs,
+    },
+    MistakeKind {
+        code: "weights_not_updated",
+        description: "the weights were not carried from one update to the next: every update starts from the initial weights",
+        variants: weights_not_updated,
+    },
+    MistakeKind {
+        code: "wrong_epoch_rate",
+        description: "the learning rate of the wrong epoch was used (the schedule's e off by one)",
+        variants: wrong_epoch_rate,
+    },
+];
+
+/// The mistake with this code.
+pub fn mistake(code: &str) -> Option<&'static MistakeKind> {
+    MISTAKES.iter().find(|m| m.code == code)
+}
+
+fn has_epsilon(optimizer: &Optimizer) -> bool {
+    matches!(
+        optimizer,
+        Optimizer::Adagrad { .. }
+            | Optimizer::Adadelta { .. }
+            | Optimizer::Rmsprop { .. }
+            | Optimizer::Adam { .. }
+            | Optimizer::AdamW { .. }
+            | Optimizer::Amsgrad { .. }
+    )
+}
+
+fn bias_correction_forgotten(problem: &Problem) -> Vec<Variant> {
+    if !(problem.bias_correction && problem.optimizer.has_moving_average()) {
+        return Vec::new();
+    }
+    let mut p = problem.clone();
+    p.bias_correction = false;
+    vec![Variant::of(p)]
+}
+
+fn bias_correction_not_asked(problem: &Problem) -> Vec<Variant> {
+    if problem.bias_correction || !problem.optimizer.has_moving_average() {
+        return Vec::new();
+    }
+    let mut p = problem.clone();
+    p.bias_correction = true;
+    vec![Variant::of(p)]
+}
+
+fn epsilon_placement(problem: &Problem, asked: EpsilonPlacement) -> Vec<Variant> {
+    if problem.conventions.epsilon != asked || !has_epsilon(&problem.optimizer) {
+        return Vec::new();
+    }
+    let mut p = problem.clone();
+    p.conventions.epsilon = match asked {
+        EpsilonPlacement::InsideSqrt => EpsilonPlacement::OutsideSqrt,
+        EpsilonPlacement::OutsideSqrt => EpsilonPlacement::InsideSqrt,
+    };
+    vec![Variant::of(p)]
+}
+
+fn epsilon_outside_root(problem: &Problem) -> Vec<Variant> {
+    epsilon_placement(problem, EpsilonPlacement::InsideSqrt)
+}
+
+fn epsilon_inside_root(problem: &Problem) -> Vec<Variant> {
+    epsilon_placement(problem, EpsilonPlacement::OutsideSqrt)
+}
+
+fn other_momentum_form(problem: &Problem) -> Vec<Variant> {
+    let swap = |form: MomentumForm| match form {
+        MomentumForm::Average => MomentumForm::Sum,
+        MomentumForm::Sum => MomentumForm::Average,
+    };
+    let optimizer = match problem.optimizer {
+        Optimizer::Momentum {
+            learning_rate,
+            beta,
+            form,
+        } => Optimizer::Momentum {
+            learning_rate,
+            beta,
+            form: swap(form),
+        },
+        Optimizer::Nesterov {
+            learning_rate,
+            beta,
+            form,
+        } => Optimizer::Nesterov {
+            learning_rate,
+            beta,
+            form: swap(form),
+        },
+        _ => return Vec::new(),
+    };
+    vec![Variant::of(Problem {
+        optimizer,
+        ..problem.clone()
+    })]
+}
+
+fn other_momentum_method(problem: &Problem) -> Vec<Variant> {
+    let optimizer = match problem.optimizer {
+        Optimizer::Momentum {
+            learning_rate,
+            beta,
+            form,
+        } => Optimizer::Nesterov {
+            learning_rate,
+            beta,
+            form,
+        },
+        Optimizer::Nesterov {
+            learning_rate,
+            beta,
+            form,
+        } => Optimizer::Momentum {
+            learning_rate,
+            beta,
+            form,
+        },
+        _ => return Vec::new(),
+    };
+    vec![Variant::of(Problem {
+        optimizer,
+        ..problem.clone()
+    })]
+}
+
+/// The optimizer with its learning rate replaced, where it has one (conjugate gradient's exact
+/// line search has none).
+fn with_learning_rate(optimizer: &Optimizer, rate: impl Fn(f64) -> f64) -> Option<Optimizer> {
+    let mut o = optimizer.clone();
+    match &mut o {
+        Optimizer::Gd { learning_rate }
+        | Optimizer::Momentum { learning_rate, .. }
+        | Optimizer::Nesterov { learning_rate, .. }
+        | Optimizer::Adagrad { learning_rate, .. }
+        | Optimizer::Adadelta { learning_rate, .. }
+        | Optimizer::Rmsprop { learning_rate, .. }
+        | Optimizer::Adam { learning_rate, .. }
+        | Optimizer::AdamW { learning_rate, .. }
+        | Optimizer::Amsgrad { learning_rate, .. } => *learning_rate = rate(*learning_rate),
+        Optimizer::ConjugateGradient {
+            line_search: LineSearch::Fixed { learning_rate },
+            ..
+        } => *learning_rate = rate(*learning_rate),
+        Optimizer::ConjugateGradient { .. } => return None,
+    }
+    Some(o)
+}
+
+/// `w ← w + α·step` where the rule says `w ← w − α·step`: the same run with `−α`, which the
+/// core computes like any other rate (a schedule scales `α₀`, so every update flips).
+fn wrong_update_direction(problem: &Problem) -> Vec<Variant> {
+    match with_learning_rate(&problem.optimizer, |rate| -rate) {
+        Some(optimizer) => vec![Variant::of(Problem {
+            optimizer,
+            ..problem.clone()
+        })],
+        None => Vec::new(),
+    }
+}
+
+/// `dw` (and the signed accumulators) in the other convention; the weights come out the same
+/// (SPEC §4), so only signed quantities can show this mistake.
+fn other_sign_convention(problem: &Problem) -> Vec<Variant> {
+    if matches!(problem.optimizer, Optimizer::ConjugateGradient { .. }) {
+        // CG's worked lines are g, β, d, η — none carries the convention's sign.
+        return Vec::new();
+    }
+    let mut p = problem.clone();
+    p.conventions.sign = match p.conventions.sign {
+        SignConvention::Gradient => SignConvention::Delta,
+        SignConvention::Delta => SignConvention::Gradient,
+    };
+    vec![Variant::of(p)]
+}
+
+/// The notes' own erratum (SPEC §10): sample j's forward pass and gradient use sample j − 1's
+/// inputs (and its own target). Only meaningful online, one sample per update.
+fn previous_sample_inputs(problem: &Problem) -> Vec<Variant> {
+    let online = problem.batch_size == 1 && problem.samples.len() >= 2;
+    if !online || matches!(problem.optimizer, Optimizer::ConjugateGradient { .. }) {
+        return Vec::new();
+    }
+    let mut p = problem.clone();
+    for j in (1..p.samples.len()).rev() {
+        let previous = p.samples[j - 1].x.clone();
+        p.samples[j].x = previous;
+    }
+    vec![Variant::of(p)]
+}
+
+fn weights_not_updated(problem: &Problem) -> Vec<Variant> {
+    let batches = if matches!(problem.optimizer, Optimizer::ConjugateGradient { .. }) {
+        1
+    } else {
+        problem
+            .samples
+            .len()
+            .div_ceil(problem.batch_size.clamp(1, problem.samples.len().max(1)))
+    };
+    let updates = (batches as u64).saturating_mul(problem.epochs);
+    if updates < 2 {
+        return Vec::new();
+    }
+    vec![Variant {
+        problem: problem.clone(),
+        stale_weights: true,
+    }]
+}
+
+/// The schedule's epoch number off by one either way (`first_epoch ± 1`, never below 0).
+fn wrong_epoch_rate(problem: &Problem) -> Vec<Variant> {
+    let Some(schedule) = problem.schedule else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for first_epoch in [
+        schedule.first_epoch.checked_add(1),
+        schedule.first_epoch.checked_sub(1),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let mut p = problem.clone();
+        if let Some(s) = p.schedule.as_mut() {
+            s.first_epoch = first_epoch;
+        }
+        out.push(Variant::of(p));
+    }
+    out
+}
