@@ -1,0 +1,335 @@
+//! Named mistakes: a student trace produced with a mistake (the mistake's variant run through the
+//! core, its values taken line by line) is diagnosed as that mistake; a correct trace never is.
+
+use std::collections::BTreeMap;
+
+use gradtrace::grade::{mistakes, CarryForward, GradeReport, Tolerance, MISTAKES};
+use gradtrace::solve::*;
+
+use crate::support::*;
+
+/// A student's answers to `problem` made with the mistake `code` (its first variant), graded.
+fn graded_with_mistake(problem: &Problem, code: &str, strategy: CarryForward) -> GradeReport {
+    let kind = mistakes::mistake(code).expect("the mistake is in the catalogue");
+    let variants = (kind.variants)(problem);
+    let variant = variants
+        .first()
+        .expect("the mistake applies to this problem");
+    let mistaken = solve_with(
+        &variant.problem,
+        Hooks {
+            overrides: BTreeMap::new(),
+            stale_weights: variant.stale_weights,
+        },
+    );
+    let answers = mistaken_trace(&solve(problem), &mistaken);
+    graded(problem, &spec(answers, strategy))
+}
+
+/// Every wrong answer is diagnosed as `code`, and there is at least one.
+fn assert_diagnosed(report: &GradeReport, code: &str) {
+    let wrong: Vec<_> = report.results.iter().filter(|r| !r.correct).collect();
+    assert!(!wrong.is_empty(), "{code}: the mistake changed no answer");
+    for r in &wrong {
+        assert_eq!(
+            r.mistake.as_ref().map(|m| m.code.as_str()),
+            Some(code),
+            "{}: {}",
+            r.name,
+            r.feedback
+        );
+        assert!(
+            r.feedback.contains("it matches a known mistake"),
+            "{}",
+            r.feedback
+        );
+    }
+    assert!(report
+        .results
+        .iter()
+        .filter(|r| r.correct)
+        .all(|r| r.mistake.is_none()));
+}
+
+#[test]
+fn forgetting_bias_correction_in_adam_is_diagnosed() {
+    let mut problem = course_adam();
+    problem.bias_correction = true;
+    let report = graded_with_mistake(&problem, "bias_correction_forgotten", CarryForward::None);
+    assert_diagnosed(&report, "bias_correction_forgotten");
+    let first = &report.results[report.first_wrong.expect("a wrong answer")];
+    assert_eq!(first.quantity, "(w_1)_2");
+    assert!(
+        first
+            .feedback
+            .contains("the bias correction x̂ = x / (1 − decayᵗ) was left out"),
+        "{}",
+        first.feedback
+    );
+}
+
+#[test]
+fn applying_bias_correction_in_rmsprop_when_not_asked_is_diagnosed() {
+    let report = graded_with_mistake(
+        &course_rmsprop(),
+        "bias_correction_not_asked",
+        CarryForward::None,
+    );
+    assert_diagnosed(&report, "bias_correction_not_asked");
+}
+
+#[test]
+fn epsilon_outside_the_root_is_diagnosed_where_epsilon_is_large_enough_to_show() {
+    // ε = 0.01 against s ≈ 0.00055 (the course's (v₁)₁ for adagrad): √(s + ε) ≈ 0.103 while
+    // √s + ε ≈ 0.0335.
+    let report = graded_with_mistake(
+        &course_adagrad(0.01),
+        "epsilon_outside_root",
+        CarryForward::None,
+    );
+    assert_diagnosed(&report, "epsilon_outside_root");
+}
+
+#[test]
+fn epsilon_inside_the_root_is_diagnosed_when_the_convention_puts_it_outside() {
+    let mut problem = course_adagrad(0.01);
+    problem.conventions.epsilon = EpsilonPlacement::OutsideSqrt;
+    let report = graded_with_mistake(&problem, "epsilon_inside_root", CarryForward::None);
+    assert_diagnosed(&report, "epsilon_inside_root");
+}
+
+#[test]
+fn the_other_momentum_form_is_diagnosed() {
+    let report = graded_with_mistake(
+        &course_momentum(),
+        "other_momentum_form",
+        CarryForward::None,
+    );
+    assert_diagnosed(&report, "other_momentum_form");
+}
+
+#[test]
+fn plain_momentum_for_nesterov_is_diagnosed() {
+    let mut problem = course(
+        3,
+        Optimizer::Nesterov {
+            learning_rate: 0.2,
+            beta: 0.8,
+            form: MomentumForm::Average,
+        },
+    );
+    problem.conventions.sign = SignConvention::Delta;
+    let report = graded_with_mistake(&problem, "other_momentum_method", CarryForward::None);
+    assert_diagnosed(&report, "other_momentum_method");
+}
+
+#[test]
+fn the_update_applied_in_the_wrong_direction_is_diagnosed() {
+    let report = graded_with_mistake(
+        &course(3, Optimizer::Gd { learning_rate: 0.2 }),
+        "wrong_update_direction",
+        CarryForward::None,
+    );
+    assert_diagnosed(&report, "wrong_update_direction");
+}
+
+#[test]
+fn the_other_sign_conventions_dw_and_velocity_are_diagnosed() {
+    let report = graded_with_mistake(
+        &course_momentum(),
+        "other_sign_convention",
+        CarryForward::None,
+    );
+    assert_diagnosed(&report, "other_sign_convention");
+    // The weights come out the same either way (SPEC §4): only dw and v are wrong.
+    assert!(report
+        .results
+        .iter()
+        .filter(|r| !r.correct)
+        .all(|r| r.quantity.starts_with("(dw_") || r.quantity.starts_with("(v_")));
+}
+
+#[test]
+fn the_notes_erratum_of_using_the_previous_samples_inputs_is_diagnosed() {
+    let report = graded_with_mistake(
+        &course_momentum(),
+        "previous_sample_inputs",
+        CarryForward::None,
+    );
+    assert_diagnosed(&report, "previous_sample_inputs");
+    // SPEC §10: the notes write the second sample's y_in = 0.5009·1 + 0.5006·0.6, the first
+    // sample's inputs, which is 0.80126. (They print 0.7512, which is 0.5009·1 + 0.5006·0.5 and
+    // matches no consistent mistake; the right value is 0.50075.)
+    let notes = graded(
+        &course_momentum(),
+        &spec(
+            vec![answer_at(2, "y_in", 0.5009 * 1.0 + 0.5006 * 0.6)],
+            CarryForward::None,
+        ),
+    );
+    let r = &notes.results[0];
+    assert!(!r.correct);
+    assert_eq!(
+        r.mistake.as_ref().map(|m| m.code.as_str()),
+        Some("previous_sample_inputs")
+    );
+}
+
+#[test]
+fn weights_not_carried_between_samples_are_diagnosed() {
+    let report = graded_with_mistake(
+        &course_adagrad(1e-8),
+        "weights_not_updated",
+        CarryForward::None,
+    );
+    assert_diagnosed(&report, "weights_not_updated");
+}
+
+/// gd on the course's data over 3 epochs with time-based decay, α₀ 0.2 and decay_rate 1 (SPEC
+/// §10's annealing example): epochs 0, 1, 2 train at 0.2, 0.1, 0.0667.
+fn annealed(first_epoch: u64) -> Problem {
+    let mut problem = course(2, Optimizer::Gd { learning_rate: 0.2 });
+    problem.epochs = 3;
+    problem.schedule = Some(Schedule {
+        kind: ScheduleKind::TimeBased { decay_rate: 1.0 },
+        first_epoch,
+        per: SchedulePer::Epoch,
+    });
+    problem
+}
+
+#[test]
+fn the_learning_rate_of_the_next_epoch_is_diagnosed() {
+    // The course's table starts at epoch 1 (0.1, 0.067, 0.05): a student who reads it for a run
+    // whose first epoch is 0.
+    let report = graded_with_mistake(&annealed(0), "wrong_epoch_rate", CarryForward::None);
+    assert_diagnosed(&report, "wrong_epoch_rate");
+    let rate = &report.results[0];
+    assert_eq!(rate.quantity, "α_0");
+    assert!((rate.given - 0.1).abs() < 1e-15);
+}
+
+#[test]
+fn the_learning_rate_of_the_previous_epoch_is_diagnosed() {
+    let problem = annealed(1);
+    let kind = mistakes::mistake("wrong_epoch_rate").expect("in the catalogue");
+    let variants = (kind.variants)(&problem);
+    assert_eq!(variants.len(), 2, "first_epoch + 1 and first_epoch − 1");
+    let previous = &variants[1];
+    assert_eq!(previous.problem.schedule.map(|s| s.first_epoch), Some(0));
+    let answers = mistaken_trace(&solve(&problem), &solve(&previous.problem));
+    let report = graded(&problem, &spec(answers, CarryForward::None));
+    assert_diagnosed(&report, "wrong_epoch_rate");
+}
+
+#[test]
+fn a_mistake_is_diagnosed_against_the_students_own_numbers_with_carry_forward() {
+    // Forgetting Adam's correction at every update: with carry-forward each new weight is the
+    // only wrong value of its update, and each is still recognised.
+    let mut problem = course_adam();
+    problem.bias_correction = true;
+    let report = graded_with_mistake(&problem, "bias_correction_forgotten", CarryForward::Always);
+    assert_diagnosed(&report, "bias_correction_forgotten");
+    let wrong: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| !r.correct)
+        .map(|r| format!("{}@{}", r.quantity, r.address.step.unwrap_or(0)))
+        .collect();
+    assert_eq!(
+        wrong,
+        vec![
+            "(w_1)_2@1",
+            "(w_2)_2@1",
+            "(w_1)_3@2",
+            "(w_2)_3@2",
+            "(w_1)_4@3",
+            "(w_2)_4@3"
+        ]
+    );
+}
+
+#[test]
+fn a_wrong_value_that_matches_no_mistake_is_not_diagnosed() {
+    let report = graded(
+        &course_momentum(),
+        &spec(vec![answer_at(1, "(w_1)_2", 123.0)], CarryForward::None),
+    );
+    assert!(!report.results[0].correct);
+    assert_eq!(report.results[0].mistake, None);
+    assert!(!report.results[0].feedback.contains("mistake"));
+}
+
+/// Problems on which as many mistakes as possible apply: bias correction on, a schedule, ε
+/// large enough to matter.
+fn with_every_mistake_possible(mut problem: Problem) -> Problem {
+    if problem.optimizer.learning_rate().is_some() {
+        problem.epochs = 2;
+        problem.schedule = Some(Schedule {
+            kind: ScheduleKind::TimeBased { decay_rate: 1.0 },
+            first_epoch: 1,
+            per: SchedulePer::Epoch,
+        });
+    }
+    problem.bias_correction = problem.optimizer.has_moving_average();
+    problem
+}
+
+#[test]
+fn a_correct_trace_is_never_diagnosed_for_any_algorithm() {
+    for base in every_algorithm() {
+        for problem in [base.clone(), with_every_mistake_possible(base)] {
+            let solution = solve(&problem);
+            // Exact values, and values nudged within every tolerance used here.
+            let exact = every_line(&solution);
+            let nudged: Vec<_> = exact
+                .iter()
+                .map(|a| {
+                    let mut a = a.clone();
+                    a.value *= 1.0 + 1e-7;
+                    a
+                })
+                .collect();
+            for answers in [exact, nudged] {
+                for strategy in [CarryForward::None, CarryForward::Always] {
+                    for tolerance in [Tolerance::default(), Tolerance::Sigfig { digits: 4 }] {
+                        let report =
+                            graded(&problem, &spec_with(answers.clone(), strategy, tolerance));
+                        assert_eq!(
+                            report.score,
+                            1.0,
+                            "{}: {:?}",
+                            problem.optimizer.name(),
+                            wrong(&report)
+                        );
+                        assert!(report.results.iter().all(|r| r.mistake.is_none()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_mistake_in_the_catalogue_has_a_code_a_description_and_a_problem_it_applies_to() {
+    let problems: Vec<Problem> = every_algorithm()
+        .into_iter()
+        .flat_map(|p| {
+            let mut outside = p.clone();
+            outside.conventions.epsilon = EpsilonPlacement::OutsideSqrt;
+            [p.clone(), with_every_mistake_possible(p), outside]
+        })
+        .collect();
+    let mut codes: Vec<&str> = MISTAKES.iter().map(|m| m.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), MISTAKES.len(), "codes are unique");
+    for kind in MISTAKES {
+        assert!(!kind.description.is_empty());
+        assert!(
+            problems.iter().any(|p| !(kind.variants)(p).is_empty()),
+            "{} applies somewhere",
+            kind.code
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! The course's problems (SPEC §10), one problem per algorithm, and ways to build a student's
+//! answers: from the right solution, from a run with slips carried forward, or from a run that
+//! makes a mistake.
+
+use std::collections::BTreeMap;
+
+use gradtrace::grade::{grade, Answer, CarryForward, GradeReport, GradeSpec, Tolerance};
+use gradtrace::solve::*;
+
+/// The course's samples `(x₁, x₂, t)`: (1, 0.6, 0.8), (0.5, 0.5, 0.6), (0.2, 0.8, 0.3).
+pub fn course_samples(count: usize) -> Vec<Sample> {
+    [
+        (vec![1.0, 0.6], 0.8),
+        (vec![0.5, 0.5], 0.6),
+        (vec![0.2, 0.8], 0.3),
+    ]
+    .into_iter()
+    .take(count)
+    .map(|(x, t)| Sample { x, t })
+    .collect()
+}
+
+/// A course problem: logistic neuron, squared error, no bias, online updates from (0.5, 0.5).
+pub fn course(count: usize, optimizer: Optimizer) -> Problem {
+    Problem {
+        samples: course_samples(count),
+        weights: vec![0.5, 0.5],
+        bias: None,
+        activation: Activation::Logistic,
+        loss: Loss::SquaredError,
+        optimizer,
+        bias_correction: false,
+        epochs: 1,
+        batch_size: 1,
+        reduction: Reduction::Mean,
+        schedule: None,
+        conventions: Conventions::default(),
+        rounding: None,
+    }
+}
+
+/// SPEC §10's momentum example: first 2 samples, α 0.2, β 0.8, average form, sign `delta`.
+pub fn course_momentum() -> Problem {
+    let mut p = course(
+        2,
+        Optimizer::Momentum {
+            learning_rate: 0.2,
+            beta: 0.8,
+            form: MomentumForm::Average,
+        },
+    );
+    p.conventions.sign = SignConvention::Delta;
+    p
+}
+
+/// SPEC §10's adagrad example: 3 samples, α 0.2 (ε at its default 1e-8).
+pub fn course_adagrad(epsilon: f64) -> Problem {
+    course(
+        3,
+        Optimizer::Adagrad {
+            learning_rate: 0.2,
+            epsilon,
+            initial_accumulator: 0.0,
+            window: None,
+        },
+    )
+}
+
+/// SPEC §10's rmsprop example: 3 samples, α 0.2, β 0.8.
+pub fn course_rmsprop() -> Problem {
+    course(
+        3,
+        Optimizer::Rmsprop {
+            learning_rate: 0.2,
+            beta: 0.8,
+            epsilon: 1e-8,
+        },
+    )
+}
+
+/// SPEC §10's adam exercise: 3 samples, α 0.2, β₁ 0.8, β₂ 0.8.
+pub fn course_adam() -> Problem {
+    course(
+        3,
+        Optimizer::Adam {
+            learning_rate: 0.2,
+            beta1: 0.8,
+            beta2: 0.8,
+            epsilon: 1e-8,
+        },
+    )
+}
+
+/// One problem per algorithm on the course's data, with the course's α 0.2 and β 0.8 where the
+/// algorithm has them (others at SPEC §3's defaults).
+pub fn every_algorithm() -> Vec<Problem> {
+    let mut cg = course(
+        3,
+        Optimizer::ConjugateGradient {
+            beta_formula: BetaFormula::FletcherReeves,
+            line_search: LineSearch::Exact { max_step: 1000.0 },
+            restart_every: 2,
+            tolerance: 1e-10,
+        },
+    );
+    cg.batch_size = 3;
+    cg.epochs = 3;
+    vec![
+        course(3, Optimizer::Gd { learning_rate: 0.2 }),
+        course_momentum(),
+        course(
+            3,
+            Optimizer::Nesterov {
+                learning_rate: 0.2,
+                beta: 0.8,
+                form: MomentumForm::Sum,
+            },
+        ),
+        course_adagrad(1e-8),
+        course(
+            3,
+            Optimizer::Adadelta {
+                learning_rate: 1.0,
+                rho: 0.95,
+                epsilon: 1e-6,
+            },
+        ),
+        course_rmsprop(),
+        course_adam(),
+        course(
+            3,
+            Optimizer::AdamW {
+                learning_rate: 0.2,
+                beta1: 0.8,
+                beta2: 0.8,
+                epsilon: 1e-8,
+                weight_decay: 0.01,
+            },
+        ),
+        course(
+            3,
+            Optimizer::Amsgrad {
+                learning_rate: 0.2,
+                beta1: 0.8,
+                beta2: 0.8,
+                epsilon: 1e-8,
+            },
+        ),
+        cg,
+    ]
+}
+
+pub fn answer_at(step: u64, symbol: &str, value: f64) -> Answer {
+    Answer {
+        pointer: None,
+        step: Some(step),
+        symbol: Some(symbol.to_string()),
+        value,
+        tolerance: None,
+        weight: None,
+        label: None,
+    }
+}
+
+pub fn answer_ptr(pointer: &str, value: f64) -> Answer {
+    Answer {
+        pointer: Some(pointer.to_string()),
+        step: None,
+        symbol: None,
+        value,
+        tolerance: None,
+        weight: None,
+        label: None,
+    }
+}
+
+pub fn spec(answers: Vec<Answer>, carry_forward: CarryForward) -> GradeSpec {
+    GradeSpec {
+        answers,
+        tolerance: None,
+        carry_forward,
+    }
+}
+
+/// The same, every answer judged to `tolerance`.
+pub fn spec_with(
+    answers: Vec<Answer>,
+    carry_forward: CarryForward,
+    tolerance: Tolerance,
+) -> GradeSpec {
+    GradeSpec {
+        answers,
+        tolerance: Some(tolerance),
+        carry_forward,
+    }
+}
+
+/// Grade, failing the test with the errors if the answers are rejected.
+pub fn graded(problem: &Problem, spec: &GradeSpec) -> GradeReport {
+    match grade(problem, spec) {
+        Ok(report) => report,
+        Err(errors) => panic!("answers rejected: {errors:?}"),
+    }
+}
+
+/// Every worked line of `solution`, answered by step and symbol with the line's own value.
+pub fn every_line(solution: &Solution) -> Vec<Answer> {
+    solution
+        .steps
+        .iter()
+        .flat_map(|step| {
+            step.lines
+                .iter()
+                .map(|line| answer_at(step.index, &line.symbol, line.value))
+        })
+        .collect()
+}
+
+/// What a student who slips writes: `slips[t][symbol]` in place of those lines, and every other
+/// line computed correctly from the numbers they had (the core's carried-forward run).
+pub fn with_slips(problem: &Problem, slips: &BTreeMap<u64, BTreeMap<String, f64>>) -> Vec<Answer> {
+    let run = solve_with(
+        problem,
+        Hooks {
+            overrides: slips.clone(),
+            stale_weights: false,
+        },
+    );
+    run.steps
+        .iter()
+        .flat_map(|step| {
+            step.lines.iter().map(|line| {
+                let value = slips
+                    .get(&step.index)
+                    .and_then(|s| s.get(&line.symbol))
+                    .copied()
+                    .unwrap_or(line.value);
+                answer_at(step.index, &line.symbol, value)
+            })
+        })
+        .collect()
+}
+
+/// The line of `mistaken` that holds the same quantity as `line` of step `t` in the right
+/// solution: where the step carries it (a pointer outlives a symbol, as `α_e` under another
+/// epoch), else by symbol.
+fn same_quantity<'s>(mistaken: &'s Solution, t: u64, line: &Line) -> Option<&'s Line> {
+    let step = mistaken.steps.iter().find(|s| s.index == t)?;
+    line.pointer
+        .as_ref()
+        .and_then(|p| {
+            step.lines
+                .iter()
+                .rev()
+                .find(|l| l.pointer.as_ref() == Some(p))
+        })
+        .or_else(|| step.lines.iter().find(|l| l.symbol == line.symbol))
+}
+
+/// A student's trace made with a mistake: for every line of the right `solution`, the value the
+/// same quantity has in the `mistaken` run (lines it lacks are left unanswered).
+pub fn mistaken_trace(solution: &Solution, mistaken: &Solution) -> Vec<Answer> {
+    solution
+        .steps
+        .iter()
+        .flat_map(|step| {
+            step.lines.iter().filter_map(move |line| {
+                same_quantity(mistaken, step.index, line)
+                    .map(|m| answer_at(step.index, &line.symbol, m.value))
+            })
+        })
+        .collect()
+}
+
+/// `(step, symbol)` of each wrong answer, for messages.
+pub fn wrong(report: &GradeReport) -> Vec<(u64, String)> {
+    report
+        .results
+        .iter()
+        .filter(|r| !r.correct)
+        .map(|r| {
+            (
+                r.address.step.unwrap_or(0),
+                r.address.symbol.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
