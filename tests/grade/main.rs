@@ -5,6 +5,7 @@
 mod errors;
 mod formats;
 mod mistakes;
+mod properties;
 mod scoring;
 mod support;
 mod tolerance;
