@@ -12,6 +12,8 @@
 //!   per group of endpoints: [`api::solve`], [`api::schedule`], [`api::meta`],
 //!   [`api::examples`].
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
+//! - [`grade`] — checking a student's answers against the trace: tolerances, carried-forward
+//!   errors, named mistakes (pure).
 //! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `openapi`.
 //! - here: [`app`] (the router, testable without a socket), [`serve`] (run it on a listener
 //!   until a shutdown future resolves) and [`openapi`] (the generated document).
