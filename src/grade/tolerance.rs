@@ -21,6 +21,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::solve::expr::{format_number, Precision};
+
 /// PrairieLearn's `RTOL_DEFAULT`.
 pub const DEFAULT_RTOL: f64 = 1e-2;
 /// PrairieLearn's `ATOL_DEFAULT`.
@@ -57,6 +59,7 @@ pub enum Tolerance {
     /// `|s − t| < 0.51·10^−n` with `n = digits − 1 − ⌊log10|t|⌋` (`n = digits − 1` when
     /// `t = 0`): `digits` significant figures. The accepted interval is open.
     Sigfig {
+        /// Significant figures, ≥ 0.
         #[serde(default = "default_digits")]
         #[schema(default = 2, example = 4)]
         digits: u32,
@@ -64,6 +67,7 @@ pub enum Tolerance {
     /// `|s − t| < 0.51·10^−digits`: `digits` digits after the decimal point. The accepted
     /// interval is open.
     Decdig {
+        /// Digits after the decimal point, ≥ 0.
         #[serde(default = "default_digits")]
         #[schema(default = 2, example = 3)]
         digits: u32,
@@ -140,11 +144,15 @@ impl Tolerance {
         }
     }
 
-    /// The tolerance in a few words, for feedback: `rtol 0.01, atol 1e-08`, `4 significant
-    /// figures`, `3 decimal digits`.
+    /// The tolerance in a few words, for feedback: `relative 0.01, absolute 1e-8`,
+    /// `4 significant figures`, `3 decimal digits`.
     pub fn describe(&self) -> String {
         match *self {
-            Tolerance::Relabs { rtol, atol } => format!("relative {rtol}, absolute {atol}"),
+            Tolerance::Relabs { rtol, atol } => format!(
+                "relative {}, absolute {}",
+                format_number(rtol, Precision::Full, false),
+                format_number(atol, Precision::Full, false)
+            ),
             Tolerance::Sigfig { digits } => format!("{digits} significant figures"),
             Tolerance::Decdig { digits } => format!("{digits} decimal digits"),
         }

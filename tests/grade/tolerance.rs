@@ -211,3 +211,19 @@ fn tolerances_read_from_json_with_prairielearn_defaults() {
     assert!(read(r#"{"mode": "percent"}"#).is_err());
     assert!(read(r#"{"mode": "decdig", "digits": -1}"#).is_err());
 }
+
+#[test]
+fn a_tolerance_describes_itself_in_a_few_words() {
+    assert_eq!(
+        Tolerance::default().describe(),
+        "relative 0.01, absolute 1e-8"
+    );
+    assert_eq!(
+        Tolerance::Sigfig { digits: 4 }.describe(),
+        "4 significant figures"
+    );
+    assert_eq!(
+        Tolerance::Decdig { digits: 3 }.describe(),
+        "3 decimal digits"
+    );
+}
