@@ -27,14 +27,7 @@ pub fn rate_expr(alpha0: f64, kind: ScheduleKind, e: u64) -> Expr {
             epochs_drop,
         } => {
             let drops = e.checked_div(epochs_drop).unwrap_or(0);
-            // A running product, not powi, so every platform gives the same digits.
-            let mut factor = 1.0;
-            for _ in 0..drops.min(100_000) {
-                factor *= drop_rate;
-                if factor == 0.0 {
-                    break;
-                }
-            }
+            let factor = power(drop_rate, drops);
             mul(
                 alpha0,
                 q(
@@ -45,6 +38,20 @@ pub fn rate_expr(alpha0: f64, kind: ScheduleKind, e: u64) -> Expr {
         }
         ScheduleKind::Exponential { k } => mul(alpha0, exp(neg(mul(q("k", k), epoch)))),
     }
+}
+
+/// `base^exponent` by repeated squaring: only multiplications, each correctly rounded, so every
+/// platform gives the same digits (unlike `powi`), in at most 128 of them for any `u64`.
+pub fn power(base: f64, exponent: u64) -> f64 {
+    let (mut result, mut square, mut remaining) = (1.0, base, exponent);
+    while remaining > 0 {
+        if remaining & 1 == 1 {
+            result *= square;
+        }
+        square *= square;
+        remaining >>= 1;
+    }
+    result
 }
 
 /// The rate at `e`.
@@ -90,6 +97,19 @@ mod tests {
         for (e, printed) in [(1, 0.181), (2, 0.164), (3, 0.148)] {
             assert!((rate(0.2, kind, e) - printed).abs() < 5e-4, "epoch {e}");
         }
+    }
+
+    #[test]
+    fn step_decay_keeps_dropping_over_a_million_epochs() {
+        let kind = ScheduleKind::Step {
+            drop_rate: 0.99999,
+            epochs_drop: 1,
+        };
+        // 0.99999^1e6 = exp(1e6 · ln 0.99999) ≈ 4.539e-5.
+        let expected = (1e6 * 0.99999f64.ln()).exp();
+        assert!((rate(1.0, kind, 1_000_000) - expected).abs() < 1e-12 * 1e6 * expected);
+        assert_eq!(power(0.5, 3), 0.125);
+        assert_eq!(power(2.0, 0), 1.0);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! socket; `openapi` keeps the committed document in step with the code.
 
 mod cli;
+mod course;
 mod errors;
 mod helpers;
 mod meta;
 mod openapi;
 mod properties;
+mod reference;
 mod server;
 mod solve;

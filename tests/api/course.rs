@@ -1,0 +1,125 @@
+//! Every value the course's notes print (SPEC §10), reproduced through the HTTP API from the
+//! problems `/v1/examples` serves, to the precision printed: the trace's full-precision value is
+//! within one unit of the printed value's last digit (the notes round or truncate, and carry
+//! their own rounded intermediates forward).
+
+use serde_json::Value;
+
+use crate::helpers::{get_json, post_json};
+
+/// One unit in the last digit of a printed decimal: "0.004708" → 1e-6.
+fn last_digit_unit(printed: &str) -> f64 {
+    let decimals = printed.split_once('.').map_or(0, |(_, d)| d.len());
+    10f64.powi(-(decimals as i32))
+}
+
+fn assert_printed(solution: &Value, pointer: &str, printed: &str, what: &str) {
+    let value = solution
+        .pointer(pointer)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("{what}: nothing at {pointer}"));
+    let expected: f64 = printed.parse().unwrap();
+    let unit = last_digit_unit(printed);
+    assert!(
+        (value - expected).abs() <= unit,
+        "{what}: the notes print {printed}, the trace has {value} at {pointer}"
+    );
+}
+
+async fn solve_example(id: &str) -> Value {
+    let (status, example) = get_json(&format!("/v1/examples/{id}")).await;
+    assert_eq!(status, 200, "{id}: {example}");
+    let (status, solution) = post_json("/v1/solve", &example["problem"]).await;
+    assert_eq!(status, 200, "{id}: {solution}");
+    solution
+}
+
+#[tokio::test]
+async fn momentum_example_reproduces_every_printed_value() {
+    let solution = solve_example("momentum").await;
+    for (pointer, printed, what) in [
+        ("/steps/0/forward/0/net", "0.8", "y_in"),
+        ("/steps/0/forward/0/output", "0.6899", "y"),
+        ("/steps/0/dw/0", "0.02354", "(dw1)1"),
+        ("/steps/0/dw/1", "0.01412", "(dw2)1"),
+        ("/steps/0/state/velocity/0", "0.004708", "(v1)1"),
+        ("/steps/0/state/velocity/1", "0.002824", "(v2)1"),
+        ("/steps/0/weights_after/0", "0.5009", "(w1)2"),
+        ("/steps/0/weights_after/1", "0.5006", "(w2)2"),
+        // Erratum: with the second sample's own inputs y_in ≈ 0.50075, not the notes' 0.7512.
+        (
+            "/steps/1/forward/0/net",
+            "0.50075",
+            "second y_in (corrected)",
+        ),
+    ] {
+        assert_printed(&solution, pointer, printed, what);
+    }
+    assert_eq!(solution["steps"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn adagrad_example_reproduces_every_printed_value() {
+    let solution = solve_example("adagrad").await;
+    for (pointer, printed, what) in [
+        ("/steps/0/dw/0", "-0.02354", "dw1 (gradient convention)"),
+        ("/steps/0/state/square_sum/0", "0.000554", "(v1)1"),
+        ("/steps/0/state/square_sum/1", "0.000199", "(v2)1"),
+        ("/steps/0/weights_after/0", "0.7", "w1 after sample 1"),
+        ("/steps/0/weights_after/1", "0.7", "w2 after sample 1"),
+        ("/steps/1/forward/0/net", "0.7", "y_in of sample 2"),
+        ("/steps/1/forward/0/output", "0.6682", "y of sample 2"),
+        ("/steps/1/dw/0", "0.007559", "dw1 of sample 2"),
+        ("/steps/1/dw/1", "0.007559", "dw2 of sample 2"),
+        (
+            "/steps/1/state/square_sum/0",
+            "0.000611",
+            "v1 after sample 2",
+        ),
+        (
+            "/steps/1/state/square_sum/1",
+            "0.000257",
+            "v2 after sample 2",
+        ),
+        ("/steps/1/weights_after/0", "0.639", "w1 after sample 2"),
+        ("/steps/1/weights_after/1", "0.606", "w2 after sample 2"),
+        ("/steps/2/weights_after/0", "0.531", "w1 after sample 3"),
+        ("/steps/2/weights_after/1", "0.412", "w2 after sample 3"),
+    ] {
+        assert_printed(&solution, pointer, printed, what);
+    }
+}
+
+#[tokio::test]
+async fn rmsprop_example_reproduces_every_printed_value_and_corrects_the_erratum() {
+    let solution = solve_example("rmsprop").await;
+    for (pointer, printed, what) in [
+        ("/steps/0/dw/0", "-0.02354", "dw1"),
+        ("/steps/0/dw/1", "-0.01412", "dw2"),
+        ("/steps/0/state/square_avg/0", "0.000111", "(v1)1"),
+        ("/steps/0/state/square_avg/1", "0.0000399", "(v2)1"),
+        ("/steps/0/weights_after/0", "0.947", "(w1)2"),
+        // Erratum: the notes print (w2)2 = 4.971; it is ≈ 0.947 like (w1)2.
+        ("/steps/0/weights_after/1", "0.947", "(w2)2 (corrected)"),
+    ] {
+        assert_printed(&solution, pointer, printed, what);
+    }
+}
+
+#[tokio::test]
+async fn the_exercises_without_printed_values_solve_completely() {
+    for id in ["momentum_bias_correction", "adam"] {
+        let solution = solve_example(id).await;
+        assert_eq!(solution["status"], "completed", "{id}");
+        assert!(!solution["steps"].as_array().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn examples_carry_the_notes_errata() {
+    let (_, momentum) = get_json("/v1/examples/momentum").await;
+    let errata = momentum["errata"].to_string();
+    assert!(errata.contains("0.7512"), "momentum errata: {errata}");
+    let (_, rmsprop) = get_json("/v1/examples/rmsprop").await;
+    assert!(rmsprop["errata"].to_string().contains("4.971"));
+}
