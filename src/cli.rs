@@ -15,7 +15,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::api::error::{problem_body, ApiError};
 use crate::api::extract;
-use crate::api::solve::solve_body;
+use crate::api::solve::{rendered_text, solve_body, Format, SolveQuery};
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -52,6 +52,9 @@ enum Command {
     Solve(SolveArgs),
     /// Print the OpenAPI 3.1 document (pretty JSON), as committed at openapi/openapi.json.
     Openapi,
+    /// Exit 0 if the service at `--addr` answers `GET /healthz` with 200 within 2 s, else 1
+    /// (the container's HEALTHCHECK: the runtime image has no curl).
+    Healthcheck(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +71,21 @@ struct SolveArgs {
     /// Print compact JSON, byte for byte what the endpoint sends, instead of pretty JSON.
     #[arg(long)]
     compact: bool,
+    /// Print the solution as JSON (default), or rendered as Markdown or LaTeX, as the
+    /// endpoint's `?format=` does.
+    #[arg(long, value_enum, default_value = "json")]
+    format: CliFormat,
+    /// Significant figures of displayed numbers (default 4; 0 = in full), as `?precision=`.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=17))]
+    precision: Option<u32>,
+}
+
+/// The renderings `solve --format` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CliFormat {
+    Json,
+    Markdown,
+    Latex,
 }
 
 /// Parse the arguments and run the command.
@@ -78,6 +96,37 @@ pub async fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Solve(args)) => solve(&args),
         Some(Command::Openapi) => print_json(&crate::openapi(), false),
+        Some(Command::Healthcheck(args)) => healthcheck(args.addr),
+    }
+}
+
+/// One plain HTTP/1.1 request to `/healthz`, with a timeout on every socket operation.
+fn healthcheck(addr: SocketAddr) -> ExitCode {
+    use std::net::TcpStream;
+    use std::time::Duration;
+    let timeout = Duration::from_secs(2);
+    let attempt = || -> io::Result<bool> {
+        let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
+        stream.set_read_timeout(Some(timeout))?;
+        stream.set_write_timeout(Some(timeout))?;
+        write!(
+            stream,
+            "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut status_line = [0u8; 12];
+        stream.read_exact(&mut status_line)?;
+        Ok(status_line.starts_with(b"HTTP/1.1 200"))
+    };
+    match attempt() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("gradtrace: {addr}/healthz did not answer 200");
+            ExitCode::from(1)
+        }
+        Err(error) => {
+            eprintln!("gradtrace: {addr}/healthz: {error}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -153,8 +202,31 @@ fn solve(args: &SolveArgs) -> ExitCode {
         }
     };
     let result = extract::parse(&bytes).and_then(|body| solve_body(&body));
+    let query = SolveQuery {
+        format: None,
+        precision: args.precision,
+    };
     match result {
-        Ok(response) => print_json(&response, args.compact),
+        Ok(response) if args.format == CliFormat::Json && args.precision.is_none() => {
+            print_json(&response, args.compact)
+        }
+        Ok(response) => {
+            let format = match args.format {
+                CliFormat::Json => Format::Json,
+                CliFormat::Markdown => Format::Markdown,
+                CliFormat::Latex => Format::Latex,
+            };
+            match rendered_text(&response, format, query.display_precision()) {
+                Ok(text) if format == Format::Json && !args.compact => {
+                    match serde_json::from_str::<serde_json::Value>(&text) {
+                        Ok(value) => print_json(&value, false),
+                        Err(_) => write_stdout(text.as_bytes()),
+                    }
+                }
+                Ok(text) => write_stdout(text.as_bytes()),
+                Err(error) => print_problem(&error, args.compact),
+            }
+        }
         Err(error) => {
             let code = print_problem(&error, args.compact);
             if code == ExitCode::SUCCESS {
@@ -203,9 +275,11 @@ fn print_json(value: &impl Serialize, compact: bool) -> ExitCode {
 
 fn write_stdout(bytes: &[u8]) -> ExitCode {
     let mut stdout = io::stdout().lock();
+    // One trailing newline, whether or not the text brings its own (the renderings do).
+    let newline: &[u8] = if bytes.ends_with(b"\n") { b"" } else { b"\n" };
     let written = stdout
         .write_all(bytes)
-        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.write_all(newline))
         .and_then(|()| stdout.flush());
     match written {
         Ok(()) => ExitCode::SUCCESS,

@@ -108,6 +108,49 @@ fn epsilon_omitted() -> Erratum {
     }
 }
 
+/// The notes' errata that concern a problem, as warnings (code `erratum`) on the update they
+/// concern: those of every example on the same training data, neuron and algorithm (the
+/// hyperparameters and conventions may differ — the erratum is about the notes' data).
+pub fn errata_warnings(problem: &crate::solve::Problem) -> Vec<crate::solve::Warning> {
+    let mut warnings: Vec<crate::solve::Warning> = Vec::new();
+    for example in examples().into_iter().filter(|e| e.endpoint == SOLVE) {
+        let Ok(valid) = super::validate::problem(&example.problem) else {
+            continue;
+        };
+        let theirs = &valid.problem;
+        let same_setting = theirs.samples == problem.samples
+            && theirs.weights == problem.weights
+            && theirs.bias == problem.bias
+            && theirs.activation == problem.activation
+            && theirs.loss == problem.loss
+            && theirs.optimizer.name() == problem.optimizer.name();
+        if !same_setting {
+            continue;
+        }
+        for erratum in example.errata {
+            let step = erratum
+                .location
+                .as_deref()
+                .and_then(|pointer| pointer.strip_prefix("/steps/"))
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|index| index.parse::<u64>().ok())
+                .map(|index| index + 1);
+            let text = crate::solve::expr::tex_to_text;
+            let message = format!(
+                "Erratum in the course notes, {}: they write {}; it is {}. {}",
+                text(&erratum.quantity),
+                text(&erratum.printed),
+                text(&erratum.correct),
+                erratum.explanation
+            );
+            if !warnings.iter().any(|w| w.message == message) {
+                warnings.push(crate::solve::Warning::new("erratum", message, step));
+            }
+        }
+    }
+    warnings
+}
+
 /// Every example, in the order of the notes.
 pub fn examples() -> Vec<Example> {
     let momentum_problem = |bias_correction: bool| {

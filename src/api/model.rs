@@ -399,6 +399,10 @@ pub struct SolveResponse {
     /// run's own.
     #[serde(flatten)]
     pub solution: solve::Solution,
+    /// The validated problem the core ran, for the renderings (not serialized).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub core_problem: solve::Problem,
 }
 
 /// The request body of `POST /v1/schedule` (SPEC §5).

@@ -340,7 +340,7 @@ pub fn tex_to_text(tex: &str) -> String {
         ("\\Delta", "Δ"),
         ("\\sigma", "σ"),
     ];
-    let mut text = tex.to_string();
+    let mut text = expand_commands(tex);
     while let Some(start) = text.find("\\hat{") {
         let inner_start = start + "\\hat{".len();
         let Some(len) = text[inner_start..].find('}') else {
@@ -355,6 +355,10 @@ pub fn tex_to_text(tex: &str) -> String {
     }
     for (from, to) in [
         ("\\arg\\min", "argmin"),
+        ("\\times", "×"),
+        ("\\approx", "≈"),
+        ("\\left", ""),
+        ("\\right", ""),
         ("\\in", "∈"),
         ("\\tilde{w}", "w\u{303}"),
         ("\\text", ""),
@@ -366,6 +370,52 @@ pub fn tex_to_text(tex: &str) -> String {
         text = text.replace(from, to);
     }
     text.replace("\\max", "max").replace(['{', '}'], "")
+}
+
+/// `\frac{a}{b}` → `(a) / (b)` and `\sqrt{a}` → `√(a)`, for plain text.
+fn expand_commands(tex: &str) -> String {
+    let mut text = tex.to_string();
+    for (command, arguments) in [("\\frac{", 2), ("\\sqrt{", 1)] {
+        while let Some(start) = text.find(command) {
+            let mut parts = Vec::new();
+            let mut at = start + command.len() - 1;
+            for _ in 0..arguments {
+                let Some(end) = matching_brace(&text, at) else {
+                    return text;
+                };
+                parts.push(text[at + 1..end].to_string());
+                at = end + 1;
+            }
+            let replacement = match parts.as_slice() {
+                [a, b] => format!("({a}) / ({b})"),
+                [a] => format!("√({a})"),
+                _ => return text,
+            };
+            text.replace_range(start..at, &replacement);
+        }
+    }
+    text
+}
+
+/// The index of the `}` that closes the `{` at `open`.
+fn matching_brace(text: &str, open: usize) -> Option<usize> {
+    if text.as_bytes().get(open) != Some(&b'{') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A number for display: positional between 1e-5 and 1e15, scientific outside
@@ -562,6 +612,10 @@ mod tests {
     fn hats_and_greek_letters_read_as_text() {
         assert_eq!(tex_to_text("(\\hat{v}_1)_2"), "(v\u{302}_1)_2");
         assert_eq!(tex_to_text("\\beta_1^{t}"), "β_1^t");
+        assert_eq!(
+            tex_to_text("w - \\frac{0.2}{\\sqrt{0.000399}} \\times 2 \\approx 1"),
+            "w - (0.2) / (√(0.000399)) × 2 ≈ 1"
+        );
         assert_eq!(
             tex_to_text("\\text{drop\\_rate}^{\\lfloor e / 5 \\rfloor}"),
             "drop_rate^⌊e / 5 ⌋"

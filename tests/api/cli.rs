@@ -85,3 +85,32 @@ fn help_documents_the_exit_status() {
     assert!(help.contains("Exit status"), "{help}");
     assert!(help.contains("problem+json"), "{help}");
 }
+
+#[tokio::test]
+async fn solve_format_markdown_prints_the_endpoints_rendering() {
+    let output = gradtrace(
+        &["solve", "--format", "markdown", "-"],
+        &momentum().to_string(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let reply = crate::helpers::request(
+        axum::http::Method::POST,
+        "/v1/solve?format=markdown",
+        Some("application/json"),
+        momentum().to_string(),
+    )
+    .await;
+    assert_eq!(output.stdout, reply.body);
+    let latex = gradtrace(
+        &["solve", "--format", "latex", "--precision", "3", "-"],
+        &momentum().to_string(),
+    );
+    let reply = crate::helpers::request(
+        axum::http::Method::POST,
+        "/v1/solve?format=latex&precision=3",
+        Some("application/json"),
+        momentum().to_string(),
+    )
+    .await;
+    assert_eq!(latex.stdout, reply.body);
+}

@@ -11,5 +11,6 @@ mod meta;
 mod openapi;
 mod properties;
 mod reference;
+mod rendering;
 mod server;
 mod solve;

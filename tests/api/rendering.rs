@@ -1,0 +1,217 @@
+//! Worked lines a student can follow: the Markdown and LaTeX renderings, the display precision,
+//! and hand-calculation rounding (SPEC §6), through the HTTP API.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request};
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, get_json, momentum, post_json, request, send};
+
+async fn post_text(path: &str, body: &Value, accept: Option<&str>) -> (u16, String, String) {
+    let mut builder = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(accept) = accept {
+        builder = builder.header(header::ACCEPT, accept);
+    }
+    let reply = send(builder.body(Body::from(body.to_string())).unwrap()).await;
+    (
+        reply.status.as_u16(),
+        reply.content_type().to_string(),
+        String::from_utf8(reply.body).unwrap(),
+    )
+}
+
+async fn example_problem(id: &str) -> Value {
+    let (status, example) = get_json(&format!("/v1/examples/{id}")).await;
+    assert_eq!(status, 200);
+    example["problem"].clone()
+}
+
+/// Each needle appears after the previous one.
+fn assert_in_order(text: &str, needles: &[&str]) {
+    let mut from = 0;
+    for needle in needles {
+        match text[from..].find(needle) {
+            Some(at) => from += at + needle.len(),
+            None => panic!("{needle:?} does not follow in order in:\n{text}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn momentum_markdown_follows_the_course_solution_page_and_notes_the_erratum() {
+    let problem = example_problem("momentum").await;
+    let (status, content_type, page) = post_text("/v1/solve?format=markdown", &problem, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(content_type.starts_with("text/markdown"));
+    // The notes' lines, in the notes' order (course, "Solution", first training example).
+    assert_in_order(
+        &page,
+        &[
+            "## Update 1: training example 1, (x₁, x₂, t) = (1, 0.6, 0.8)",
+            "y_in = w_1 x_1 + w_2 x_2 = 0.5 × 1 + 0.5 × 0.6 = 0.8",
+            "y = 1 / (1 + exp(−y_in)) = 1 / (1 + exp(−0.8)) = 0.69",
+            "(dw_1)_1 = (t − y) y (1 − y) x_1 = (0.8 − 0.69) × 0.69 × (1 − 0.69) × 1 = 0.02354",
+            "(dw_2)_1 = (t − y) y (1 − y) x_2 = (0.8 − 0.69) × 0.69 × (1 − 0.69) × 0.6 = 0.01412",
+            "(v_1)_1 = β (v_1)_0 + (1 − β) (dw_1)_1 = 0.8 × 0 + (1 − 0.8) × 0.02354 = 0.004707",
+            "(v_2)_1 = β (v_2)_0 + (1 − β) (dw_2)_1 = 0.8 × 0 + (1 − 0.8) × 0.01412 = 0.002824",
+            "(w_1)_2 = (w_1)_1 + α (v_1)_1 = 0.5 + 0.2 × 0.004707 = 0.5009",
+            "(w_2)_2 = (w_2)_1 + α (v_2)_1 = 0.5 + 0.2 × 0.002824 = 0.5006",
+            // The second training example with its own inputs, not the notes' (1, 0.6).
+            "## Update 2: training example 2, (x₁, x₂, t) = (0.5, 0.5, 0.6)",
+            "y_in = w_1 x_1 + w_2 x_2 = 0.5009 × 0.5 + 0.5006 × 0.5 = 0.5008",
+            "(v_1)_2 = β (v_1)_1 + (1 − β) (dw_1)_2",
+            "(w_2)_3 = (w_2)_2 + α (v_2)_2",
+            "**Note.** Erratum in the course notes, y_in (second sample): they write y_in = 0.5009 × 1 + 0.5006 × 0.6 = 0.7512",
+            "## Result",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn accept_text_markdown_chooses_the_markdown_rendering() {
+    let (status, content_type, page) =
+        post_text("/v1/solve", &momentum(), Some("text/markdown")).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/markdown"), "{content_type}");
+    assert!(page.starts_with("# Momentum: worked solution"));
+}
+
+#[tokio::test]
+async fn latex_rendering_is_a_fragment_of_align_blocks() {
+    let (status, content_type, page) = post_text("/v1/solve?format=latex", &momentum(), None).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/x-latex"));
+    assert_eq!(
+        page.matches("\\begin{align*}").count(),
+        3,
+        "two updates and the result"
+    );
+    assert!(page
+        .contains("y_{in} &= w_{1} x_{1} + w_{2} x_{2} = 0.5 \\times 1 + 0.5 \\times 0.6 = 0.8"));
+    let (_, _, accepted) = post_text("/v1/solve", &momentum(), Some("application/x-latex")).await;
+    assert_eq!(accepted, page);
+}
+
+#[tokio::test]
+async fn precision_changes_the_displayed_digits_not_the_values() {
+    let dw_line = |solution: &Value| solution["steps"][0]["lines"][3].clone();
+    let (_, default) = post_json("/v1/solve", &momentum()).await;
+    let (_, two) = post_json("/v1/solve?precision=2", &momentum()).await;
+    let (_, full) = post_json("/v1/solve?precision=0", &momentum()).await;
+    assert_eq!(dw_line(&default)["symbol"], "(dw_1)_1");
+    assert!(dw_line(&default)["latex"]
+        .as_str()
+        .unwrap()
+        .ends_with("= 0.02354"));
+    assert!(dw_line(&two)["latex"]
+        .as_str()
+        .unwrap()
+        .ends_with("= 0.024"));
+    assert!(dw_line(&full)["latex"]
+        .as_str()
+        .unwrap()
+        .ends_with("= 0.023535525351480343"));
+    assert_eq!(
+        dw_line(&full)["substitution"],
+        "(0.8 − 0.6899744811276125) × 0.6899744811276125 × (1 − 0.6899744811276125) × 1"
+    );
+    // The value is the same full-precision number whatever is displayed.
+    assert_eq!(dw_line(&default)["value"], dw_line(&two)["value"]);
+    assert_eq!(dw_line(&default)["value"], dw_line(&full)["value"]);
+}
+
+#[tokio::test]
+async fn an_unknown_format_or_precision_is_a_problem() {
+    for query in ["format=pdf", "precision=18", "precision=-1", "colour=red"] {
+        let reply = request(
+            Method::POST,
+            &format!("/v1/solve?{query}"),
+            Some("application/json"),
+            momentum().to_string(),
+        )
+        .await;
+        let problem = assert_problem(&reply, 400);
+        assert!(
+            problem["detail"].as_str().unwrap().contains("format"),
+            "{problem}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn four_significant_figures_carry_the_rounded_values_forward() {
+    let mut problem = momentum();
+    problem["rounding"] = json!({"significant_figures": 4});
+    let (status, solution) = post_json("/v1/solve", &problem).await;
+    assert_eq!(status, 200, "{solution}");
+    let step = &solution["steps"][0];
+    // By hand, rounding each result to 4 significant figures before using it:
+    //   y = 1/(1 + e^−0.8) = 0.68997… → 0.69
+    //   (dw₁)₁ = (0.8 − 0.69) × 0.69 × (1 − 0.69) × 1 = 0.11 × 0.69 × 0.31 = 0.023529 → 0.02353
+    //   (v₁)₁ = 0.8 × 0 + 0.2 × 0.02353 = 0.004706           (full precision: 0.0047071)
+    //   (w₁)₂ = 0.5 + 0.2 × 0.004706 = 0.5009412 → 0.5009
+    assert_eq!(step["forward"][0]["output"], 0.69);
+    assert_eq!(step["dw"][0], 0.02353);
+    assert_eq!(step["state"]["velocity"][0], 0.004706);
+    assert_eq!(step["weights_after"][0], 0.5009);
+    // The second update starts from the rounded weights: y_in = 0.5009 × 0.5 + 0.5006 × 0.5.
+    assert_eq!(solution["steps"][1]["forward"][0]["net"], 0.5008);
+    // Displayed as used: the substitution shows the rounded numbers in full.
+    let v_line = &step["lines"][5];
+    assert_eq!(v_line["symbol"], "(v_1)_1");
+    assert_eq!(v_line["substitution"], "0.8 × 0 + (1 − 0.8) × 0.02353");
+}
+
+#[tokio::test]
+async fn adagrad_rounded_like_the_notes_gives_their_weights() {
+    // The notes carry 3 significant figures (0.000554, 0.000199, 0.007559 → 0.00756 …), and
+    // print the weights 0.7, 0.7 / 0.639, 0.606 / 0.531, 0.412.
+    let mut problem = example_problem("adagrad").await;
+    problem["rounding"] = json!({"significant_figures": 3});
+    let (_, solution) = post_json("/v1/solve", &problem).await;
+    let weights: Vec<Value> = solution["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["weights_after"].clone())
+        .collect();
+    assert_eq!(
+        weights,
+        vec![
+            json!([0.7, 0.7]),
+            json!([0.639, 0.606]),
+            json!([0.531, 0.412])
+        ]
+    );
+
+    // Full precision shows the same weights at 3 decimals.
+    let (_, full) = post_json("/v1/solve", &example_problem("adagrad").await).await;
+    let shown: Vec<String> = full["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["weights_after"].as_array().unwrap().clone())
+        .map(|w| format!("{:.3}", w.as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        shown,
+        ["0.700", "0.700", "0.639", "0.606", "0.531", "0.412"]
+    );
+}
+
+#[tokio::test]
+async fn three_decimals_carried_forward_wipe_out_adagrads_small_accumulators() {
+    // Rounding every value to 3 decimals turns (v₂)₁ = 0.0141² = 0.000199 into 0.000, so the
+    // step divides by √ε: the notes cannot have rounded this way (their v has 6 decimals).
+    let mut problem = example_problem("adagrad").await;
+    problem["rounding"] = json!({"decimals": 3});
+    let (_, solution) = post_json("/v1/solve", &problem).await;
+    assert_eq!(
+        solution["steps"][0]["state"]["square_sum"],
+        json!([0.001, 0.0])
+    );
+    assert_eq!(solution["steps"][0]["weights_after"], json!([0.652, 28.5]));
+}
