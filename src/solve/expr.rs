@@ -258,7 +258,8 @@ impl Expr {
             }
             Expr::Neg(a) => {
                 out.push_str(if style.tex { "-" } else { "−" });
-                a.write(style, Slot::Base, out);
+                // −k e needs no brackets (a product's sign is its first factor's); −(a + b) does.
+                a.write(style, Slot::Factor, out);
             }
             Expr::Sqrt(a) => {
                 if style.tex {
