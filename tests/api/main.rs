@@ -10,6 +10,7 @@ mod helpers;
 mod meta;
 mod openapi;
 mod properties;
+mod readme;
 mod reference;
 mod rendering;
 mod server;

@@ -1,6 +1,6 @@
 //! Every LaTeX string gradtrace emits parses with KaTeX (`renderToString`, `throwOnError: true`):
 //! each worked line's `latex` over every algorithm and option, at several display precisions,
-//! and every math block of the LaTeX rendering.
+//! every math block of the LaTeX rendering, and the update rules and errata the catalogue serves.
 //!
 //! The corpus is written to `target/katex-corpus.json` and checked by `tests/katex/check.js`
 //! with the npm package `katex` (pinned in `tests/katex/package-lock.json`); the test installs it
@@ -71,6 +71,25 @@ fn corpus() -> Vec<serde_json::Value> {
     corpus
 }
 
+/// The LaTeX of the HTTP layer's catalogue: each algorithm's update rule, and
+/// the errata of the course's examples.
+fn catalogue_corpus() -> Vec<serde_json::Value> {
+    let mut corpus = Vec::new();
+    for algorithm in gradtrace::api::catalog::ALGORITHMS {
+        for latex in algorithm.update {
+            corpus.push(json!({"where": format!("/v1/algorithms {}", algorithm.name), "latex": latex, "display": true}));
+        }
+    }
+    for example in gradtrace::api::examples::examples() {
+        for erratum in &example.errata {
+            for latex in [&erratum.printed, &erratum.correct] {
+                corpus.push(json!({"where": format!("/v1/examples/{} errata", example.id), "latex": latex, "display": true}));
+            }
+        }
+    }
+    corpus
+}
+
 fn repository() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -89,7 +108,8 @@ fn ensure_katex(dir: &Path) {
 
 #[test]
 fn every_latex_string_parses_with_katex() {
-    let corpus = corpus();
+    let mut corpus = corpus();
+    corpus.extend(catalogue_corpus());
     assert!(
         corpus.len() > 5_000,
         "the corpus shrank to {}",
