@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{correction, div, guarded_update, moving_average, mul, q, Update, Worked};
 use crate::solve::expr::{max, square, sub};
+use crate::solve::problem::Optimizer;
 
 /// Which member of the family, with its hyperparameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,6 +16,41 @@ pub struct AdamConfig {
     pub weight_decay: Option<f64>,
     /// AMSGrad: divide by the running maximum of `s`.
     pub amsgrad: bool,
+}
+
+impl AdamConfig {
+    /// The configuration of `adam`, `adamw` or `amsgrad`; `None` for the other optimizers.
+    pub fn of(optimizer: &Optimizer) -> Option<AdamConfig> {
+        let config = |beta1, beta2, epsilon, weight_decay, amsgrad| AdamConfig {
+            beta1,
+            beta2,
+            epsilon,
+            weight_decay,
+            amsgrad,
+        };
+        match *optimizer {
+            Optimizer::Adam {
+                beta1,
+                beta2,
+                epsilon,
+                ..
+            } => Some(config(beta1, beta2, epsilon, None, false)),
+            Optimizer::AdamW {
+                beta1,
+                beta2,
+                epsilon,
+                weight_decay,
+                ..
+            } => Some(config(beta1, beta2, epsilon, Some(weight_decay), false)),
+            Optimizer::Amsgrad {
+                beta1,
+                beta2,
+                epsilon,
+                ..
+            } => Some(config(beta1, beta2, epsilon, None, true)),
+            _ => None,
+        }
+    }
 }
 
 /// First and second moments per parameter, AMSGrad's maximum, and `β₁^t`, `β₂^t`.

@@ -284,65 +284,15 @@ pub fn step(
             let (w, s) = rmsprop::step(*beta, *epsilon, s, u, worked);
             (w, State::Rmsprop(s))
         }
-        (
-            Optimizer::Adam {
-                beta1,
-                beta2,
-                epsilon,
-                ..
-            },
-            State::Adam(s),
-        ) => {
-            let config = adam::AdamConfig {
-                beta1: *beta1,
-                beta2: *beta2,
-                epsilon: *epsilon,
-                weight_decay: None,
-                amsgrad: false,
-            };
-            let (w, s) = adam::step(&config, s, u, worked);
-            (w, State::Adam(s))
-        }
-        (
-            Optimizer::AdamW {
-                beta1,
-                beta2,
-                epsilon,
-                weight_decay,
-                ..
-            },
-            State::Adam(s),
-        ) => {
-            let config = adam::AdamConfig {
-                beta1: *beta1,
-                beta2: *beta2,
-                epsilon: *epsilon,
-                weight_decay: Some(*weight_decay),
-                amsgrad: false,
-            };
-            let (w, s) = adam::step(&config, s, u, worked);
-            (w, State::Adam(s))
-        }
-        (
-            Optimizer::Amsgrad {
-                beta1,
-                beta2,
-                epsilon,
-                ..
-            },
-            State::Adam(s),
-        ) => {
-            let config = adam::AdamConfig {
-                beta1: *beta1,
-                beta2: *beta2,
-                epsilon: *epsilon,
-                weight_decay: None,
-                amsgrad: true,
-            };
-            let (w, s) = adam::step(&config, s, u, worked);
-            (w, State::Adam(s))
-        }
-        // gd, and any optimizer paired with a state it does not keep: plain gradient descent.
+        (optimizer, State::Adam(s)) => match adam::AdamConfig::of(optimizer) {
+            Some(config) => {
+                let (w, s) = adam::step(&config, s, u, worked);
+                (w, State::Adam(s))
+            }
+            None => (gd::step(u, worked), State::Gd),
+        },
+        // gd keeps no state. (`State::initial` pairs every other optimizer with its own state,
+        // so no other pair reaches here.)
         _ => (gd::step(u, worked), State::Gd),
     }
 }
