@@ -99,10 +99,26 @@ pub struct CodeRunnerResult {
     pub fraction: f64,
     /// A table: the first row the column headers `iscorrect`, `Test`, `Expected`, `Got`,
     /// `Feedback`; then one row per answer, a boolean `iscorrect` and strings.
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(schema_with = testresults_schema)]
     pub testresults: Vec<Vec<Value>>,
     /// HTML shown before the table: the score and the carry-forward strategy used.
     pub prologuehtml: String,
+}
+
+/// The schema of [`CodeRunnerResult::testresults`]: rows of booleans and strings (a derived
+/// `Vec<Vec<Value>>` would say objects, which no cell is).
+fn testresults_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+    let cell = OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Boolean))
+        .item(ObjectBuilder::new().schema_type(Type::String));
+    ArrayBuilder::new()
+        .items(ArrayBuilder::new().items(cell))
+        .description(Some(
+            "A table: the first row the column headers `iscorrect`, `Test`, `Expected`, `Got`, \
+             `Feedback`; then one row per answer, a boolean `iscorrect` and strings.",
+        ))
+        .build()
 }
 
 /// The column headers of [`CodeRunnerResult::testresults`].
