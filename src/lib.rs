@@ -14,11 +14,15 @@
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
 //! - [`grade`] — checking a student's answers against the trace: tolerances, carried-forward
 //!   errors, named mistakes (pure).
+//! - [`class`] — a whole class at once: many problems over the cores, optimizers side by side,
+//!   per-student variants from a seed (pure; the generator is specified in
+//!   [`class::variants`]).
 //! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `openapi`.
 //! - here: [`app`] (the router, testable without a socket), [`serve`] (run it on a listener
 //!   until a shutdown future resolves) and [`openapi`] (the generated document).
 
 pub mod api;
+pub mod class;
 pub mod cli;
 pub mod grade;
 pub mod render;
