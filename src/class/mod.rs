@@ -1,8 +1,89 @@
 //! A whole class at once (issue 6): the pure half of batches, comparisons and per-student
-//! variants. No axum, async or I/O; the endpoints and the CLI call in here.
+//! variants. No axum, async or I/O; the endpoints (`api::batch`, `api::compare`,
+//! `api::variants`) and the CLI call in here.
 //!
-//! Layout: `rng` (SplitMix64 and FNV-1a, written out), `variants` (templates with ranges, and
-//! the documented draw scheme).
+//! Layout: `parallel` (many jobs over the cores, bounded process-wide), `rng` (SplitMix64 and
+//! FNV-1a, written out), `variants` (templates with ranges, and the documented draw scheme),
+//! `compare` (loss per update, updates to a threshold, the Markdown table), and here the size
+//! budget a request of many problems must fit.
 
+pub mod compare;
+pub mod parallel;
 pub mod rng;
 pub mod variants;
+
+use crate::solve::{Optimizer, Problem};
+
+/// The most problems one batch (or one `count` of variants) may hold. A later issue makes the
+/// limits configurable by flag.
+pub const MAX_ITEMS: usize = 1_000;
+
+/// The most configurations one comparison may hold (the course compares four; every algorithm
+/// twice is twenty).
+pub const MAX_CONFIGURATIONS: usize = 20;
+
+/// The most trace entries (`updates × (parameters + 1)`, as `api::validate::MAX_TRACE_ENTRIES`
+/// counts them for one problem) all the problems of one request may ask for together: ten
+/// single problems at their cap, about 170 MB of JSON and ten seconds of one core at worst. A
+/// class of 1 000 students on the course's three-sample exercise needs 9 000.
+pub const MAX_TOTAL_TRACE_ENTRIES: u64 = 100_000;
+
+/// The same budget for forward-pass entries (`epochs × samples × (parameters + 1)`), ten times
+/// `api::validate::MAX_FORWARD_ENTRIES`.
+pub const MAX_TOTAL_FORWARD_ENTRIES: u64 = 200_000;
+
+/// How much trace a validated problem asks for, counted as the single-problem caps count it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TraceSize {
+    /// `updates × (parameters + 1)`.
+    pub entries: u64,
+    /// `epochs × samples × (parameters + 1)`.
+    pub forward: u64,
+}
+
+impl TraceSize {
+    /// The size of one problem (an upper bound: a run may stop early).
+    pub fn of(problem: &Problem) -> TraceSize {
+        let samples = problem.samples.len() as u64;
+        let per_epoch = if matches!(problem.optimizer, Optimizer::ConjugateGradient { .. }) {
+            1
+        } else {
+            samples.div_ceil((problem.batch_size as u64).max(1))
+        };
+        let width = problem.weights.len() as u64 + u64::from(problem.bias.is_some()) + 1;
+        TraceSize {
+            entries: problem
+                .epochs
+                .saturating_mul(per_epoch)
+                .saturating_mul(width),
+            forward: problem.epochs.saturating_mul(samples).saturating_mul(width),
+        }
+    }
+
+    /// The sum of two sizes.
+    pub fn plus(self, other: TraceSize) -> TraceSize {
+        TraceSize {
+            entries: self.entries.saturating_add(other.entries),
+            forward: self.forward.saturating_add(other.forward),
+        }
+    }
+
+    /// Why this total is over the budget, if it is.
+    pub fn over_budget(self) -> Option<String> {
+        if self.entries > MAX_TOTAL_TRACE_ENTRIES {
+            Some(format!(
+                "ask for {} trace entries together (updates × (parameters + 1), summed over \
+                 the problems); the limit is {MAX_TOTAL_TRACE_ENTRIES}",
+                self.entries
+            ))
+        } else if self.forward > MAX_TOTAL_FORWARD_ENTRIES {
+            Some(format!(
+                "ask for {} forward-pass entries together (epochs × samples × (parameters + 1), \
+                 summed over the problems); the limit is {MAX_TOTAL_FORWARD_ENTRIES}",
+                self.forward
+            ))
+        } else {
+            None
+        }
+    }
+}
