@@ -41,6 +41,8 @@ pub enum Expr {
     Ln(Box<Expr>),
     /// `max(a, b)`.
     Max(Box<Expr>, Box<Expr>),
+    /// `a^n` for a whole exponent `n ≥ 0` (step decay's `drop_rate^⌊e / epochs_drop⌋`).
+    Power(Box<Expr>, Box<Expr>),
 }
 
 /// A named quantity.
@@ -75,6 +77,7 @@ binary!(sub, Sub);
 binary!(mul, Mul);
 binary!(div, Div);
 binary!(max, Max);
+binary!(pow, Power);
 unary!(neg, Neg);
 unary!(sqrt, Sqrt);
 unary!(square, Square);
@@ -111,6 +114,14 @@ impl Expr {
             Expr::Tanh(a) => a.eval().tanh(),
             Expr::Ln(a) => a.eval().ln(),
             Expr::Max(a, b) => a.eval().max(b.eval()),
+            Expr::Power(a, n) => {
+                let n = n.eval();
+                if n >= 0.0 && n.fract() == 0.0 && n <= u64::MAX as f64 {
+                    power(a.eval(), n as u64)
+                } else {
+                    a.eval().powf(n)
+                }
+            }
         }
     }
 
@@ -286,6 +297,19 @@ impl Expr {
             Expr::Tanh(a) => function(style, "tanh", &[a], out),
             Expr::Ln(a) => function(style, "ln", &[a], out),
             Expr::Max(a, b) => function(style, "max", &[a, b], out),
+            Expr::Power(a, n) => {
+                if style.tex {
+                    out.push('{');
+                    a.write(style, Slot::Base, out);
+                    out.push_str("}^{");
+                    n.write(style, Slot::Top, out);
+                    out.push('}');
+                } else {
+                    a.write(style, Slot::Base, out);
+                    out.push('^');
+                    n.write(style, Slot::Base, out);
+                }
+            }
         }
     }
 }
@@ -362,9 +386,11 @@ pub fn tex_to_text(tex: &str) -> String {
         ("\\right", ""),
         ("\\in", "∈"),
         ("\\tilde{w}", "w\u{303}"),
+        ("\\tilde{b}", "b\u{303}"),
         ("\\text", ""),
         ("\\_", "_"),
         ("\\lfloor ", "⌊"),
+        (" \\rfloor", "⌋"),
         ("\\rfloor", "⌋"),
         ("\\lfloor", "⌊"),
     ] {
@@ -417,6 +443,20 @@ fn matching_brace(text: &str, open: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// `base^exponent` by repeated squaring: only multiplications, each correctly rounded, so every
+/// platform gives the same digits (unlike `powi`), in at most 128 of them for any `u64`.
+pub fn power(base: f64, exponent: u64) -> f64 {
+    let (mut result, mut square, mut remaining) = (1.0, base, exponent);
+    while remaining > 0 {
+        if remaining & 1 == 1 {
+            result *= square;
+        }
+        square *= square;
+        remaining >>= 1;
+    }
+    result
 }
 
 /// A number for display: positional between 1e-5 and 1e15, scientific outside
@@ -619,7 +659,7 @@ mod tests {
         );
         assert_eq!(
             tex_to_text("\\text{drop\\_rate}^{\\lfloor e / 5 \\rfloor}"),
-            "drop_rate^⌊e / 5 ⌋"
+            "drop_rate^⌊e / 5⌋"
         );
     }
 }

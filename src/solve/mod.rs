@@ -319,7 +319,7 @@ impl<'p> Solver<'p> {
         match problem.schedule {
             Some(schedule) => {
                 let e = schedule::schedule_input(&schedule, self.epochs_done, t);
-                let symbol = format!("\\alpha_{{{e}}}");
+                let symbol = schedule::rate_symbol(e);
                 let value = worked.line_at(
                     "/learning_rate".to_string(),
                     symbol.clone(),

@@ -1,6 +1,8 @@
 //! Learning-rate schedules (SPEC §5, the course's "learning rate annealing").
 
-use super::expr::{add, div, exp, lit, mul, neg, q, Expr, Precision};
+#[cfg(test)]
+use super::expr::power;
+use super::expr::{add, div, exp, lit, mul, neg, pow, q, Expr, Precision};
 use super::problem::{Schedule, ScheduleKind, SchedulePer};
 use super::trace::Line;
 
@@ -27,12 +29,11 @@ pub fn rate_expr(alpha0: f64, kind: ScheduleKind, e: u64) -> Expr {
             epochs_drop,
         } => {
             let drops = e.checked_div(epochs_drop).unwrap_or(0);
-            let factor = power(drop_rate, drops);
             mul(
                 alpha0,
-                q(
-                    format!("\\text{{drop\\_rate}}^{{\\lfloor e / {epochs_drop} \\rfloor}}"),
-                    factor,
+                pow(
+                    q("\\text{drop\\_rate}", drop_rate),
+                    q(format!("\\lfloor e / {epochs_drop} \\rfloor"), drops as f64),
                 ),
             )
         }
@@ -40,30 +41,21 @@ pub fn rate_expr(alpha0: f64, kind: ScheduleKind, e: u64) -> Expr {
     }
 }
 
-/// `base^exponent` by repeated squaring: only multiplications, each correctly rounded, so every
-/// platform gives the same digits (unlike `powi`), in at most 128 of them for any `u64`.
-pub fn power(base: f64, exponent: u64) -> f64 {
-    let (mut result, mut square, mut remaining) = (1.0, base, exponent);
-    while remaining > 0 {
-        if remaining & 1 == 1 {
-            result *= square;
-        }
-        square *= square;
-        remaining >>= 1;
-    }
-    result
-}
-
 /// The rate at `e`.
 pub fn rate(alpha0: f64, kind: ScheduleKind, e: u64) -> f64 {
     rate_expr(alpha0, kind, e).eval()
 }
 
-/// The worked line `α_e = … = value` for one epoch.
+/// How the rate of epoch `e` is written: `α(e)`, apart from the base rate `α_0`.
+pub fn rate_symbol(e: u64) -> String {
+    format!("\\alpha({e})")
+}
+
+/// The worked line `α(e) = … = value` for one epoch.
 pub fn rate_line(alpha0: f64, kind: ScheduleKind, e: u64, precision: Precision) -> Line {
     let expr = rate_expr(alpha0, kind, e);
     let value = expr.eval();
-    Line::new(format!("\\alpha_{{{e}}}"), expr, value, precision)
+    Line::new(rate_symbol(e), expr, value, precision)
 }
 
 #[cfg(test)]
@@ -121,6 +113,18 @@ mod tests {
             Precision::Full,
         );
         assert_eq!(line.substitution, "0.2 / (1 + 1 × 2)");
-        assert_eq!(line.symbol, "\\alpha_{2}");
+        assert_eq!(line.symbol, "\\alpha(2)");
+        let step = rate_line(
+            0.2,
+            ScheduleKind::Step {
+                drop_rate: 0.5,
+                epochs_drop: 5,
+            },
+            10,
+            Precision::Full,
+        );
+        assert_eq!(step.formula, "α_0 drop_rate^⌊e / 5⌋");
+        assert_eq!(step.substitution, "0.2 × 0.5^2");
+        assert_eq!(step.value, 0.05);
     }
 }

@@ -91,11 +91,20 @@ impl<'a> Parser<'a> {
             return -self.unary();
         }
         let mut value = self.atom();
-        while self.chars.get(self.at) == Some(&'²') {
-            self.at += 1;
-            value *= value;
+        loop {
+            match self.chars.get(self.at) {
+                Some('²') => {
+                    self.at += 1;
+                    value *= value;
+                }
+                Some('^') => {
+                    self.at += 1;
+                    let exponent = self.atom();
+                    value = value.powf(exponent);
+                }
+                _ => return value,
+            }
         }
-        value
     }
 
     fn atom(&mut self) -> f64 {

@@ -95,6 +95,7 @@ pub fn base_symbol(name: &str, p: usize, n_weights: usize) -> String {
     } else {
         match name {
             "w" => "b".to_string(),
+            "\\tilde{w}" => "\\tilde{b}".to_string(),
             "dw" => "(db)".to_string(),
             _ => format!("({name}_b)"),
         }
