@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod error;
 pub mod examples;
 pub mod extract;
+pub mod grade;
 pub mod meta;
 pub mod model;
 pub mod schedule;
@@ -43,6 +44,9 @@ use extract::BODY_LIMIT;
     ),
     tags(
         (name = "solve", description = "Worked solutions"),
+        (name = "grade", description = "Students' answers graded step by step: PrairieLearn's \
+                                       tolerances, errors carried forward, named mistakes, and \
+                                       the results JSON of PrairieLearn, Gradescope and CodeRunner"),
         (name = "schedule", description = "Learning-rate schedules on their own"),
         (name = "examples", description = "The course's worked examples, ready to post"),
         (name = "meta", description = "What the service offers, and whether it is up")
@@ -54,6 +58,7 @@ struct ApiDoc;
 fn documented() -> (Router, utoipa::openapi::OpenApi) {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(solve::solve))
+        .routes(routes!(grade::grade))
         .routes(routes!(schedule::schedule))
         .routes(routes!(meta::algorithms))
         .routes(routes!(examples::list))
