@@ -1,8 +1,9 @@
-//! The `gradtrace` command line: `serve` (the default), `solve FILE|-` and `openapi`.
+//! The `gradtrace` command line: `serve` (the default), `solve FILE|-`, `grade FILE|-` and
+//! `openapi`.
 //!
 //! Every command goes through the same code as the HTTP service (`api::solve::solve_body`,
-//! `openapi()`), so the CLI and the endpoints cannot disagree. Logs go to stderr; stdout carries
-//! only the JSON a command prints.
+//! `api::grade::grade_body`, `openapi()`), so the CLI and the endpoints cannot disagree. Logs go
+//! to stderr; stdout carries only the JSON a command prints.
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::SocketAddr;
@@ -15,13 +16,16 @@ use tracing_subscriber::EnvFilter;
 
 use crate::api::error::{problem_body, ApiError};
 use crate::api::extract;
+use crate::api::grade::{encode, grade_body};
 use crate::api::solve::{rendered_text, solve_body, Format, SolveQuery};
+use crate::grade;
 
 const AFTER_HELP: &str = "\
 Exit status:
-  0  success (for `solve`: a solution was printed, whatever its status)
-  1  `solve`: the problem was rejected; the problem+json error the endpoint would return
-     (400 or 422) is printed to stdout
+  0  success (for `solve`: a solution was printed, whatever its status; for `grade`: a
+     grade was printed, whatever the score)
+  1  `solve`, `grade`: the input was rejected; the problem+json error the endpoint would
+     return (400 or 422) is printed to stdout
   2  usage error, or a file or socket could not be used (message on stderr)
 
 Logging: set RUST_LOG (e.g. RUST_LOG=debug); logs go to stderr.";
@@ -50,6 +54,11 @@ enum Command {
     /// print the same JSON the endpoint returns.
     #[command(after_help = AFTER_HELP)]
     Solve(SolveArgs),
+    /// Grade a student's answers (the body of POST /v1/grade) from a file, or from stdin with
+    /// `-`, and print the same JSON the endpoint returns — with no server, for graders that run
+    /// with networking off.
+    #[command(after_help = AFTER_HELP)]
+    Grade(GradeArgs),
     /// Print the OpenAPI 3.1 document (pretty JSON), as committed at openapi/openapi.json.
     Openapi,
     /// Exit 0 if the service at `--addr` answers `GET /healthz` with 200 within 2 s, else 1
@@ -80,6 +89,40 @@ struct SolveArgs {
     precision: Option<u32>,
 }
 
+#[derive(Debug, Args)]
+struct GradeArgs {
+    /// The request as JSON (`problem`, `answers`, `tolerance`, `carry_forward`): a file, or `-`
+    /// for stdin.
+    file: PathBuf,
+    /// Print compact JSON, byte for byte what the endpoint sends, instead of pretty JSON.
+    #[arg(long)]
+    compact: bool,
+    /// The grade report (default), or the results file of PrairieLearn, Gradescope or
+    /// CodeRunner, as the endpoint's `?format=` does.
+    #[arg(long, value_enum, default_value = "json")]
+    format: CliGradeFormat,
+}
+
+/// The outputs `grade --format` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CliGradeFormat {
+    Json,
+    Prairielearn,
+    Gradescope,
+    Coderunner,
+}
+
+impl From<CliGradeFormat> for grade::Format {
+    fn from(format: CliGradeFormat) -> Self {
+        match format {
+            CliGradeFormat::Json => grade::Format::Json,
+            CliGradeFormat::Prairielearn => grade::Format::Prairielearn,
+            CliGradeFormat::Gradescope => grade::Format::Gradescope,
+            CliGradeFormat::Coderunner => grade::Format::Coderunner,
+        }
+    }
+}
+
 /// The renderings `solve --format` offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum CliFormat {
@@ -95,6 +138,7 @@ pub async fn main() -> ExitCode {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Solve(args)) => solve(&args),
+        Some(Command::Grade(args)) => grade(&args),
         Some(Command::Openapi) => print_json(&crate::openapi(), false),
         Some(Command::Healthcheck(args)) => healthcheck(args.addr),
     }
@@ -238,6 +282,34 @@ fn solve(args: &SolveArgs) -> ExitCode {
     }
 }
 
+fn grade(args: &GradeArgs) -> ExitCode {
+    init_tracing("warn");
+    let bytes = match read_input(&args.file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("gradtrace: cannot read {}: {error}", args.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let graded = extract::parse(&bytes).and_then(|body| grade_body(&body, args.format.into()));
+    match graded {
+        // The endpoint's own encoder, so `--compact` is the response body byte for byte.
+        Ok(value) if args.compact => match encode(&value) {
+            Ok(bytes) => write_stdout(&bytes),
+            Err(error) => print_problem(&error, true),
+        },
+        Ok(value) => print_json(&value, false),
+        Err(error) => {
+            let code = print_problem(&error, args.compact);
+            if code == ExitCode::SUCCESS {
+                ExitCode::from(1)
+            } else {
+                code
+            }
+        }
+    }
+}
+
 fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     if file.as_os_str() == "-" {
@@ -308,6 +380,18 @@ mod tests {
         let Ok(cli) = cli else { panic!("{cli:?}") };
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.addr.port(), 8080);
+    }
+
+    #[test]
+    fn grade_takes_a_platform_format() {
+        let cli = Cli::try_parse_from(["gradtrace", "grade", "--format", "gradescope", "-"]);
+        assert!(matches!(
+            cli.map(|c| c.command),
+            Ok(Some(Command::Grade(GradeArgs {
+                format: CliGradeFormat::Gradescope,
+                ..
+            })))
+        ));
     }
 
     #[test]
