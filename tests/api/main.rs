@@ -6,6 +6,7 @@
 mod cli;
 mod course;
 mod errors;
+mod grade;
 mod helpers;
 mod meta;
 mod openapi;
