@@ -23,14 +23,14 @@ pub const MAX_ITEMS: usize = 1_000;
 pub const MAX_CONFIGURATIONS: usize = 20;
 
 /// The most trace entries (`updates × (parameters + 1)`, as `api::validate::MAX_TRACE_ENTRIES`
-/// counts them for one problem) all the problems of one request may ask for together: ten
-/// single problems at their cap, about 170 MB of JSON and ten seconds of one core at worst. A
-/// class of 1 000 students on the course's three-sample exercise needs 9 000.
-pub const MAX_TOTAL_TRACE_ENTRIES: u64 = 100_000;
+/// counts them for one problem) all the problems of one request may ask for together: five
+/// single problems at their cap — measured in a release build on two cores, about 50 MB of JSON
+/// and 4 s. A class of 1 000 students on the course's three-sample exercise needs 9 000.
+pub const MAX_TOTAL_TRACE_ENTRIES: u64 = 50_000;
 
-/// The same budget for forward-pass entries (`epochs × samples × (parameters + 1)`), ten times
+/// The same budget for forward-pass entries (`epochs × samples × (parameters + 1)`), five times
 /// `api::validate::MAX_FORWARD_ENTRIES`.
-pub const MAX_TOTAL_FORWARD_ENTRIES: u64 = 200_000;
+pub const MAX_TOTAL_FORWARD_ENTRIES: u64 = 100_000;
 
 /// How much trace a validated problem asks for, counted as the single-problem caps count it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,43 +1,11 @@
 //! Per-student variants: a problem template whose numbers may be ranges, and the one generator
 //! that turns a seed into numbers. Pure: it works on JSON values and knows nothing of the
-//! problem's rules (`api::variants` validates what it produces).
+//! problem's rules (`api::variants` validates what it produces, as described below).
 //!
-//! # The template
+//! What follows is `variants.md`, which is also the OpenAPI description of `POST /v1/variants`:
+//! the contract is written once.
 //!
-//! Any JSON value (in practice a `POST /v1/solve` body). Wherever a value may stand, an object
-//! with one of these shapes is a *range* and is replaced by a drawn value; everything else is
-//! copied as it is:
-//!
-//! - `{"uniform": [a, b]}`: a number in [a, b] (finite, a ≤ b, b − a finite);
-//! - `{"uniform": [a, b], "decimals": k}`: one of the numbers with at most k decimals
-//!   (0 ≤ k ≤ 15) in [a, b], each equally likely; with k = 0 it is written as a JSON integer;
-//! - `{"choice": [v₀, v₁, …]}`: one of the listed values (1 to 100, any JSON), each equally
-//!   likely, copied as written (a range inside an option is not drawn).
-//!
-//! # How numbers are drawn (generator `gradtrace-splitmix64-v1`)
-//!
-//! This is a contract: a later release keeps it, so an old seed gives the same variants. Variant
-//! `i` (0-based, counted from 0 whatever `start` and `count` are) draws each range independently
-//! of the others, from its own 64-bit number `r`:
-//!
-//! 1. `p` is the range's JSON pointer in the template (RFC 6901, e.g. `/weights/0`,
-//!    `/hyperparameters/learning_rate`), `h = FNV-1a-64(p as UTF-8)`.
-//! 2. `state = seed XOR mix64(h + i·γ)`, then `r = mix64(state + γ)` — the first output of
-//!    SplitMix64 seeded with `state`. `γ = 0x9e3779b97f4a7c15`, `mix64(z)` is SplitMix64's
-//!    output function (`z ^= z >> 30; z *= 0xbf58476d1ce4e5b9; z ^= z >> 27;
-//!    z *= 0x94d049bb133111eb; z ^= z >> 31`); all arithmetic is modulo 2⁶⁴.
-//! 3. `choice` of n options: option `⌊r·n / 2⁶⁴⌋`.
-//! 4. `uniform` with `decimals` k: with `lo` the least and `hi` the greatest integer with
-//!    `a ≤ lo/10ᵏ` and `hi/10ᵏ ≤ b`, `n = lo + ⌊r·(hi − lo + 1) / 2⁶⁴⌋`; the value is the double
-//!    nearest to n/10ᵏ (IEEE division of n by 10ᵏ, both exact), i.e. what the decimal
-//!    `n × 10⁻ᵏ` reads as.
-//! 5. `uniform` without `decimals`: `u = (r >> 11) · 2⁻⁵³` (in [0, 1)), the value is
-//!    `a + u·(b − a)` in IEEE double arithmetic, at most b.
-//!
-//! Consequences: a variant does not depend on `count` or `start` (ask for 30, then for 60, and
-//! the first 30 are the same), nor on the order of keys in the template, nor on the other ranges
-//! (adding a range elsewhere changes no existing range's numbers); changing a range's bounds
-//! changes only its own numbers.
+#![doc = include_str!("variants.md")]
 
 use serde_json::{Map, Value};
 
@@ -46,6 +14,10 @@ use super::rng::{below, fnv1a64, mix64, unit, SplitMix64, GAMMA};
 /// The name of the scheme above, echoed in every response so a client can tell which one made
 /// its variants.
 pub const GENERATOR: &str = "gradtrace-splitmix64-v1";
+
+/// The template format and the draw scheme, in Markdown: this module's documentation and the
+/// OpenAPI description of `POST /v1/variants`.
+pub const SPECIFICATION: &str = include_str!("variants.md");
 
 /// The most ranges a template may have.
 pub const MAX_RANGES: usize = 500;
