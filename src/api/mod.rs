@@ -6,6 +6,7 @@
 //! handlers return `ApiError`, unknown paths and methods have fallbacks that do, and a last
 //! layer rewrites any other bare error response (from axum or Swagger UI) the same way.
 
+pub mod batch;
 pub mod catalog;
 pub mod error;
 pub mod examples;
@@ -47,6 +48,9 @@ use extract::BODY_LIMIT;
         (name = "grade", description = "Students' answers graded step by step: PrairieLearn's \
                                        tolerances, errors carried forward, named mistakes, and \
                                        the results JSON of PrairieLearn, Gradescope and CodeRunner"),
+        (name = "class", description = "A whole class at once: many problems or submissions in \
+                                       one request, optimizers side by side, per-student \
+                                       variants from a seed"),
         (name = "schedule", description = "Learning-rate schedules on their own"),
         (name = "examples", description = "The course's worked examples, ready to post"),
         (name = "meta", description = "What the service offers, and whether it is up")
@@ -59,6 +63,8 @@ fn documented() -> (Router, utoipa::openapi::OpenApi) {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(solve::solve))
         .routes(routes!(grade::grade))
+        .routes(routes!(batch::solve_batch))
+        .routes(routes!(batch::grade_batch))
         .routes(routes!(schedule::schedule))
         .routes(routes!(meta::algorithms))
         .routes(routes!(examples::list))
