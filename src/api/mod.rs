@@ -8,6 +8,7 @@
 
 pub mod batch;
 pub mod catalog;
+pub mod compare;
 pub mod error;
 pub mod examples;
 pub mod extract;
@@ -65,6 +66,7 @@ fn documented() -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(grade::grade))
         .routes(routes!(batch::solve_batch))
         .routes(routes!(batch::grade_batch))
+        .routes(routes!(compare::compare))
         .routes(routes!(schedule::schedule))
         .routes(routes!(meta::algorithms))
         .routes(routes!(examples::list))
