@@ -9,15 +9,16 @@
 //!   [`api::extract`] (the JSON body extractor), [`api::model`] (wire types and their OpenAPI
 //!   schemas), [`api::validate`] (JSON → `Problem`, every violation with its pointer; also used
 //!   by the CLI), [`api::catalog`] (algorithms, hyperparameters, ranges, defaults), and one file
-//!   per group of endpoints: [`api::solve`], [`api::grade`], [`api::schedule`], [`api::meta`],
-//!   [`api::examples`].
+//!   per group of endpoints: [`api::solve`], [`api::grade`], [`api::batch`], [`api::compare`],
+//!   [`api::variants`], [`api::schedule`], [`api::meta`], [`api::examples`].
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
 //! - [`grade`] — checking a student's answers against the trace: tolerances, carried-forward
 //!   errors, named mistakes (pure).
 //! - [`class`] — a whole class at once: many problems over the cores, optimizers side by side,
 //!   per-student variants from a seed (pure; the generator is specified in
 //!   [`class::variants`]).
-//! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `grade`, `openapi`.
+//! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `grade`, `variants`, `compare`,
+//!   `openapi`.
 //! - here: [`app`] (the router, testable without a socket), [`serve`] (run it on a listener
 //!   until a shutdown future resolves) and [`openapi`] (the generated document).
 

@@ -18,6 +18,7 @@ pub mod model;
 pub mod schedule;
 pub mod solve;
 pub mod validate;
+pub mod variants;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
@@ -67,6 +68,7 @@ fn documented() -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(batch::solve_batch))
         .routes(routes!(batch::grade_batch))
         .routes(routes!(compare::compare))
+        .routes(routes!(variants::variants))
         .routes(routes!(schedule::schedule))
         .routes(routes!(meta::algorithms))
         .routes(routes!(examples::list))

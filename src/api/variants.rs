@@ -1,0 +1,465 @@
+//! `POST /v1/variants`: a problem template whose numbers may be ranges, a count and a seed →
+//! that many variants, each with its solution (the CLI's `variants` too).
+//!
+//! The edge's part: read the request, check the template (`class::variants` finds the ranges
+//! and makes the bodies to try; each goes through `validate::problem`), draw, validate every
+//! variant, solve each as `/v1/solve` would. The generator and its contract are
+//! `class::variants` (and `variants.md`, this endpoint's OpenAPI description).
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+
+use super::batch::{check_budget, encode, internal};
+use super::error::{ApiError, FieldError, ProblemDetails};
+use super::extract::ApiJson;
+use super::model::SolveResponse;
+use super::solve::{blocking, respond};
+use super::validate::{self, ValidProblem};
+use crate::class::variants::{Probe, Template, Variant, GENERATOR, SPECIFICATION};
+use crate::class::{parallel, TraceSize, MAX_ITEMS};
+
+/// Variants whose errors a 422 lists when drawn variants break a rule (the rest are counted).
+const LISTED_FAILURES: usize = 10;
+
+/// The longest drawn value shown in an error message, in characters.
+const SHOWN_VALUE: usize = 60;
+
+/// The request body of `POST /v1/variants`.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = class_template)]
+pub struct VariantsRequest {
+    /// A body of `POST /v1/solve` in which values may be ranges: `{"uniform": [a, b]}`,
+    /// `{"uniform": [a, b], "decimals": k}` or `{"choice": [...]}`.
+    #[schema(value_type = Object)]
+    pub template: Value,
+    /// How many variants, 1 to 1000.
+    #[schema(minimum = 1, maximum = 1000, example = 3)]
+    pub count: u64,
+    /// Any integer from 0 to 2⁶⁴ − 1. (JavaScript numbers are exact only up to 2⁵³.)
+    #[schema(minimum = 0, example = 2026)]
+    pub seed: u64,
+    /// The index of the first variant (default 0): variants `start` to `start + count − 1`.
+    #[schema(minimum = 0, example = 0)]
+    pub start: Option<u64>,
+}
+
+/// One drawn value.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct DrawnValue {
+    /// The range's JSON pointer in the template, and the value's in `problem`.
+    #[schema(example = "/weights/0")]
+    pub pointer: String,
+    #[schema(value_type = Object, example = 0.37)]
+    pub value: Value,
+}
+
+/// One variant and its solution.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct VariantResult {
+    /// Its index: the same seed always gives the same variant at the same index.
+    pub index: u64,
+    /// What was drawn, in the order the ranges appear in the template.
+    pub draws: Vec<DrawnValue>,
+    /// The template with every range replaced: a body of `POST /v1/solve`, which returns
+    /// `solution` for it.
+    #[schema(value_type = Object)]
+    pub problem: Value,
+    pub solution: SolveResponse,
+}
+
+/// The response of `POST /v1/variants`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct VariantsResponse {
+    /// The draw scheme, `gradtrace-splitmix64-v1`.
+    #[schema(example = "gradtrace-splitmix64-v1")]
+    pub generator: String,
+    pub seed: u64,
+    pub start: u64,
+    pub count: u64,
+    /// Variants `start` to `start + count − 1`, in order.
+    pub variants: Vec<VariantResult>,
+}
+
+/// Per-student variants of a problem template, each with its solution.
+#[utoipa::path(
+    post,
+    path = "/v1/variants",
+    tag = "class",
+    description = SPECIFICATION,
+    request_body(
+        content = VariantsRequest,
+        description = "A template, a count and a seed. The example: the course's momentum \
+                       problem with weights uniform in [0, 1] to 2 decimals, targets in [0, 1] \
+                       to 1 decimal, and the learning rate one of 0.1, 0.2, 0.3.",
+        content_type = "application/json"
+    ),
+    responses(
+        (status = 200, description = "`count` variants from `start`, each with the drawn values, the problem and its solution", body = VariantsResponse),
+        (status = 400, description = "The body is not JSON (with line and column)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "The request breaks the contract: a malformed range, a range that can draw a value breaking a rule (pointer under `/template`, with the value), drawn variants that break a rule joining two fields, `count` over 1000, or more trace than the budget (named at `/count`)", body = ProblemDetails, content_type = "application/problem+json")
+    )
+)]
+pub async fn variants(ApiJson(body): ApiJson) -> Result<Response, ApiError> {
+    let bytes = blocking(move || encode(&variants_body(&body)?)).await??;
+    Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
+}
+
+/// The whole endpoint but HTTP, synchronously (CPU-bound: call it off the async workers).
+pub fn variants_body(body: &Value) -> Result<VariantsResponse, ApiError> {
+    let request = read_request(body)?;
+    let template = Template::parse(request.template).map_err(|errors| {
+        ApiError::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError::new(format!("/template{}", e.pointer), e.detail))
+                .collect(),
+        )
+    })?;
+    check_template(&template)?;
+
+    let indices: Vec<u64> = (0..request.count).map(|k| request.start + k).collect();
+    let drawn: Vec<(Variant, Result<ValidProblem, Vec<FieldError>>)> =
+        parallel::map(&indices, |&index| {
+            let variant = template.draw(request.seed, index);
+            let valid = validate::problem(&variant.problem);
+            (variant, valid)
+        })
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .map_err(internal)?;
+    check_variants(&drawn, request.seed)?;
+
+    let total = drawn
+        .iter()
+        .filter_map(|(_, valid)| valid.as_ref().ok())
+        .fold(TraceSize::default(), |sum, v| {
+            sum.plus(TraceSize::of(&v.problem))
+        });
+    check_budget(total, "/count")?;
+
+    let variants = parallel::map(&drawn, |(variant, valid)| {
+        // `check_variants` let only valid variants through.
+        valid.as_ref().ok().map(|valid| VariantResult {
+            index: variant.index,
+            draws: variant
+                .draws
+                .iter()
+                .map(|d| DrawnValue {
+                    pointer: d.pointer.clone(),
+                    value: d.value.clone(),
+                })
+                .collect(),
+            problem: variant.problem.clone(),
+            solution: respond(valid.clone()),
+        })
+    })
+    .into_iter()
+    .map(|result| {
+        result
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::Internal("a variant lost its validation".into()))
+    })
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(VariantsResponse {
+        generator: GENERATOR.to_string(),
+        seed: request.seed,
+        start: request.start,
+        count: request.count,
+        variants,
+    })
+}
+
+struct Request<'a> {
+    template: &'a Value,
+    count: u64,
+    seed: u64,
+    start: u64,
+}
+
+fn read_request(body: &Value) -> Result<Request<'_>, ApiError> {
+    let Value::Object(top) = body else {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "",
+            "must be an object {\"template\": {...}, \"count\": n, \"seed\": s}",
+        )]));
+    };
+    let mut errors = Vec::new();
+    for key in top.keys() {
+        if !["template", "count", "seed", "start"].contains(&key.as_str()) {
+            errors.push(FieldError::new(
+                format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+                "is not a known key; the body has template, count, seed and start",
+            ));
+        }
+    }
+    let template = top.get("template").filter(|t| !t.is_null());
+    if template.is_none() {
+        errors.push(FieldError::new("/template", "is required"));
+    }
+    let mut integer = |key: &str, min: u64, max: u64, required: bool| -> Option<u64> {
+        match top.get(key).filter(|v| !v.is_null()) {
+            None if required => {
+                errors.push(FieldError::new(format!("/{key}"), "is required"));
+                None
+            }
+            None => Some(0),
+            Some(value) => match value.as_u64() {
+                Some(k) if (min..=max).contains(&k) => Some(k),
+                _ => {
+                    errors.push(FieldError::new(
+                        format!("/{key}"),
+                        format!("must be an integer from {min} to {max}"),
+                    ));
+                    None
+                }
+            },
+        }
+    };
+    let count = integer("count", 1, MAX_ITEMS as u64, true);
+    let seed = integer("seed", 0, u64::MAX, true);
+    let start = integer("start", 0, u64::MAX, false);
+    if let (Some(count), Some(start)) = (count, start) {
+        if start.checked_add(count - 1).is_none() {
+            errors.push(FieldError::new(
+                "/start",
+                "leaves no room for `count` variants below 2^64",
+            ));
+        }
+    }
+    match (template, count, seed, start) {
+        (Some(template), Some(count), Some(seed), Some(start)) if errors.is_empty() => {
+            Ok(Request {
+                template,
+                count,
+                seed,
+                start,
+            })
+        }
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
+/// Validate every probe of the template; a value that breaks a rule is a 422 under `/template`.
+fn check_template(template: &Template) -> Result<(), ApiError> {
+    let probes = template.probes();
+    let results = parallel::map(&probes, |probe: &Probe| {
+        validate::problem(&probe.body).err()
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()
+    .map_err(internal)?;
+    let ranged = !template.pointers().is_empty();
+    let mut base: Vec<FieldError> = Vec::new();
+    let mut errors: Vec<FieldError> = Vec::new();
+    // A rule broken by one range is reported once, at the first value that breaks it.
+    let mut reported: Vec<(FieldError, &str)> = Vec::new();
+    for (probe, found) in probes.iter().zip(results) {
+        for error in found.unwrap_or_default() {
+            let pointer = format!("/template{}", error.pointer);
+            match &probe.varied {
+                None => {
+                    base.push(error.clone());
+                    let detail = if ranged {
+                        format!(
+                            "{} (with every range at its least value or first option)",
+                            error.detail
+                        )
+                    } else {
+                        error.detail
+                    };
+                    errors.push(FieldError::new(pointer, detail));
+                }
+                // What breaks at the base breaks here too; say it once.
+                Some(_) if base.contains(&error) => {}
+                Some(varied) if reported.contains(&(error.clone(), varied.pointer.as_str())) => {}
+                Some(varied) => {
+                    reported.push((error.clone(), &varied.pointer));
+                    let error = FieldError::new(
+                        pointer,
+                        format!(
+                            "{} (when /template{} is {})",
+                            error.detail,
+                            varied.pointer,
+                            shown(&varied.value)
+                        ),
+                    );
+                    errors.push(error);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Every drawn variant must be valid; the first few that are not are listed.
+fn check_variants(
+    drawn: &[(Variant, Result<ValidProblem, Vec<FieldError>>)],
+    seed: u64,
+) -> Result<(), ApiError> {
+    let failed: Vec<(&Variant, &Vec<FieldError>)> = drawn
+        .iter()
+        .filter_map(|(variant, valid)| valid.as_ref().err().map(|errors| (variant, errors)))
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let mut errors = vec![FieldError::new(
+        "/template",
+        format!(
+            "{} of the {} variants drawn with seed {seed} break a rule that joins two values \
+             (each range passed on its own); narrow the ranges. The first {} are listed.",
+            failed.len(),
+            drawn.len(),
+            failed.len().min(LISTED_FAILURES)
+        ),
+    )];
+    for (variant, found) in failed.into_iter().take(LISTED_FAILURES) {
+        let values: Vec<String> = variant
+            .draws
+            .iter()
+            .map(|d| format!("{} = {}", d.pointer, shown(&d.value)))
+            .collect();
+        for error in found {
+            errors.push(FieldError::new(
+                format!("/template{}", error.pointer),
+                format!(
+                    "{} (variant {}, where {})",
+                    error.detail,
+                    variant.index,
+                    values.join(", ")
+                ),
+            ));
+        }
+    }
+    Err(ApiError::Validation(errors))
+}
+
+/// A drawn value in a message, cut short.
+fn shown(value: &Value) -> String {
+    let text = value.to_string();
+    let mut short: String = text.chars().take(SHOWN_VALUE).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+/// The OpenAPI example and `tests/fixtures/class/variants.json`: the course's momentum problem
+/// for a class, every student with their own weights, targets and learning rate.
+pub fn class_template() -> Value {
+    json!({
+        "template": {
+            "samples": [
+                {"x": [1, 0.6], "t": {"uniform": [0, 1], "decimals": 1}},
+                {"x": [0.5, 0.5], "t": {"uniform": [0, 1], "decimals": 1}}
+            ],
+            "weights": [
+                {"uniform": [0, 1], "decimals": 2},
+                {"uniform": [0, 1], "decimals": 2}
+            ],
+            "algorithm": "momentum",
+            "hyperparameters": {"learning_rate": {"choice": [0.1, 0.2, 0.3]}, "beta": 0.8},
+            "conventions": {"sign": "delta"}
+        },
+        "count": 3,
+        "seed": 2026
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pointers(body: Value) -> Vec<String> {
+        match variants_body(&body) {
+            Ok(_) => Vec::new(),
+            Err(ApiError::Validation(errors)) => errors.into_iter().map(|e| e.pointer).collect(),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_class_template_gives_three_solved_variants() {
+        let Ok(response) = variants_body(&class_template()) else {
+            panic!("the example is valid");
+        };
+        assert_eq!(response.variants.len(), 3);
+        assert_eq!(response.variants[2].index, 2);
+        assert_eq!(response.variants[0].draws.len(), 5);
+    }
+
+    #[test]
+    fn a_range_that_can_break_a_rule_is_refused_with_its_pointer() {
+        let mut body = class_template();
+        body["template"]["hyperparameters"]["beta"] = json!({"uniform": [0.5, 1]});
+        assert_eq!(pointers(body), ["/template/hyperparameters/beta"]);
+    }
+
+    #[test]
+    fn a_continuous_range_where_an_integer_belongs_is_refused() {
+        let mut body = class_template();
+        body["template"]["epochs"] = json!({"uniform": [1, 3]});
+        assert_eq!(pointers(body.clone()), ["/template/epochs"]);
+        body["template"]["epochs"] = json!({"uniform": [1, 3], "decimals": 0});
+        assert_eq!(pointers(body), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_choice_is_checked_option_by_option() {
+        let mut body = class_template();
+        body["template"]["algorithm"] = json!({"choice": ["momentum", "adamax"]});
+        let Err(ApiError::Validation(errors)) = variants_body(&body) else {
+            panic!("adamax is not an algorithm");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].pointer, "/template/algorithm");
+        assert!(errors[0]
+            .detail
+            .contains("when /template/algorithm is \"adamax\""));
+    }
+
+    #[test]
+    fn the_request_itself_is_checked() {
+        assert_eq!(
+            pointers(json!({"template": {}, "count": 0, "seed": -1, "extra": 1})),
+            ["/extra", "/count", "/seed"]
+        );
+        assert_eq!(
+            pointers(json!({"count": 1001, "seed": 1})),
+            ["/template", "/count"]
+        );
+        assert_eq!(
+            pointers(json!({"template": {}, "count": 2, "seed": 1, "start": u64::MAX})),
+            ["/start"]
+        );
+    }
+
+    #[test]
+    fn a_combination_that_breaks_a_joint_rule_is_refused_naming_the_variants() {
+        // Each range alone stays within the size cap; together the largest epochs and the
+        // smallest batch exceed it.
+        let mut body = class_template();
+        body["template"]["samples"] = json!([
+            {"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6},
+            {"x": [0.2, 0.8], "t": 0.3}, {"x": [0.1, 0.1], "t": 0.1}
+        ]);
+        body["template"]["epochs"] = json!({"choice": [1, 1200]});
+        body["template"]["batch_size"] = json!({"choice": [4, 1]});
+        body["count"] = json!(40);
+        let Err(ApiError::Validation(errors)) = variants_body(&body) else {
+            panic!("some variants have 1200 epochs of 4 updates");
+        };
+        assert_eq!(errors[0].pointer, "/template");
+        assert!(errors[1].detail.contains("variant "), "{errors:?}");
+    }
+}
