@@ -1,9 +1,12 @@
-//! The `gradtrace` command line: `serve` (the default), `solve FILE|-`, `grade FILE|-` and
-//! `openapi`.
+//! The `gradtrace` command line: `serve` (the default), `solve FILE|-`, `grade FILE|-`,
+//! `variants FILE|-`, `compare FILE|-` and `openapi`.
 //!
 //! Every command goes through the same code as the HTTP service (`api::solve::solve_body`,
-//! `api::grade::grade_body`, `openapi()`), so the CLI and the endpoints cannot disagree. Logs go
-//! to stderr; stdout carries only the JSON a command prints.
+//! `api::grade::grade_body`, `openapi()`; `variants` and `compare`, in `cli/class.rs`, through
+//! `api::variants` and `api::compare`), so the CLI and the endpoints cannot disagree. Logs go
+//! to stderr; stdout carries only what a command prints.
+
+mod class;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::SocketAddr;
@@ -59,6 +62,14 @@ enum Command {
     /// with networking off.
     #[command(after_help = AFTER_HELP)]
     Grade(GradeArgs),
+    /// Draw per-student variants of a template (the body of POST /v1/variants), each with its
+    /// solution: NDJSON on stdout, or one file per variant with `--out DIR`.
+    #[command(after_help = class::AFTER_HELP)]
+    Variants(class::VariantsArgs),
+    /// Compare optimizer configurations on one problem (the body of POST /v1/compare): the
+    /// endpoint's JSON, or its Markdown table with `--format markdown`.
+    #[command(after_help = class::AFTER_HELP)]
+    Compare(class::CompareArgs),
     /// Print the OpenAPI 3.1 document (pretty JSON), as committed at openapi/openapi.json.
     Openapi,
     /// Exit 0 if the service at `--addr` answers `GET /healthz` with 200 within 2 s, else 1
@@ -139,6 +150,8 @@ pub async fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Solve(args)) => solve(&args),
         Some(Command::Grade(args)) => grade(&args),
+        Some(Command::Variants(args)) => class::variants(&args),
+        Some(Command::Compare(args)) => class::compare(&args),
         Some(Command::Openapi) => print_json(&crate::openapi(), false),
         Some(Command::Healthcheck(args)) => healthcheck(args.addr),
     }

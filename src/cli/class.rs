@@ -1,0 +1,179 @@
+//! `gradtrace variants FILE|-` and `gradtrace compare FILE|-`: the class endpoints with no
+//! server, through the very functions behind `POST /v1/variants` and `POST /v1/compare`.
+//!
+//! `variants` prints NDJSON — one line per variant, each the compact JSON of one item of the
+//! endpoint's `variants` — or, with `--out DIR`, writes one pretty JSON file per variant
+//! (`variant-000.json`, …) and prints nothing on stdout. `compare` prints the endpoint's JSON
+//! or its Markdown table. Exit status as `solve`'s: 1 with the problem+json on stdout when the
+//! input is rejected, 2 when a file cannot be read or written.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{init_tracing, print_json, print_problem, read_input, write_stdout};
+use crate::api::batch::encode;
+use crate::api::compare::{compare_body, display_precision};
+use crate::api::error::ApiError;
+use crate::api::extract;
+use crate::api::variants::{variants_body, VariantResult};
+
+pub(super) const AFTER_HELP: &str = "\
+Exit status:
+  0  success
+  1  the input was rejected; the problem+json error the endpoint would return (400 or 422)
+     is printed to stdout
+  2  usage error, or a file could not be read or written (message on stderr)";
+
+#[derive(Debug, Args)]
+pub(super) struct VariantsArgs {
+    /// The body of POST /v1/variants (`template`, `count`, `seed`, `start`): a file, or `-`
+    /// for stdin.
+    file: PathBuf,
+    /// Write one pretty JSON file per variant into this directory (created if needed) instead
+    /// of NDJSON on stdout.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct CompareArgs {
+    /// The body of POST /v1/compare (`problem`, `configurations`, `loss_threshold`): a file, or
+    /// `-` for stdin.
+    file: PathBuf,
+    /// Print the JSON (default) or the comparison table in Markdown, as `?format=` does.
+    #[arg(long, value_enum, default_value = "json")]
+    format: CompareFormat,
+    /// Significant figures of the table's numbers (default 4; 0 = in full), as `?precision=`.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=17))]
+    precision: Option<u32>,
+    /// Print compact JSON, byte for byte what the endpoint sends, instead of pretty JSON.
+    #[arg(long)]
+    compact: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CompareFormat {
+    Json,
+    Markdown,
+}
+
+pub(super) fn variants(args: &VariantsArgs) -> ExitCode {
+    init_tracing("warn");
+    let body = match read_body(&args.file) {
+        Ok(body) => body,
+        Err(code) => return code,
+    };
+    let response = match body.and_then(|body| variants_body(&body)) {
+        Ok(response) => response,
+        Err(error) => return rejected(&error, false),
+    };
+    match &args.out {
+        Some(dir) => match write_files(dir, &response.variants) {
+            Ok(count) => {
+                eprintln!("gradtrace: wrote {count} variants to {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("gradtrace: cannot write to {}: {error}", dir.display());
+                ExitCode::from(2)
+            }
+        },
+        None => write_ndjson(&response.variants),
+    }
+}
+
+pub(super) fn compare(args: &CompareArgs) -> ExitCode {
+    init_tracing("warn");
+    let body = match read_body(&args.file) {
+        Ok(body) => body,
+        Err(code) => return code,
+    };
+    let compared = match body.and_then(|body| compare_body(&body)) {
+        Ok(compared) => compared,
+        Err(error) => return rejected(&error, args.compact),
+    };
+    match args.format {
+        CompareFormat::Markdown => write_stdout(
+            compared
+                .markdown(display_precision(args.precision))
+                .as_bytes(),
+        ),
+        CompareFormat::Json if args.compact => match encode(&compared.response) {
+            Ok(bytes) => write_stdout(&bytes),
+            Err(error) => rejected(&error, true),
+        },
+        CompareFormat::Json => print_json(&compared.response, false),
+    }
+}
+
+/// The input parsed as JSON (a syntax error is the endpoint's 400), or the exit code of a file
+/// that cannot be read.
+fn read_body(file: &PathBuf) -> Result<Result<serde_json::Value, ApiError>, ExitCode> {
+    match read_input(file) {
+        Ok(bytes) => Ok(extract::parse(&bytes)),
+        Err(error) => {
+            eprintln!("gradtrace: cannot read {}: {error}", file.display());
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// The problem+json on stdout; exit 1 (or 2 if stdout failed).
+fn rejected(error: &ApiError, compact: bool) -> ExitCode {
+    let code = print_problem(error, compact);
+    if code == ExitCode::SUCCESS {
+        ExitCode::from(1)
+    } else {
+        code
+    }
+}
+
+fn write_ndjson(variants: &[VariantResult]) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    for variant in variants {
+        let written = encode(variant)
+            .map_err(|e| io::Error::other(format!("{e:?}")))
+            .and_then(|mut line| {
+                line.push(b'\n');
+                stdout.write_all(&line)
+            });
+        match written {
+            Ok(()) => {}
+            // A closed pipe (`gradtrace variants t.json | head -1`) is the reader's choice.
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("gradtrace: cannot write to stdout: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match stdout.flush() {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("gradtrace: cannot write to stdout: {error}");
+            ExitCode::from(2)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// One file per variant, named by its index padded to the widest index (at least 3 digits,
+/// so a class's files sort in order).
+fn write_files(dir: &Path, variants: &[VariantResult]) -> io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let width = variants
+        .iter()
+        .map(|v| v.index.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    for variant in variants {
+        let mut text = serde_json::to_vec_pretty(variant).map_err(io::Error::other)?;
+        text.push(b'\n');
+        let path = dir.join(format!("variant-{:0width$}.json", variant.index));
+        std::fs::write(path, text)?;
+    }
+    Ok(variants.len())
+}
