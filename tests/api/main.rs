@@ -3,6 +3,7 @@
 //! `helpers` sends requests to `gradtrace::app()` in memory; `server` is the one test on a real
 //! socket; `openapi` keeps the committed document in step with the code.
 
+mod class;
 mod cli;
 mod course;
 mod errors;
