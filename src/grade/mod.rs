@@ -55,7 +55,7 @@ pub struct Answer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = 1)]
     pub step: Option<u64>,
-    /// A worked line's symbol, in LaTeX (`(w_1)_2`, `(\hat{v}_1)_1`, `\alpha_{3}`) or plain
+    /// A worked line's symbol, in LaTeX (`(w_1)_2`, `(\hat{v}_1)_1`, `\alpha(3)`) or plain
     /// text (`(v̂_1)_1`, `α_3`, `y_in`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "(w_1)_2")]

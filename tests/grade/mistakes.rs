@@ -205,7 +205,7 @@ fn the_learning_rate_of_the_next_epoch_is_diagnosed() {
     let report = graded_with_mistake(&annealed(0), "wrong_epoch_rate", CarryForward::None);
     assert_diagnosed(&report, "wrong_epoch_rate");
     let rate = &report.results[0];
-    assert_eq!(rate.quantity, "α_0");
+    assert_eq!(rate.quantity, "α(0)");
     assert!((rate.given - 0.1).abs() < 1e-15);
 }
 
