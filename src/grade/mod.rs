@@ -7,9 +7,10 @@
 //! 422). [`formats`] turns a report into PrairieLearn's, Gradescope's or CodeRunner's JSON.
 //!
 //! How carrying forward works: the core's `Hooks.overrides[t][symbol]` makes a worked line record
-//! the value it computes while the run continues with the student's number. So one run with every
-//! answer as an override is the trace "recomputed from the student's own earlier answers", and each
-//! answer is judged against its line's recorded value there — one slip costs one mark. A named
+//! the value it computes while the run continues with the student's number. So a run with the
+//! student's wrong answers as overrides is the trace "recomputed from the student's own earlier
+//! answers", and each answer is judged against its line's recorded value there — one slip costs
+//! one mark. (Right answers are not carried: their rounding would move the later targets.) A named
 //! mistake is a variant run ([`mistakes`]) with the same overrides whose line reproduces the
 //! student's wrong value; where several do, the one that explains the most of the student's wrong
 //! answers is named.
@@ -83,7 +84,9 @@ pub enum CarryForward {
     /// Every value against the plain solution.
     #[default]
     None,
-    /// Every value against the trace recomputed from the student's earlier answers.
+    /// Every value against the trace recomputed from the student's earlier answers: each wrong
+    /// answer is carried forward in place of the solution's value (right ones are not, so their
+    /// rounding does not move later targets).
     Always,
     /// Both ways; the higher score is kept (`none` on a tie).
     Best,
@@ -267,23 +270,24 @@ pub fn grade(problem: &Problem, spec: &GradeSpec) -> Result<GradeReport, Vec<Gra
     let plain = Run::new(solve(problem));
     let resolved = validate(problem, &plain, spec)?;
 
-    let overrides = carried_values(&resolved);
-    let (used, verdicts, scores) = match spec.carry_forward {
+    let (used, verdicts, scores, overrides) = match spec.carry_forward {
         CarryForward::None => (
             CarryForwardUsed::None,
             judge_all(&resolved, &plain, false),
             None,
+            BTreeMap::new(),
         ),
         CarryForward::Always => {
-            let carried = carried_run(problem, &overrides);
+            let (carried, overrides) = carried_forward(problem, &resolved);
             (
                 CarryForwardUsed::Always,
                 judge_all(&resolved, &carried, true),
                 None,
+                overrides,
             )
         }
         CarryForward::Best => {
-            let carried = carried_run(problem, &overrides);
+            let (carried, overrides) = carried_forward(problem, &resolved);
             let none = judge_all(&resolved, &plain, false);
             let always = judge_all(&resolved, &carried, true);
             let (score_none, score_always) =
@@ -293,19 +297,15 @@ pub fn grade(problem: &Problem, spec: &GradeSpec) -> Result<GradeReport, Vec<Gra
                 always: score_always,
             });
             if score_always > score_none {
-                (CarryForwardUsed::Always, always, scores)
+                (CarryForwardUsed::Always, always, scores, overrides)
             } else {
-                (CarryForwardUsed::None, none, scores)
+                (CarryForwardUsed::None, none, scores, BTreeMap::new())
             }
         }
     };
 
     // Variants run with the same carried values as the verdicts they explain.
-    let variant_overrides = match used {
-        CarryForwardUsed::None => BTreeMap::new(),
-        CarryForwardUsed::Always => overrides,
-    };
-    let mistakes = diagnose(problem, &resolved, &verdicts, variant_overrides);
+    let mistakes = diagnose(problem, &resolved, &verdicts, overrides);
     let results: Vec<AnswerResult> = resolved
         .iter()
         .zip(&verdicts)
@@ -424,20 +424,46 @@ fn validate<'a>(
     }
 }
 
-/// The student's values by update and line symbol, for `Hooks.overrides`; the first answer for a
-/// line wins.
-fn carried_values(resolved: &[Resolved]) -> BTreeMap<u64, BTreeMap<String, f64>> {
+/// The trace recomputed from the student's own earlier values, and those values by update and
+/// line symbol (`Hooks.overrides`).
+///
+/// Only the values judged wrong are carried: a right answer is the solution's number up to the
+/// tolerance, and carrying its rounding would shift what later answers are judged against (the
+/// notes' Adagrad values, each right to 3 significant figures, would lose marks for the notes'
+/// own rounding). Answers are settled in the order a student computes them — by update, then by
+/// line — each judged against the run that carries every wrong value before it; the first answer
+/// for a line wins.
+fn carried_forward(
+    problem: &Problem,
+    resolved: &[Resolved],
+) -> (Run, BTreeMap<u64, BTreeMap<String, f64>>) {
+    let mut order: Vec<&Resolved> = resolved
+        .iter()
+        .filter(|r| r.target.line.is_some())
+        .collect();
+    order.sort_by_key(|r| r.target.line.as_ref().map(|l| (l.t, l.position)));
     let mut overrides: BTreeMap<u64, BTreeMap<String, f64>> = BTreeMap::new();
-    for r in resolved {
-        if let Some(line) = &r.target.line {
-            overrides
-                .entry(line.t)
-                .or_default()
-                .entry(line.symbol.clone())
-                .or_insert(r.answer.value);
+    let mut run = carried_run(problem, &overrides);
+    for r in order {
+        let Some(line) = &r.target.line else {
+            continue;
+        };
+        let already = overrides
+            .get(&line.t)
+            .is_some_and(|m| m.contains_key(&line.symbol));
+        let Some(expected) = run.value(&r.target) else {
+            continue;
+        };
+        if already || r.tolerance.judge(r.answer.value, expected).correct {
+            continue;
         }
+        overrides
+            .entry(line.t)
+            .or_default()
+            .insert(line.symbol.clone(), r.answer.value);
+        run = carried_run(problem, &overrides);
     }
-    overrides
+    (run, overrides)
 }
 
 fn carried_run(problem: &Problem, overrides: &BTreeMap<u64, BTreeMap<String, f64>>) -> Run {
