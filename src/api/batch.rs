@@ -14,7 +14,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::openapi::schema::{OneOfBuilder, Schema};
+use utoipa::openapi::schema::{AnyOfBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
@@ -136,10 +136,11 @@ pub enum GradeOutcome {
 }
 
 // Written by hand: the grade is held as the rendered JSON `grade_body` returns, and its schema
-// is `/v1/grade`'s `GradeOutput`.
+// is `/v1/grade`'s `GradeOutput`. `anyOf`, as `GradeOutput`'s own: the platforms' schemas are
+// open, so an error object might fit one of them too, and `oneOf` would then reject it.
 impl utoipa::PartialSchema for GradeOutcome {
     fn schema() -> RefOr<Schema> {
-        OneOfBuilder::new()
+        AnyOfBuilder::new()
             .item(Ref::from_schema_name(GradeOutput::name()))
             .item(Ref::from_schema_name(ProblemDetails::name()))
             .description(Some(
