@@ -7,10 +7,13 @@ use serde_json::Value;
 
 use crate::helpers::{get_json, post_json};
 
-/// One unit in the last digit of a printed decimal: "0.004708" → 1e-6.
+/// One unit in the last digit of a printed decimal: "0.004708" → 1e-6, "3.99e-5" → 1e-7.
 fn last_digit_unit(printed: &str) -> f64 {
-    let decimals = printed.split_once('.').map_or(0, |(_, d)| d.len());
-    10f64.powi(-(decimals as i32))
+    let (mantissa, exponent) = printed
+        .split_once(['e', 'E'])
+        .map_or((printed, 0), |(m, e)| (m, e.parse::<i32>().unwrap_or(0)));
+    let decimals = mantissa.split_once('.').map_or(0, |(_, d)| d.len()) as i32;
+    10f64.powi(exponent - decimals)
 }
 
 fn assert_printed(solution: &Value, pointer: &str, printed: &str, what: &str) {
@@ -122,4 +125,80 @@ async fn examples_carry_the_notes_errata() {
     assert!(errata.contains("0.7512"), "momentum errata: {errata}");
     let (_, rmsprop) = get_json("/v1/examples/rmsprop").await;
     assert!(rmsprop["errata"].to_string().contains("4.971"));
+}
+
+async fn schedule_example(id: &str) -> Value {
+    let (status, example) = get_json(&format!("/v1/examples/{id}")).await;
+    assert_eq!(status, 200, "{id}: {example}");
+    assert_eq!(example["endpoint"], "/v1/schedule");
+    let (status, table) = post_json("/v1/schedule", &example["problem"]).await;
+    assert_eq!(status, 200, "{id}: {table}");
+    table
+}
+
+#[tokio::test]
+async fn the_annealing_tables_reproduce_every_printed_rate() {
+    for (id, rows) in [
+        (
+            "time_based_decay",
+            [
+                ("/rates/0", "1", "0.1"),
+                ("/rates/1", "2", "0.067"),
+                ("/rates/2", "3", "0.05"),
+            ],
+        ),
+        (
+            "step_decay",
+            [
+                ("/rates/0", "5", "0.1"),
+                ("/rates/1", "10", "0.05"),
+                ("/rates/2", "15", "0.025"),
+            ],
+        ),
+        (
+            "exponential_decay",
+            [
+                ("/rates/0", "1", "0.181"),
+                ("/rates/1", "2", "0.164"),
+                ("/rates/2", "3", "0.148"),
+            ],
+        ),
+    ] {
+        let table = schedule_example(id).await;
+        for (row, epoch, printed) in rows {
+            assert_eq!(
+                table.pointer(&format!("{row}/epoch")).unwrap().to_string(),
+                epoch
+            );
+            assert_printed(&table, &format!("{row}/learning_rate"), printed, id);
+        }
+    }
+}
+
+/// Every value an example lists as printed is where it says, within a unit of its last digit
+/// (the endpoint's own list, so the examples cannot drift from what the tests check).
+#[tokio::test]
+async fn every_listed_printed_value_is_reproduced_where_the_example_says() {
+    let (_, list) = get_json("/v1/examples").await;
+    let mut checked = 0;
+    for example in list["examples"].as_array().unwrap() {
+        let (status, answer) =
+            post_json(example["endpoint"].as_str().unwrap(), &example["problem"]).await;
+        assert_eq!(status, 200, "{}", example["id"]);
+        for printed in example["printed_values"].as_array().unwrap() {
+            let value = answer
+                .pointer(printed["where"].as_str().unwrap())
+                .and_then(Value::as_f64);
+            let expected = printed["printed"].as_f64().unwrap();
+            let unit = last_digit_unit(&printed["printed"].to_string());
+            assert!(
+                value.is_some_and(|v| (v - expected).abs() <= unit),
+                "{} {}: printed {expected}, got {value:?}",
+                example["id"],
+                printed["quantity"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 35, "only {checked} printed values");
 }
