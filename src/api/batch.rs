@@ -34,8 +34,57 @@ use crate::grade::Format as GradeFormat;
 pub struct SolveBatchRequest {
     /// Up to 1000 bodies of `POST /v1/solve`. An item that is not a valid problem gets its own
     /// error in `results`; the others are solved all the same.
-    #[schema(max_items = 1000)]
-    pub problems: Vec<SolveRequest>,
+    #[schema(max_items = 1000, value_type = Vec<SolveItem>)]
+    pub problems: Vec<Value>,
+}
+
+/// An item of `problems` in the OpenAPI document (see [`batch_item`]).
+pub struct SolveItem;
+
+/// An item of `submissions` in the OpenAPI document (see [`batch_item`]).
+pub struct GradeItem;
+
+/// An item of a batch in the OpenAPI document: meant to be a `T`, but the request does not
+/// fail when it is not — that item's result is its own problem+json error — so the schema
+/// accepts any value and points at `T` (`anyOf: [T, {}]`).
+fn batch_item<T: ToSchema>() -> RefOr<Schema> {
+    utoipa::openapi::schema::AnyOfBuilder::new()
+        .item(Ref::from_schema_name(T::name()))
+        .item(
+            utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::SchemaType::AnyValue),
+        )
+        .description(Some(format!(
+            "A `{}`; anything else is answered in place by its own problem+json error.",
+            T::name()
+        )))
+        .into()
+}
+
+impl PartialSchema for SolveItem {
+    fn schema() -> RefOr<Schema> {
+        batch_item::<SolveRequest>()
+    }
+}
+
+impl ToSchema for SolveItem {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((SolveRequest::name().into_owned(), SolveRequest::schema()));
+        SolveRequest::schemas(schemas);
+    }
+}
+
+impl PartialSchema for GradeItem {
+    fn schema() -> RefOr<Schema> {
+        batch_item::<GradeRequest>()
+    }
+}
+
+impl ToSchema for GradeItem {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((GradeRequest::name().into_owned(), GradeRequest::schema()));
+        GradeRequest::schemas(schemas);
+    }
 }
 
 /// One item's result: what `POST /v1/solve` returns for that body — a solution, or a
@@ -122,8 +171,8 @@ pub fn solve_batch_body(body: &Value) -> Result<SolveBatchResponse, ApiError> {
 pub struct GradeBatchRequest {
     /// Up to 1000 bodies of `POST /v1/grade`, one per student. A submission that cannot be
     /// graded gets its own error in `results`; the others are graded all the same.
-    #[schema(max_items = 1000)]
-    pub submissions: Vec<GradeRequest>,
+    #[schema(max_items = 1000, value_type = Vec<GradeItem>)]
+    pub submissions: Vec<Value>,
 }
 
 /// One submission's result: what `POST /v1/grade` returns for that body — the grade in the

@@ -29,7 +29,7 @@ pub async fn list() -> Json<ExampleList> {
     get,
     path = "/v1/examples/{id}",
     tag = "examples",
-    params(("id" = String, Path, description = "The example's id, e.g. `momentum`", example = "momentum")),
+    params(("id" = inline(ExampleId), Path, description = "The example's id, e.g. `momentum`", example = "momentum")),
     responses(
         (status = 200, description = "The example", body = Example),
         (status = 404, description = "No example has this id", body = ProblemDetails, content_type = "application/problem+json")
@@ -45,6 +45,22 @@ pub async fn get(Path(id): Path<String>) -> Result<Json<Example>, ApiError> {
         ))
     })
 }
+
+/// An example's id in the OpenAPI document: one of the ids `GET /v1/examples` lists, so the
+/// document says which paths exist (anything else is a 404).
+pub struct ExampleId;
+
+impl utoipa::PartialSchema for ExampleId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let ids: Vec<String> = examples().into_iter().map(|e| e.id).collect();
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(ids))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ExampleId {}
 
 /// The example with this id.
 pub fn example(id: &str) -> Option<Example> {

@@ -594,7 +594,9 @@ impl Check {
                 let what = format!("key of a {mode} tolerance");
                 self.unknown_keys(object, at, &["mode", "digits"], &what);
                 let digits = present(object, "digits").and_then(|v| {
-                    self.whole(v, &format!("{at}/digits"), 0, u64::from(u32::MAX), "digits")
+                    // The document's `int32` (`digits` is a u32 there): what the schema allows
+                    // is accepted, and no more.
+                    self.whole(v, &format!("{at}/digits"), 0, i32::MAX as u64, "digits")
                 });
                 // In range by the check above.
                 let digits = digits

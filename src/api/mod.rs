@@ -77,7 +77,33 @@ fn documented() -> (Router, utoipa::openapi::OpenApi) {
         .split_for_parts();
     // Set here rather than in the derive so the document always carries the crate's version.
     api.info.version = env!("CARGO_PKG_VERSION").to_string();
+    close_tagged_variants(&mut api, CLOSED_TAGGED_ENUMS);
     (router, api)
+}
+
+/// Request schemas that are internally tagged enums (`"type": "step"`) whose variants take no
+/// other keys. serde has no `deny_unknown_fields` per variant, so utoipa cannot say it; the
+/// validator refuses unknown keys all the same, and the document must say so too.
+const CLOSED_TAGGED_ENUMS: &[&str] = &["Schedule", "Tolerance"];
+
+/// Give each inline object variant of the named `oneOf` schemas `additionalProperties: false`.
+fn close_tagged_variants(api: &mut utoipa::openapi::OpenApi, names: &[&str]) {
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    use utoipa::openapi::RefOr;
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for name in names {
+        let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut(*name) else {
+            continue;
+        };
+        for variant in &mut one_of.items {
+            if let RefOr::T(Schema::Object(object)) = variant {
+                object.additional_properties =
+                    Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+        }
+    }
 }
 
 /// The OpenAPI 3.1 document of the service.

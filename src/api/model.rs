@@ -35,7 +35,7 @@ pub trait WireEnum: Sized + Copy + 'static {
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
-        $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }
+        $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:tt),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -494,8 +494,8 @@ pub struct HyperparameterInfo {
     pub description: String,
     /// Whether the request must give it (subject to `only_when`).
     pub required: bool,
-    /// The default, null when required or when absent means off.
-    #[schema(value_type = Option<Object>, example = 0.9)]
+    /// The default (a number or a string), null when required or when absent means off.
+    #[schema(value_type = Option<Value>, example = 0.9)]
     pub default: Option<serde_json::Value>,
     /// What the default is when it depends on the problem.
     pub default_description: Option<String>,

@@ -47,6 +47,7 @@ impl Format {
 pub struct SolveQuery {
     /// `json` (default), `markdown` or `latex`. Without it, an `Accept` header of
     /// `text/markdown` or `application/x-latex` chooses the rendering.
+    #[param(inline)]
     pub format: Option<Format>,
     /// Significant figures of the numbers *displayed* in `substitution`, `latex` and the
     /// renderings (default 4, as the course prints them); 0 shows each number in full (the

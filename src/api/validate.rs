@@ -31,6 +31,10 @@ pub const MAX_FORWARD_ENTRIES: u64 = 20_000;
 /// The most digits `rounding` accepts: an `f64` has no 18th significant digit to round to.
 pub const MAX_ROUNDING_DIGITS: u64 = 17;
 
+/// The largest integer any key accepts: the top of the OpenAPI document's `int64` format, so
+/// that a value the schema allows is never refused as too large, and the reverse.
+pub const MAX_INTEGER: u64 = i64::MAX as u64;
+
 /// The most entries of `epochs` in `POST /v1/schedule`.
 pub const MAX_SCHEDULE_EPOCHS: usize = 10_000;
 
@@ -465,7 +469,8 @@ impl Check {
         }
     }
 
-    /// An integer `≥ min`; `2.0` counts as the integer 2, as in JSON Schema.
+    /// An integer `≥ min` and at most `MAX_INTEGER`; `2.0` counts as the integer 2, as in JSON
+    /// Schema.
     fn integer(&mut self, value: Option<&Value>, at: &str, min: u64) -> Read<u64> {
         let requirement = format!("must be an integer >= {min}");
         match value {
@@ -476,11 +481,15 @@ impl Check {
                         .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x < u64::MAX as f64)
                         .map(|x| x as u64)
                 });
+                let too_large = match whole {
+                    Some(k) => k > MAX_INTEGER,
+                    None => n.as_f64().is_some_and(|x| x >= u64::MAX as f64),
+                };
                 match whole {
-                    Some(k) if k >= min => Ok(Some(k)),
-                    None if n.as_f64().is_some_and(|x| x >= u64::MAX as f64) => {
-                        Err(self.fail(at, format!("is too large (at most {})", u64::MAX)))
+                    _ if too_large => {
+                        Err(self.fail(at, format!("is too large (at most {MAX_INTEGER})")))
                     }
+                    Some(k) if k >= min => Ok(Some(k)),
                     _ => Err(self.fail(at, requirement)),
                 }
             }

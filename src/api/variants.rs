@@ -39,7 +39,8 @@ pub struct VariantsRequest {
     /// How many variants, 1 to 1000.
     #[schema(minimum = 1, maximum = 1000, example = 3)]
     pub count: u64,
-    /// Any integer from 0 to 2⁶⁴ − 1. (JavaScript numbers are exact only up to 2⁵³.)
+    /// Any integer from 0 to 2⁶³ − 1, the `int64` range. (JavaScript numbers are exact only up
+    /// to 2⁵³.)
     #[schema(minimum = 0, example = 2026)]
     pub seed: u64,
     /// The index of the first variant (default 0): variants `start` to `start + count − 1`.
@@ -53,7 +54,8 @@ pub struct DrawnValue {
     /// The range's JSON pointer in the template, and the value's in `problem`.
     #[schema(example = "/weights/0")]
     pub pointer: String,
-    #[schema(value_type = Object, example = 0.37)]
+    /// The drawn number (or, for `choice`, the chosen option, which may be any JSON value).
+    #[schema(value_type = Value, example = 0.37)]
     pub value: Value,
 }
 
@@ -222,13 +224,15 @@ fn read_request(body: &Value) -> Result<Request<'_>, ApiError> {
         }
     };
     let count = integer("count", 1, MAX_ITEMS as u64, true);
-    let seed = integer("seed", 0, u64::MAX, true);
-    let start = integer("start", 0, u64::MAX, false);
+    // The document's `int64`: a seed or start the schema allows is never refused, and the reverse.
+    let seed = integer("seed", 0, validate::MAX_INTEGER, true);
+    let start = integer("start", 0, validate::MAX_INTEGER, false);
     if let (Some(count), Some(start)) = (count, start) {
-        if start.checked_add(count - 1).is_none() {
+        // Every variant's `index` is an `int64` too.
+        if start.saturating_add(count - 1) > validate::MAX_INTEGER {
             errors.push(FieldError::new(
                 "/start",
-                "leaves no room for `count` variants below 2^64",
+                "leaves no room for `count` variants below 2^63",
             ));
         }
     }

@@ -49,11 +49,11 @@ pub enum Tolerance {
     Relabs {
         /// Relative tolerance, ≥ 0.
         #[serde(default = "default_rtol")]
-        #[schema(default = 0.01, example = 0.01)]
+        #[schema(default = 0.01, example = 0.01, minimum = 0.0, nullable)]
         rtol: f64,
         /// Absolute tolerance, ≥ 0.
         #[serde(default = "default_atol")]
-        #[schema(default = 1e-8, example = 1e-8)]
+        #[schema(default = 1e-8, example = 1e-8, minimum = 0.0, nullable)]
         atol: f64,
     },
     /// `|s − t| < 0.51·10^−n` with `n = digits − 1 − ⌊log10|t|⌋` (`n = digits − 1` when
@@ -61,7 +61,7 @@ pub enum Tolerance {
     Sigfig {
         /// Significant figures, ≥ 0.
         #[serde(default = "default_digits")]
-        #[schema(default = 2, example = 4)]
+        #[schema(default = 2, example = 4, nullable)]
         digits: u32,
     },
     /// `|s − t| < 0.51·10^−digits`: `digits` digits after the decimal point. The accepted
@@ -69,7 +69,7 @@ pub enum Tolerance {
     Decdig {
         /// Digits after the decimal point, ≥ 0.
         #[serde(default = "default_digits")]
-        #[schema(default = 2, example = 3)]
+        #[schema(default = 2, example = 3, nullable)]
         digits: u32,
     },
 }
