@@ -19,8 +19,9 @@ use tracing_subscriber::EnvFilter;
 
 use crate::api::error::{problem_body, ApiError};
 use crate::api::extract;
-use crate::api::grade::{encode, grade_body};
-use crate::api::solve::{rendered_text, solve_body, Format, SolveQuery};
+use crate::api::grade::{encode, grade_body_with};
+use crate::api::solve::{rendered_text, solve_body_with, Format, SolveQuery};
+use crate::config::{Config, Limits};
 use crate::grade;
 
 const AFTER_HELP: &str = "\
@@ -74,14 +75,22 @@ enum Command {
     Openapi,
     /// Exit 0 if the service at `--addr` answers `GET /healthz` with 200 within 2 s, else 1
     /// (the container's HEALTHCHECK: the runtime image has no curl).
-    Healthcheck(ServeArgs),
+    Healthcheck(AddrArgs),
+}
+
+#[derive(Debug, Args)]
+struct AddrArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GRADTRACE_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
 }
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "GRADTRACE_ADDR", default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: AddrArgs,
+    #[command(flatten)]
+    config: Config,
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +107,9 @@ struct SolveArgs {
     /// Significant figures of displayed numbers (default 4; 0 = in full), as `?precision=`.
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=17))]
     precision: Option<u32>,
+    /// The same limits as `serve`, so a problem the service refuses is refused here too.
+    #[command(flatten)]
+    limits: Limits,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +124,9 @@ struct GradeArgs {
     /// CodeRunner, as the endpoint's `?format=` does.
     #[arg(long, value_enum, default_value = "json")]
     format: CliGradeFormat,
+    /// The same limits as `serve`, so a request the service refuses is refused here too.
+    #[command(flatten)]
+    limits: Limits,
 }
 
 /// The outputs `grade --format` offers.
@@ -200,18 +215,29 @@ fn init_tracing(default: &str) {
 
 async fn serve(args: ServeArgs) -> ExitCode {
     init_tracing("info,tower_http=info");
-    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+    let addr = args.listen.addr;
+    let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("gradtrace: cannot listen on {}: {error}", args.addr);
+            eprintln!("gradtrace: cannot listen on {addr}: {error}");
             return ExitCode::from(2);
         }
     };
     match listener.local_addr() {
         Ok(addr) => tracing::info!("listening on http://{addr} (docs at http://{addr}/docs/)"),
-        Err(_) => tracing::info!("listening on {}", args.addr),
+        Err(_) => tracing::info!("listening on {addr}"),
     }
-    match crate::serve(listener, shutdown_signal()).await {
+    let config = &args.config;
+    tracing::info!(
+        limits = ?config.limits,
+        request_timeout_seconds = config.request_timeout.as_secs_f64(),
+        max_in_flight = config.max_in_flight,
+        solver_threads = config.solver_threads(),
+        shutdown_grace_seconds = config.shutdown_grace.as_secs_f64(),
+        cors_origins = ?config.cors_origins,
+        "configuration"
+    );
+    match crate::serve_with(listener, config, shutdown_signal()).await {
         Ok(()) => {
             tracing::info!("stopped");
             ExitCode::SUCCESS
@@ -258,7 +284,7 @@ fn solve(args: &SolveArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = extract::parse(&bytes).and_then(|body| solve_body(&body));
+    let result = extract::parse(&bytes).and_then(|body| solve_body_with(&body, &args.limits));
     let query = SolveQuery {
         format: None,
         precision: args.precision,
@@ -304,7 +330,8 @@ fn grade(args: &GradeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let graded = extract::parse(&bytes).and_then(|body| grade_body(&body, args.format.into()));
+    let graded = extract::parse(&bytes)
+        .and_then(|body| grade_body_with(&body, args.format.into(), &args.limits));
     match graded {
         // The endpoint's own encoder, so `--compact` is the response body byte for byte.
         Ok(value) if args.compact => match encode(&value) {
@@ -392,7 +419,7 @@ mod tests {
         let cli = Cli::try_parse_from(["gradtrace"]).map_err(|e| e.to_string());
         let Ok(cli) = cli else { panic!("{cli:?}") };
         assert!(cli.command.is_none());
-        assert_eq!(cli.serve.addr.port(), 8080);
+        assert_eq!(cli.serve.listen.addr.port(), 8080);
     }
 
     #[test]

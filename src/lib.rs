@@ -17,14 +17,18 @@
 //! - [`class`] — a whole class at once: many problems over the cores, optimizers side by side,
 //!   per-student variants from a seed (pure; the generator is specified in
 //!   [`class::variants`]).
+//! - [`config`] — the service's limits and operating settings ([`config::Config`]), from flags
+//!   and environment variables or the defaults.
 //! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `grade`, `variants`, `compare`,
 //!   `openapi`.
-//! - here: [`app`] (the router, testable without a socket), [`serve`] (run it on a listener
-//!   until a shutdown future resolves) and [`openapi`] (the generated document).
+//! - here: [`app`] / [`app_with`] (the router, testable without a socket), [`serve`] /
+//!   [`serve_with`] (run it on a listener until a shutdown future resolves, then let requests
+//!   in flight finish within a grace period) and [`openapi`] (the generated document).
 
 pub mod api;
 pub mod class;
 pub mod cli;
+pub mod config;
 pub mod grade;
 pub mod render;
 pub mod solve;
@@ -32,21 +36,64 @@ pub mod solve;
 use std::future::Future;
 use std::io;
 
+use std::future::IntoFuture;
+
 use axum::Router;
 
-/// The whole service as a router: every endpoint, `/openapi.json`, `/docs`, and the layers.
+use config::Config;
+
+/// The whole service as a router, with the default config: every endpoint, `/openapi.json`,
+/// `/docs`, and the layers.
 pub fn app() -> Router {
     api::app()
 }
 
-/// Serve [`app`] on `listener` until `shutdown` resolves, then finish the requests in flight.
+/// The whole service as a router, with `config`'s limits, pool, time limit and CORS origins.
+pub fn app_with(config: &Config) -> Router {
+    api::app_with(config)
+}
+
+/// Serve [`app`] on `listener` until `shutdown` resolves, then finish the requests in flight
+/// (within the default grace period).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, app())
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, &Config::default(), shutdown).await
+}
+
+/// Serve [`app_with`]`(config)` on `listener` until `shutdown` resolves; then stop accepting
+/// connections, let the requests in flight finish, and return — at the latest
+/// `config.shutdown_grace` after the signal, whatever is still running.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let grace = config.shutdown_grace;
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app_with(config)).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = signalled.send(());
+    });
+    let deadline = async move {
+        // The sender is dropped without a signal only when the server stopped on its own.
+        if on_signal.await.is_ok() {
+            tokio::time::sleep(grace).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server.into_future() => result,
+        () = deadline => {
+            tracing::warn!(
+                grace_seconds = grace.as_secs_f64(),
+                "the grace period ended with requests still in flight; stopping anyway"
+            );
+            Ok(())
+        }
+    }
 }
 
 /// The OpenAPI 3.1 document generated from the types, as served at `/openapi.json`.

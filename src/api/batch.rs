@@ -4,27 +4,29 @@
 //! One bad item never fails the others.
 //!
 //! The request as a whole is refused (422, pointer `/problems` or `/submissions`) only when it
-//! is too big: more than `class::MAX_ITEMS` items, or valid problems that together ask for more
-//! trace than `class::MAX_TOTAL_TRACE_ENTRIES` / `MAX_TOTAL_FORWARD_ENTRIES`. No maths and no
-//! grading here: items go through `validate::problem` and `solve::respond`, or
-//! `grade::grade_body`, exactly as the single endpoints' bodies do.
+//! is too big: more than `limits.batch_problems` items, or valid problems that together ask for
+//! more trace than `limits.batch_trace_entries` / `batch_forward_entries` (`config::Limits`).
+//! No maths and no grading here: items go through `validate::problem_with` and
+//! `solve::respond`, or `grade::grade_body_with`, exactly as the single endpoints' bodies do.
 
 use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::openapi::schema::{AnyOfBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
-use super::error::{ApiError, FieldError, ProblemDetails};
+use super::error::{ApiError, FieldError, LimitDetails, ProblemDetails};
 use super::extract::ApiJson;
-use super::grade::{grade_body, GradeOutput, GradeQuery, GradeRequest};
+use super::grade::{grade_body_with, GradeOutput, GradeQuery, GradeRequest};
 use super::model::{SolveRequest, SolveResponse};
 use super::solve::{blocking, respond};
 use super::validate;
-use crate::class::{parallel, TraceSize, MAX_ITEMS};
+use crate::class::{parallel, TraceSize};
+use crate::config::{Limit, Limits};
 use crate::grade::Format as GradeFormat;
 
 /// The request body of `POST /v1/solve/batch`.
@@ -131,16 +133,28 @@ pub struct SolveBatchResponse {
         (status = 422, description = "The body is not `{\"problems\": [...]}`, has more than 1000 items, or its valid items together ask for more than the trace budget; `errors` names `/problems` and the limit", body = ProblemDetails, content_type = "application/problem+json")
     )
 )]
-pub async fn solve_batch(ApiJson(body): ApiJson) -> Result<Response, ApiError> {
-    let bytes = blocking(move || encode(&solve_batch_body(&body)?)).await??;
+pub async fn solve_batch(
+    Extension(limits): Extension<Limits>,
+    ApiJson(body): ApiJson,
+) -> Result<Response, ApiError> {
+    let bytes = blocking(move || encode(&solve_batch_body_with(&body, &limits)?)).await??;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
-/// The whole endpoint but HTTP, synchronously (CPU-bound: call it off the async workers).
+/// The whole endpoint but HTTP within the default limits, synchronously (CPU-bound: call it off
+/// the async workers).
 pub fn solve_batch_body(body: &Value) -> Result<SolveBatchResponse, ApiError> {
-    let items = items(body, "problems", "bodies of POST /v1/solve")?;
+    solve_batch_body_with(body, &Limits::default())
+}
+
+/// The whole endpoint but HTTP within `limits`, synchronously.
+pub fn solve_batch_body_with(
+    body: &Value,
+    limits: &Limits,
+) -> Result<SolveBatchResponse, ApiError> {
+    let items = items(body, "problems", "bodies of POST /v1/solve", limits)?;
     let validated: Vec<Result<validate::ValidProblem, ApiError>> = parallel::map(items, |item| {
-        validate::problem(item).map_err(ApiError::from)
+        validate::problem_with(item, limits).map_err(ApiError::from)
     })
     .into_iter()
     .map(|result| result.unwrap_or_else(|panicked| Err(internal(panicked))))
@@ -151,7 +165,7 @@ pub fn solve_batch_body(body: &Value) -> Result<SolveBatchResponse, ApiError> {
         .fold(TraceSize::default(), |sum, valid| {
             sum.plus(TraceSize::of(&valid.problem))
         });
-    check_budget(total, "/problems")?;
+    check_budget(total, "/problems", limits)?;
     let results = parallel::map(&validated, |item| match item {
         Ok(valid) => SolveOutcome::Solved(Box::new(respond(valid.clone()))),
         Err(error) => SolveOutcome::Failed(error.problem()),
@@ -249,6 +263,7 @@ pub struct GradeBatchResponse {
 )]
 pub async fn grade_batch(
     query: Result<Query<GradeQuery>, axum::extract::rejection::QueryRejection>,
+    Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|rejection| {
@@ -259,25 +274,35 @@ pub async fn grade_batch(
         ))
     })?;
     let format = query.format.unwrap_or_default();
-    let bytes = blocking(move || encode(&grade_batch_body(&body, format)?)).await??;
+    let bytes = blocking(move || encode(&grade_batch_body_with(&body, format, &limits)?)).await??;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
-/// The whole endpoint but HTTP, synchronously (CPU-bound: call it off the async workers).
+/// The whole endpoint but HTTP within the default limits, synchronously (CPU-bound: call it off
+/// the async workers).
 pub fn grade_batch_body(body: &Value, format: GradeFormat) -> Result<GradeBatchResponse, ApiError> {
-    let items = items(body, "submissions", "bodies of POST /v1/grade")?;
+    grade_batch_body_with(body, format, &Limits::default())
+}
+
+/// The whole endpoint but HTTP within `limits`, synchronously.
+pub fn grade_batch_body_with(
+    body: &Value,
+    format: GradeFormat,
+    limits: &Limits,
+) -> Result<GradeBatchResponse, ApiError> {
+    let items = items(body, "submissions", "bodies of POST /v1/grade", limits)?;
     // The budget counts each valid problem once; grading may run it a few more times to name
     // mistakes, a small constant factor.
     let total = parallel::map(items, |item| {
         item.get("problem")
-            .and_then(|problem| validate::problem(problem).ok())
+            .and_then(|problem| validate::problem_with(problem, limits).ok())
             .map_or(TraceSize::default(), |valid| TraceSize::of(&valid.problem))
     })
     .into_iter()
     .flatten()
     .fold(TraceSize::default(), TraceSize::plus);
-    check_budget(total, "/submissions")?;
-    let results = parallel::map(items, |item| match grade_body(item, format) {
+    check_budget(total, "/submissions", limits)?;
+    let results = parallel::map(items, |item| match grade_body_with(item, format, limits) {
         Ok(grade) => GradeOutcome::Graded(grade),
         Err(error) => GradeOutcome::Failed(error.problem()),
     })
@@ -325,8 +350,14 @@ pub fn grade_batch_example() -> Value {
     serde_json::json!({"submissions": [bad, good]})
 }
 
-/// The array at `key` of a `{key: [...]}` body, with at most `MAX_ITEMS` items.
-pub fn items<'a>(body: &'a Value, key: &str, what: &str) -> Result<&'a [Value], ApiError> {
+/// The array at `key` of a `{key: [...]}` body, with at most `limits.batch_problems` items.
+pub fn items<'a>(
+    body: &'a Value,
+    key: &str,
+    what: &str,
+    limits: &Limits,
+) -> Result<&'a [Value], ApiError> {
+    let max = limits.batch_problems;
     let at = format!("/{key}");
     let Value::Object(map) = body else {
         return Err(invalid(
@@ -346,14 +377,15 @@ pub fn items<'a>(body: &'a Value, key: &str, what: &str) -> Result<&'a [Value], 
         })
         .collect();
     let found = match map.get(key) {
-        Some(Value::Array(items)) if items.len() <= MAX_ITEMS => Some(items.as_slice()),
+        Some(Value::Array(items)) if items.len() as u64 <= max => Some(items.as_slice()),
         Some(Value::Array(items)) => {
-            errors.push(FieldError::new(
+            errors.push(FieldError::over_limit(
                 &at,
                 format!(
-                    "has {} items; the limit is {MAX_ITEMS} per request",
+                    "has {} items; the limit is {max} per request (max_batch_problems)",
                     items.len()
                 ),
+                LimitDetails::new(Limit::BatchProblems, max),
             ));
             None
         }
@@ -372,13 +404,14 @@ pub fn items<'a>(body: &'a Value, key: &str, what: &str) -> Result<&'a [Value], 
     }
 }
 
-/// A 422 when `total` is over the class budget, named at `pointer`.
-pub fn check_budget(total: TraceSize, pointer: &str) -> Result<(), ApiError> {
-    match total.over_budget() {
-        Some(why) => Err(invalid(
+/// A 422 when `total` is over the class budget of `limits`, named at `pointer`.
+pub fn check_budget(total: TraceSize, pointer: &str, limits: &Limits) -> Result<(), ApiError> {
+    match total.over_budget(limits) {
+        Some((why, limit, value)) => Err(ApiError::Validation(vec![FieldError::over_limit(
             pointer,
             format!("{why}; split the request, or ask for fewer epochs"),
-        )),
+            LimitDetails::new(limit, value),
+        )])),
         None => Ok(()),
     }
 }

@@ -12,6 +12,7 @@
 use axum::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use utoipa::{IntoParams, ToSchema};
@@ -25,6 +26,7 @@ use super::model::{
 use super::solve::{blocking, respond};
 use super::validate;
 use crate::class::{compare, parallel, TraceSize, MAX_CONFIGURATIONS};
+use crate::config::Limits;
 use crate::solve::expr::{Precision, DEFAULT_PRECISION};
 use crate::solve::{Status, Warning};
 
@@ -216,6 +218,7 @@ pub struct CompareQuery {
 pub async fn compare(
     query: Result<Query<CompareQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
+    Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
     let bad_query = |detail: String| {
@@ -240,7 +243,7 @@ pub async fn compare(
     });
     let precision = display_precision(query.precision);
     let (content_type, bytes) = blocking(move || -> Result<_, ApiError> {
-        let compared = compare_body(&body)?;
+        let compared = compare_body_with(&body, &limits)?;
         Ok(match format {
             CompareFormat::Json => ("application/json", encode(&compared.response)?),
             CompareFormat::Markdown => (
@@ -261,14 +264,20 @@ pub fn display_precision(precision: Option<u32>) -> Option<Precision> {
     })
 }
 
-/// The whole endpoint but HTTP and rendering, synchronously (the CLI's `compare` too).
+/// The whole endpoint but HTTP and rendering within the default limits, synchronously.
 pub fn compare_body(body: &Value) -> Result<Compared, ApiError> {
+    compare_body_with(body, &Limits::default())
+}
+
+/// The whole endpoint but HTTP and rendering within `limits`, synchronously (the CLI's
+/// `compare` too).
+pub fn compare_body_with(body: &Value, limits: &Limits) -> Result<Compared, ApiError> {
     let request = read_request(body)?;
     let mut errors: Vec<FieldError> = Vec::new();
     let mut valid = Vec::with_capacity(request.configurations.len());
     for (i, configuration) in request.configurations.iter().enumerate() {
         let (merged, from_configuration) = merge(request.problem, configuration);
-        match validate::problem(&merged) {
+        match validate::problem_with(&merged, limits) {
             Ok(problem) => valid.push(problem),
             Err(found) => {
                 for error in found {
@@ -277,7 +286,7 @@ pub fn compare_body(body: &Value) -> Result<Compared, ApiError> {
                     } else {
                         format!("/problem{}", error.pointer)
                     };
-                    let error = FieldError::new(pointer, error.detail);
+                    let error = FieldError { pointer, ..error };
                     // The problem's own errors come back once per configuration; say them once.
                     if !errors.contains(&error) {
                         errors.push(error);
@@ -292,7 +301,7 @@ pub fn compare_body(body: &Value) -> Result<Compared, ApiError> {
     let total = valid.iter().fold(TraceSize::default(), |sum, v| {
         sum.plus(TraceSize::of(&v.problem))
     });
-    check_budget(total, "/configurations")?;
+    check_budget(total, "/configurations", limits)?;
 
     let solved: Vec<SolveResponse> = parallel::map(&valid, |v| respond(v.clone()))
         .into_iter()

@@ -4,10 +4,14 @@
 //! `type` is a stable URI per kind of error, `https://gradtrace.dev/problems/<kind>`; clients
 //! switch on it (or on `status`), never on `title` or `detail`, which are for people.
 
+use std::time::Duration;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::config::Limit;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -25,6 +29,9 @@ pub struct FieldError {
     /// What is wrong, as a sentence fragment that follows the pointer.
     #[schema(example = "must be in [0, 1)")]
     pub detail: String,
+    /// The configured limit this value is over, when that is what is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Box<LimitDetails>>,
 }
 
 impl FieldError {
@@ -32,7 +39,74 @@ impl FieldError {
         FieldError {
             pointer: pointer.into(),
             detail: detail.into(),
+            limit: None,
         }
+    }
+
+    /// A value over a configured limit: the detail says so and names the flag and variable
+    /// that raise it, and `limit` says the same for programs.
+    pub fn over_limit(
+        pointer: impl Into<String>,
+        detail: impl AsRef<str>,
+        limit: LimitDetails,
+    ) -> Self {
+        FieldError {
+            pointer: pointer.into(),
+            detail: format!("{}; {}", detail.as_ref(), limit.how_to_raise()),
+            limit: Some(Box::new(limit)),
+        }
+    }
+}
+
+/// A configurable limit as an error names it: what it is, its value, and how an operator
+/// raises it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LimitDetails {
+    /// The limit: `max_body_bytes`, `max_samples`, `max_features`, `max_trace_entries`,
+    /// `max_forward_entries`, `max_batch_problems`, `max_schedule_epochs` or `request_timeout`.
+    #[schema(example = "max_samples")]
+    pub name: String,
+    /// Its value in force: a count, bytes for `max_body_bytes`, seconds for `request_timeout`.
+    #[schema(value_type = f64, example = 10000)]
+    pub value: serde_json::Number,
+    /// The `serve` flag that sets it.
+    #[schema(example = "--max-samples")]
+    pub flag: String,
+    /// The environment variable that sets it.
+    #[schema(example = "GRADTRACE_MAX_SAMPLES")]
+    pub env: String,
+}
+
+impl LimitDetails {
+    /// A limit on a count or size.
+    pub fn new(limit: Limit, value: u64) -> Self {
+        LimitDetails {
+            name: limit.name(),
+            value: value.into(),
+            flag: limit.flag(),
+            env: limit.env(),
+        }
+    }
+
+    /// A limit on time, in seconds.
+    pub fn duration(limit: Limit, value: Duration) -> Self {
+        let seconds = value.as_secs_f64();
+        let value = if value.subsec_nanos() == 0 {
+            value.as_secs().into()
+        } else {
+            // Finite by construction; 0 only if a broken invariant made it NaN.
+            serde_json::Number::from_f64(seconds).unwrap_or_else(|| 0.into())
+        };
+        LimitDetails {
+            name: limit.name(),
+            value,
+            flag: limit.flag(),
+            env: limit.env(),
+        }
+    }
+
+    fn how_to_raise(&self) -> String {
+        format!("an operator raises it with {} or {}", self.flag, self.env)
     }
 }
 
@@ -71,6 +145,10 @@ pub struct ProblemDetails {
     /// Column (1-based) of a JSON syntax error, for `malformed-json` problems.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// The configured limit the request ran into, for `payload-too-large` and `timeout`
+    /// problems (a `validation` problem names its limits in `errors`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Box<LimitDetails>>,
 }
 
 /// Everything that can go wrong at the edge.
@@ -88,8 +166,8 @@ pub enum ApiError {
     BadRequest(String),
     /// No or another content type than JSON. 415.
     UnsupportedMediaType(Option<String>),
-    /// The body is over the limit. 413.
-    PayloadTooLarge { limit: usize },
+    /// The body is over the configured limit (bytes). 413.
+    PayloadTooLarge { limit: u64 },
     /// No such path, or no such resource under it. 404.
     NotFound(String),
     /// The path exists but not with this method. 405.
@@ -164,7 +242,10 @@ impl ApiError {
             ApiError::PayloadTooLarge { limit } => (
                 "payload-too-large",
                 "Payload too large",
-                format!("The body is larger than the limit of {limit} bytes."),
+                format!(
+                    "The body is larger than the limit of {limit} bytes (max_body_bytes; {}).",
+                    Limit::BodyBytes.how_to_raise()
+                ),
             ),
             ApiError::NotFound(detail) => ("not-found", "Not found", detail.clone()),
             ApiError::MethodNotAllowed(detail) => {
@@ -187,6 +268,12 @@ impl ApiError {
             },
             line,
             column,
+            limit: match self {
+                ApiError::PayloadTooLarge { limit } => {
+                    Some(Box::new(LimitDetails::new(Limit::BodyBytes, *limit)))
+                }
+                _ => None,
+            },
         }
     }
 }
@@ -242,5 +329,17 @@ mod tests {
         assert_eq!(problem.kind, "https://gradtrace.dev/problems/validation");
         assert_eq!(problem.status, 422);
         assert_eq!(problem.errors.map(|e| e.len()), Some(1));
+    }
+
+    #[test]
+    fn a_body_over_the_limit_names_the_flag_that_raises_it() {
+        let problem = ApiError::PayloadTooLarge { limit: 1024 }.problem();
+        assert!(problem.detail.contains("1024 bytes"), "{}", problem.detail);
+        assert!(
+            problem.detail.contains("GRADTRACE_MAX_BODY_BYTES"),
+            "{}",
+            problem.detail
+        );
+        assert_eq!(problem.limit.map(|l| l.value), Some(1024.into()));
     }
 }

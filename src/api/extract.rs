@@ -4,15 +4,16 @@
 //! The body is read as an untyped value on purpose: syntax errors come back as 400 with line and
 //! column, and the shape is checked afterwards by `api::validate`, which reports every violation
 //! at once instead of serde's first one.
+//!
+//! The size limit is axum's `DefaultBodyLimit`, set by `api::app_with` from the configured
+//! [`Limits`], which it also puts in the request's extensions so the 413 can name its value.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 
 use super::error::ApiError;
-
-/// Request bodies larger than this are refused with 413 (SPEC §9).
-pub const BODY_LIMIT: usize = 1024 * 1024;
+use crate::config::Limits;
 
 /// A JSON request body, parsed but not yet validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,11 +24,17 @@ impl<S: Send + Sync> FromRequest<S> for ApiJson {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         check_content_type(request.headers().get(header::CONTENT_TYPE))?;
+        let limit = request
+            .extensions()
+            .get::<Limits>()
+            .copied()
+            .unwrap_or_default()
+            .body_bytes;
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge { limit: BODY_LIMIT }
+                    ApiError::PayloadTooLarge { limit }
                 } else {
                     ApiError::BadRequest(format!("The body could not be read: {rejection}."))
                 }

@@ -11,6 +11,7 @@
 use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use utoipa::openapi::schema::{AnyOfBuilder, Schema};
@@ -23,6 +24,7 @@ use super::extract::ApiJson;
 use super::model::SolveRequest;
 use super::solve::blocking;
 use super::validate;
+use crate::config::Limits;
 use crate::grade::{
     self, Answer, CarryForward, CodeRunnerResult, Format, GradeReport, GradeSpec,
     GradescopeResults, PrairieLearnResults, Tolerance,
@@ -142,6 +144,7 @@ pub struct GradeQuery {
 )]
 pub async fn grade(
     query: Result<Query<GradeQuery>, axum::extract::rejection::QueryRejection>,
+    Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|rejection| {
@@ -152,7 +155,7 @@ pub async fn grade(
         ))
     })?;
     let format = query.format.unwrap_or_default();
-    let graded = blocking(move || grade_body(&body, format)).await??;
+    let graded = blocking(move || grade_body_with(&body, format, &limits)).await??;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         encode(&graded)?,
@@ -167,13 +170,23 @@ pub async fn grade(
 /// problem's (under `/problem`), the answers' shape, and — once the problem is valid — what the
 /// grader finds (a malformed pointer, an unknown step or symbol, a negative tolerance).
 pub fn grade_body(body: &Value, format: Format) -> Result<Value, ApiError> {
-    let report = grade_report(body)?;
+    grade_body_with(body, format, &Limits::default())
+}
+
+/// [`grade_body`] with the problem validated within `limits` rather than the defaults.
+pub fn grade_body_with(body: &Value, format: Format, limits: &Limits) -> Result<Value, ApiError> {
+    let report = grade_report_with(body, limits)?;
     Ok(grade::render(&report, format))
 }
 
 /// The [`GradeReport`] of a `POST /v1/grade` body, before rendering.
 pub fn grade_report(body: &Value) -> Result<GradeReport, ApiError> {
-    let read = read(body);
+    grade_report_with(body, &Limits::default())
+}
+
+/// [`grade_report`] with the problem validated within `limits`.
+pub fn grade_report_with(body: &Value, limits: &Limits) -> Result<GradeReport, ApiError> {
+    let read = read(body, limits);
     let mut errors = read.errors;
     if let (Some(problem), false) = (&read.problem, read.spec.answers.is_empty()) {
         match grade::grade(problem, &read.spec) {
@@ -274,7 +287,7 @@ const ANSWER_KEYS: &[&str] = &[
 const MODES: &[&str] = &["relabs", "sigfig", "decdig"];
 const STRATEGIES: &[&str] = &["none", "always", "best"];
 
-fn read(body: &Value) -> ReadRequest {
+fn read(body: &Value, limits: &Limits) -> ReadRequest {
     let mut check = Check::default();
     let mut read = ReadRequest {
         problem: None,
@@ -303,13 +316,12 @@ fn read(body: &Value) -> ReadRequest {
 
     match present(top, "problem") {
         None => check.fail("/problem", "is required: the body of POST /v1/solve"),
-        Some(problem) => match validate::problem(problem) {
+        Some(problem) => match validate::problem_with(problem, limits) {
             Ok(valid) => read.problem = Some(valid.problem),
-            Err(errors) => check.errors.extend(
-                errors
-                    .into_iter()
-                    .map(|e| FieldError::new(format!("/problem{}", e.pointer), e.detail)),
-            ),
+            Err(errors) => check.errors.extend(errors.into_iter().map(|e| FieldError {
+                pointer: format!("/problem{}", e.pointer),
+                ..e
+            })),
         },
     }
 

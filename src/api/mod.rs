@@ -23,7 +23,7 @@ pub mod variants;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::{middleware, Router};
+use axum::{middleware, Extension, Router};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -32,8 +32,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::config::Config;
 use error::{ApiError, PROBLEM_JSON};
-use extract::BODY_LIMIT;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -111,16 +111,27 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     documented().1
 }
 
-/// The whole service: API routes, `/openapi.json`, `/docs`, fallbacks and layers.
+/// The whole service with the default config: API routes, `/openapi.json`, `/docs`, fallbacks
+/// and layers.
 pub fn app() -> Router {
+    app_with(&Config::default())
+}
+
+/// The whole service with `config`'s limits.
+pub fn app_with(config: &Config) -> Router {
     let (router, api) = documented();
+    let limits = config.limits;
     router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .fallback(not_found)
         // After every route is registered: it applies to the routes present when called.
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::map_response(problem_for_bare_errors))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(limits.body_bytes()))
+        // Handlers validate within these limits, and the body extractor names its own.
+        .layer(Extension(limits))
+        .layer(middleware::map_response(move |response| {
+            problem_for_bare_errors(response, limits.body_bytes)
+        }))
         // Any origin may call the API (frontends render its steps); no credentials are involved.
         .layer(
             CorsLayer::new()
@@ -159,7 +170,7 @@ fn shown_path(uri: &Uri) -> String {
 
 /// Any error response that is not already problem+json (axum's own rejections, Swagger UI's
 /// empty 404s) becomes one with the same status and headers.
-async fn problem_for_bare_errors(response: Response) -> Response {
+async fn problem_for_bare_errors(response: Response, body_limit: u64) -> Response {
     let status = response.status();
     let is_problem = response
         .headers()
@@ -173,7 +184,7 @@ async fn problem_for_bare_errors(response: Response) -> Response {
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed(
             "This path does not accept this method; see the `Allow` header.".to_string(),
         ),
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit: body_limit },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(None),
         s if s.is_server_error() => ApiError::Internal(format!("status {s}")),
         s => ApiError::BadRequest(format!(

@@ -1,12 +1,13 @@
 //! `POST /v1/schedule` (SPEC §5): tabulate a learning-rate schedule on its own, each rate with
 //! its worked line, as the course's annealing examples do.
 
-use axum::Json;
+use axum::{Extension, Json};
 
 use super::error::{ApiError, FieldError, ProblemDetails};
 use super::extract::ApiJson;
 use super::model::{ScheduleRequest, ScheduleResponse, ScheduledRate};
 use super::validate;
+use crate::config::Limits;
 use crate::solve::expr::Precision;
 use crate::solve::schedule::rate_line;
 
@@ -23,13 +24,16 @@ use crate::solve::schedule::rate_line;
     responses(
         (status = 200, description = "The rate at each epoch, with its worked line", body = ScheduleResponse),
         (status = 400, description = "The body is not JSON (with line and column)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over the body limit (1 MiB by default; `limit` names it)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "The request breaks the contract; `errors` names every violation by JSON pointer", body = ProblemDetails, content_type = "application/problem+json")
+        (status = 422, description = "The request breaks the contract, or has more epochs than the configured limit; `errors` names every violation by JSON pointer", body = ProblemDetails, content_type = "application/problem+json")
     )
 )]
-pub async fn schedule(ApiJson(body): ApiJson) -> Result<Json<ScheduleResponse>, ApiError> {
-    let valid = validate::schedule_request(&body)?;
+pub async fn schedule(
+    Extension(limits): Extension<Limits>,
+    ApiJson(body): ApiJson,
+) -> Result<Json<ScheduleResponse>, ApiError> {
+    let valid = validate::schedule_request_with(&body, &limits)?;
     Ok(Json(tabulate(valid)?))
 }
 

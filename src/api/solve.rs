@@ -5,6 +5,7 @@
 use axum::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,6 +13,7 @@ use super::error::{ApiError, ProblemDetails};
 use super::extract::ApiJson;
 use super::model::{SolveRequest, SolveResponse};
 use super::validate::{self, ValidProblem};
+use crate::config::Limits;
 use crate::render;
 use crate::solve;
 use crate::solve::expr::{Precision, DEFAULT_PRECISION};
@@ -87,14 +89,15 @@ impl SolveQuery {
             (String = "application/x-latex")
          )),
         (status = 400, description = "The body is not JSON (with line and column), or a query parameter is not one of those listed", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over the body limit (1 MiB by default; `limit` names it)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "The problem breaks the contract; `errors` names every violation by JSON pointer", body = ProblemDetails, content_type = "application/problem+json")
+        (status = 422, description = "The problem breaks the contract, or asks for more than a configured limit allows; `errors` names every violation by JSON pointer (and the limit, with how an operator raises it)", body = ProblemDetails, content_type = "application/problem+json")
     )
 )]
 pub async fn solve(
     query: Result<Query<SolveQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
+    Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|rejection| {
@@ -112,7 +115,7 @@ pub async fn solve(
         ));
     }
     let format = query.format.unwrap_or_else(|| negotiate(&headers));
-    let valid = validate::problem(&body)?;
+    let valid = validate::problem_with(&body, &limits)?;
     let precision = query.display_precision();
     blocking(move || {
         let response = respond(valid);
@@ -180,9 +183,17 @@ pub fn rendered_text(
     }
 }
 
-/// Validate and solve an already parsed body, synchronously (the CLI).
+/// Validate and solve an already parsed body within the default limits, synchronously.
 pub fn solve_body(body: &serde_json::Value) -> Result<SolveResponse, ApiError> {
-    Ok(respond(validate::problem(body)?))
+    solve_body_with(body, &Limits::default())
+}
+
+/// Validate and solve an already parsed body within `limits`, synchronously (the CLI).
+pub fn solve_body_with(
+    body: &serde_json::Value,
+    limits: &Limits,
+) -> Result<SolveResponse, ApiError> {
+    Ok(respond(validate::problem_with(body, limits)?))
 }
 
 /// Run the core on a validated problem and assemble the response; validation warnings come

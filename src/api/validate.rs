@@ -5,28 +5,21 @@
 //! hyperparameters come from `api::catalog`; this file owns the order of checks and the wording
 //! of messages. `null` counts as absent for every optional key, so an echoed `problem` (which
 //! writes `"bias": null`) can be posted again.
+//!
+//! The size of one request is bounded by the configured [`Limits`] (`config.rs` says why each
+//! exists): `problem_with` and `schedule_request_with` take them as a parameter; `problem` and
+//! `schedule_request` apply the defaults.
 
 use serde_json::{Map, Value};
 
 use super::catalog::{self, Interval, Kind};
-use super::error::FieldError;
+use super::error::{FieldError, LimitDetails};
 use super::model::{
     self, Activation, Algorithm, EpsilonPlacement, Loss, Reduction, ResolvedProblem, SchedulePer,
     Sign, WireEnum,
 };
+use crate::config::{Limit, Limits};
 use crate::solve::{self, Warning};
-
-/// The most `updates × (parameters + 1)` one request may ask for. Every update shows a few
-/// lines per parameter, about 1.7 kB of JSON each: at this cap a response is ≈ 17 MB and takes
-/// about a second. (Measured: 100 000 Adam updates of the course's 2-weight problem are 513 MB
-/// and 27 s, which is why the cap is not simply on updates.) A later issue makes limits
-/// configurable.
-pub const MAX_TRACE_ENTRIES: u64 = 10_000;
-
-/// The most `epochs × samples × (parameters + 1)` one request may ask for: every update shows
-/// each of its samples' forward pass and gradient (about 2 kB each), so full-batch runs grow
-/// with this rather than with the number of updates.
-pub const MAX_FORWARD_ENTRIES: u64 = 20_000;
 
 /// The most digits `rounding` accepts: an `f64` has no 18th significant digit to round to.
 pub const MAX_ROUNDING_DIGITS: u64 = 17;
@@ -34,9 +27,6 @@ pub const MAX_ROUNDING_DIGITS: u64 = 17;
 /// The largest integer any key accepts: the top of the OpenAPI document's `int64` format, so
 /// that a value the schema allows is never refused as too large, and the reverse.
 pub const MAX_INTEGER: u64 = i64::MAX as u64;
-
-/// The most entries of `epochs` in `POST /v1/schedule`.
-pub const MAX_SCHEDULE_EPOCHS: usize = 10_000;
 
 /// A problem that passed every check.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,9 +70,14 @@ const ROUNDING_KEYS: &[&str] = &["decimals", "significant_figures"];
 const SCHEDULE_TYPES: &[&str] = &["time_based", "step", "exponential"];
 const SCHEDULE_REQUEST_KEYS: &[&str] = &["learning_rate", "schedule", "epochs"];
 
-/// Validate a `POST /v1/solve` body.
+/// Validate a `POST /v1/solve` body within the default limits.
 pub fn problem(body: &Value) -> Result<ValidProblem, Vec<FieldError>> {
-    let mut check = Check::default();
+    problem_with(body, &Limits::default())
+}
+
+/// Validate a `POST /v1/solve` body within `limits`.
+pub fn problem_with(body: &Value, limits: &Limits) -> Result<ValidProblem, Vec<FieldError>> {
+    let mut check = Check::new(limits);
     let Some(top) = check.top_object(body, TOP_KEYS, "a problem") else {
         return Err(check.errors);
     };
@@ -252,9 +247,18 @@ pub fn problem(body: &Value) -> Result<ValidProblem, Vec<FieldError>> {
     })
 }
 
-/// Validate a `POST /v1/schedule` body: `{"learning_rate", "schedule", "epochs": [..]}`.
+/// Validate a `POST /v1/schedule` body, `{"learning_rate", "schedule", "epochs": [..]}`, within
+/// the default limits.
 pub fn schedule_request(body: &Value) -> Result<ValidSchedule, Vec<FieldError>> {
-    let mut check = Check::default();
+    schedule_request_with(body, &Limits::default())
+}
+
+/// Validate a `POST /v1/schedule` body within `limits`.
+pub fn schedule_request_with(
+    body: &Value,
+    limits: &Limits,
+) -> Result<ValidSchedule, Vec<FieldError>> {
+    let mut check = Check::new(limits);
     let Some(top) = check.top_object(body, SCHEDULE_REQUEST_KEYS, "a schedule request") else {
         return Err(check.errors);
     };
@@ -367,12 +371,29 @@ enum HyperValue {
 }
 
 /// Collects every violation, in the order of the request.
-#[derive(Default)]
 struct Check {
     errors: Vec<FieldError>,
+    limits: Limits,
 }
 
 impl Check {
+    fn new(limits: &Limits) -> Self {
+        Check {
+            errors: Vec::new(),
+            limits: *limits,
+        }
+    }
+
+    /// A value over a configured limit.
+    fn over_limit(&mut self, at: &str, detail: String, limit: Limit, value: u64) -> Reported {
+        self.errors.push(FieldError::over_limit(
+            at,
+            detail,
+            LimitDetails::new(limit, value),
+        ));
+        Reported
+    }
+
     fn fail(&mut self, at: &str, detail: impl Into<String>) -> Reported {
         self.errors.push(FieldError::new(at, detail));
         Reported
@@ -561,6 +582,20 @@ impl Check {
                 self.fail("/samples", "must contain at least one sample");
                 return None;
             }
+            // Over the limit, the samples are not read one by one: the count is the answer.
+            Some(Value::Array(items)) if items.len() as u64 > self.limits.samples => {
+                let max = self.limits.samples;
+                self.over_limit(
+                    "/samples",
+                    format!(
+                        "has {} samples; the limit is {max} (max_samples)",
+                        items.len()
+                    ),
+                    Limit::Samples,
+                    max,
+                );
+                return None;
+            }
             Some(Value::Array(items)) => items,
             Some(other) => {
                 self.fail(
@@ -652,6 +687,21 @@ impl Check {
     }
 
     fn weights(&mut self, value: Option<&Value>) -> Option<Vec<f64>> {
+        if let Some(Value::Array(items)) = value {
+            let max = self.limits.features;
+            if items.len() as u64 > max {
+                self.over_limit(
+                    "/weights",
+                    format!(
+                        "has {} weights (features); the limit is {max} (max_features)",
+                        items.len()
+                    ),
+                    Limit::Features,
+                    max,
+                );
+                return None;
+            }
+        }
         let read = self.numbers(value, "/weights", "weight");
         self.required(read, "/weights")
     }
@@ -936,7 +986,7 @@ impl Check {
         }
     }
 
-    /// `POST /v1/schedule`'s `epochs`: 1 to `MAX_SCHEDULE_EPOCHS` integers ≥ 0.
+    /// `POST /v1/schedule`'s `epochs`: 1 to `limits.schedule_epochs` integers ≥ 0.
     fn epoch_list(&mut self, value: Option<&Value>) -> Option<Vec<u64>> {
         let items = match value {
             None => {
@@ -952,10 +1002,20 @@ impl Check {
                 return None;
             }
         };
-        if items.is_empty() || items.len() > MAX_SCHEDULE_EPOCHS {
-            self.fail(
+        if items.is_empty() {
+            self.fail("/epochs", "must have at least one entry");
+            return None;
+        }
+        let max = self.limits.schedule_epochs;
+        if items.len() as u64 > max {
+            self.over_limit(
                 "/epochs",
-                format!("must have 1 to {MAX_SCHEDULE_EPOCHS} entries"),
+                format!(
+                    "has {} entries; the limit is {max} (max_schedule_epochs)",
+                    items.len()
+                ),
+                Limit::ScheduleEpochs,
+                max,
             );
             return None;
         }
@@ -973,8 +1033,8 @@ impl Check {
         (epochs.len() == items.len()).then_some(epochs)
     }
 
-    /// The size caps (`MAX_TRACE_ENTRIES`, `MAX_FORWARD_ENTRIES`), reported at `/epochs`,
-    /// the knob that usually moves them.
+    /// The size caps (`limits.trace_entries`, `limits.forward_entries`), reported at
+    /// `/epochs`, the knob that usually moves them.
     fn limits(&mut self, epochs: u64, batch: u64, samples: u64, parameters: u64, is_cg: bool) {
         let per_epoch = if is_cg {
             1
@@ -985,23 +1045,28 @@ impl Check {
         let updates = u128::from(epochs) * u128::from(per_epoch);
         let entries = updates * width;
         let forward = u128::from(epochs) * u128::from(samples) * width;
-        if entries > u128::from(MAX_TRACE_ENTRIES) {
-            self.fail(
+        let (max_trace, max_forward) = (self.limits.trace_entries, self.limits.forward_entries);
+        if entries > u128::from(max_trace) {
+            self.over_limit(
                 "/epochs",
                 format!(
                     "asks for {updates} updates ({epochs} epochs × {per_epoch} per epoch) of \
                      {parameters} parameters: {entries} trace entries (updates × (parameters \
-                     + 1)); the limit is {MAX_TRACE_ENTRIES}"
+                     + 1)); the limit is {max_trace} (max_trace_entries)"
                 ),
+                Limit::TraceEntries,
+                max_trace,
             );
-        } else if forward > u128::from(MAX_FORWARD_ENTRIES) {
-            self.fail(
+        } else if forward > u128::from(max_forward) {
+            self.over_limit(
                 "/epochs",
                 format!(
                     "asks for {forward} forward-pass entries (epochs {epochs} × samples \
-                     {samples} × (parameters {parameters} + 1)); the limit is \
-                     {MAX_FORWARD_ENTRIES}"
+                     {samples} × (parameters {parameters} + 1)); the limit is {max_forward} \
+                     (max_forward_entries)"
                 ),
+                Limit::ForwardEntries,
+                max_forward,
             );
         }
     }

@@ -8,18 +8,20 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 use super::batch::{check_budget, encode, internal};
-use super::error::{ApiError, FieldError, ProblemDetails};
+use super::error::{ApiError, FieldError, LimitDetails, ProblemDetails};
 use super::extract::ApiJson;
 use super::model::SolveResponse;
 use super::solve::{blocking, respond};
 use super::validate::{self, ValidProblem};
 use crate::class::variants::{Probe, Template, Variant, GENERATOR, SPECIFICATION};
-use crate::class::{parallel, TraceSize, MAX_ITEMS};
+use crate::class::{parallel, TraceSize};
+use crate::config::{Limit, Limits};
 
 /// Variants whose errors a 422 lists when drawn variants break a rule (the rest are counted).
 const LISTED_FAILURES: usize = 10;
@@ -107,14 +109,23 @@ pub struct VariantsResponse {
         (status = 422, description = "The request breaks the contract: a malformed range, a range that can draw a value breaking a rule (pointer under `/template`, with the value), drawn variants that break a rule joining two fields, `count` over 1000, or more trace than the budget (named at `/count`)", body = ProblemDetails, content_type = "application/problem+json")
     )
 )]
-pub async fn variants(ApiJson(body): ApiJson) -> Result<Response, ApiError> {
-    let bytes = blocking(move || encode(&variants_body(&body)?)).await??;
+pub async fn variants(
+    Extension(limits): Extension<Limits>,
+    ApiJson(body): ApiJson,
+) -> Result<Response, ApiError> {
+    let bytes = blocking(move || encode(&variants_body_with(&body, &limits)?)).await??;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
-/// The whole endpoint but HTTP, synchronously (CPU-bound: call it off the async workers).
+/// The whole endpoint but HTTP within the default limits, synchronously (CPU-bound: call it off
+/// the async workers).
 pub fn variants_body(body: &Value) -> Result<VariantsResponse, ApiError> {
-    let request = read_request(body)?;
+    variants_body_with(body, &Limits::default())
+}
+
+/// The whole endpoint but HTTP within `limits`, synchronously.
+pub fn variants_body_with(body: &Value, limits: &Limits) -> Result<VariantsResponse, ApiError> {
+    let request = read_request(body, limits)?;
     let template = Template::parse(request.template).map_err(|errors| {
         ApiError::Validation(
             errors
@@ -123,13 +134,13 @@ pub fn variants_body(body: &Value) -> Result<VariantsResponse, ApiError> {
                 .collect(),
         )
     })?;
-    check_template(&template)?;
+    check_template(&template, limits)?;
 
     let indices: Vec<u64> = (0..request.count).map(|k| request.start + k).collect();
     let drawn: Vec<(Variant, Result<ValidProblem, Vec<FieldError>>)> =
         parallel::map(&indices, |&index| {
             let variant = template.draw(request.seed, index);
-            let valid = validate::problem(&variant.problem);
+            let valid = validate::problem_with(&variant.problem, limits);
             (variant, valid)
         })
         .into_iter()
@@ -143,7 +154,7 @@ pub fn variants_body(body: &Value) -> Result<VariantsResponse, ApiError> {
         .fold(TraceSize::default(), |sum, v| {
             sum.plus(TraceSize::of(&v.problem))
         });
-    check_budget(total, "/count")?;
+    check_budget(total, "/count", limits)?;
 
     let variants = parallel::map(&drawn, |(variant, valid)| {
         // `check_variants` let only valid variants through.
@@ -184,7 +195,7 @@ struct Request<'a> {
     start: u64,
 }
 
-fn read_request(body: &Value) -> Result<Request<'_>, ApiError> {
+fn read_request<'a>(body: &'a Value, limits: &Limits) -> Result<Request<'a>, ApiError> {
     let Value::Object(top) = body else {
         return Err(ApiError::Validation(vec![FieldError::new(
             "",
@@ -203,6 +214,19 @@ fn read_request(body: &Value) -> Result<Request<'_>, ApiError> {
     let template = top.get("template").filter(|t| !t.is_null());
     if template.is_none() {
         errors.push(FieldError::new("/template", "is required"));
+    }
+    // Over the configured limit is its own error, naming the limit and how to raise it.
+    let most = limits.batch_problems;
+    let over_limit = top
+        .get("count")
+        .and_then(Value::as_u64)
+        .filter(|c| *c > most);
+    if let Some(count) = over_limit {
+        errors.push(FieldError::over_limit(
+            "/count",
+            format!("asks for {count} variants; the limit is {most} (max_batch_problems)"),
+            LimitDetails::new(Limit::BatchProblems, most),
+        ));
     }
     let mut integer = |key: &str, min: u64, max: u64, required: bool| -> Option<u64> {
         match top.get(key).filter(|v| !v.is_null()) {
@@ -223,7 +247,10 @@ fn read_request(body: &Value) -> Result<Request<'_>, ApiError> {
             },
         }
     };
-    let count = integer("count", 1, MAX_ITEMS as u64, true);
+    let count = match over_limit {
+        Some(_) => None,
+        None => integer("count", 1, most, true),
+    };
     // The document's `int64`: a seed or start the schema allows is never refused, and the reverse.
     let seed = integer("seed", 0, validate::MAX_INTEGER, true);
     let start = integer("start", 0, validate::MAX_INTEGER, false);
@@ -250,10 +277,10 @@ fn read_request(body: &Value) -> Result<Request<'_>, ApiError> {
 }
 
 /// Validate every probe of the template; a value that breaks a rule is a 422 under `/template`.
-fn check_template(template: &Template) -> Result<(), ApiError> {
+fn check_template(template: &Template, limits: &Limits) -> Result<(), ApiError> {
     let probes = template.probes();
     let results = parallel::map(&probes, |probe: &Probe| {
-        validate::problem(&probe.body).err()
+        validate::problem_with(&probe.body, limits).err()
     })
     .into_iter()
     .collect::<Result<Vec<_>, _>>()

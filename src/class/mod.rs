@@ -12,25 +12,16 @@ pub mod parallel;
 pub mod rng;
 pub mod variants;
 
+use crate::config::{Limit, Limits};
 use crate::solve::{Optimizer, Problem};
-
-/// The most problems one batch (or one `count` of variants) may hold. A later issue makes the
-/// limits configurable by flag.
-pub const MAX_ITEMS: usize = 1_000;
 
 /// The most configurations one comparison may hold (the course compares four; every algorithm
 /// twice is twenty).
 pub const MAX_CONFIGURATIONS: usize = 20;
 
-/// The most trace entries (`updates × (parameters + 1)`, as `api::validate::MAX_TRACE_ENTRIES`
-/// counts them for one problem) all the problems of one request may ask for together: five
-/// single problems at their cap — measured in a release build on two cores, about 50 MB of JSON
-/// and 4 s. A class of 1 000 students on the course's three-sample exercise needs 9 000.
-pub const MAX_TOTAL_TRACE_ENTRIES: u64 = 50_000;
-
-/// The same budget for forward-pass entries (`epochs × samples × (parameters + 1)`), five times
-/// `api::validate::MAX_FORWARD_ENTRIES`.
-pub const MAX_TOTAL_FORWARD_ENTRIES: u64 = 100_000;
+// The most problems one batch (or one `count` of variants) may hold, and the trace budget all of
+// them share, are configurable limits: `config::Limits` (`batch_problems`,
+// `batch_trace_entries`, `batch_forward_entries`) says why each default is what it is.
 
 /// How much trace a validated problem asks for, counted as the single-problem caps count it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,19 +59,29 @@ impl TraceSize {
         }
     }
 
-    /// Why this total is over the budget, if it is.
-    pub fn over_budget(self) -> Option<String> {
-        if self.entries > MAX_TOTAL_TRACE_ENTRIES {
-            Some(format!(
-                "ask for {} trace entries together (updates × (parameters + 1), summed over \
-                 the problems); the limit is {MAX_TOTAL_TRACE_ENTRIES}",
-                self.entries
+    /// Why this total is over the budget of `limits`, if it is, and which limit that is.
+    pub fn over_budget(self, limits: &Limits) -> Option<(String, Limit, u64)> {
+        let (max_trace, max_forward) = (limits.batch_trace_entries, limits.batch_forward_entries);
+        if self.entries > max_trace {
+            Some((
+                format!(
+                    "ask for {} trace entries together (updates × (parameters + 1), summed over \
+                     the problems); the limit is {max_trace} (max_batch_trace_entries)",
+                    self.entries
+                ),
+                Limit::BatchTraceEntries,
+                max_trace,
             ))
-        } else if self.forward > MAX_TOTAL_FORWARD_ENTRIES {
-            Some(format!(
-                "ask for {} forward-pass entries together (epochs × samples × (parameters + 1), \
-                 summed over the problems); the limit is {MAX_TOTAL_FORWARD_ENTRIES}",
-                self.forward
+        } else if self.forward > max_forward {
+            Some((
+                format!(
+                    "ask for {} forward-pass entries together (epochs × samples × (parameters \
+                     + 1), summed over the problems); the limit is {max_forward} \
+                     (max_batch_forward_entries)",
+                    self.forward
+                ),
+                Limit::BatchForwardEntries,
+                max_forward,
             ))
         } else {
             None

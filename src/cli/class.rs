@@ -15,10 +15,11 @@ use clap::Args;
 
 use super::{init_tracing, print_json, print_problem, read_input, write_stdout};
 use crate::api::batch::encode;
-use crate::api::compare::{compare_body, display_precision};
+use crate::api::compare::{compare_body_with, display_precision};
 use crate::api::error::ApiError;
 use crate::api::extract;
-use crate::api::variants::{variants_body, VariantResult};
+use crate::api::variants::{variants_body_with, VariantResult};
+use crate::config::Limits;
 
 pub(super) const AFTER_HELP: &str = "\
 Exit status:
@@ -36,6 +37,9 @@ pub(super) struct VariantsArgs {
     /// of NDJSON on stdout.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// The same limits as `serve`, so a request the service refuses is refused here too.
+    #[command(flatten)]
+    limits: Limits,
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +56,9 @@ pub(super) struct CompareArgs {
     /// Print compact JSON, byte for byte what the endpoint sends, instead of pretty JSON.
     #[arg(long)]
     compact: bool,
+    /// The same limits as `serve`, so a request the service refuses is refused here too.
+    #[command(flatten)]
+    limits: Limits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -66,7 +73,7 @@ pub(super) fn variants(args: &VariantsArgs) -> ExitCode {
         Ok(body) => body,
         Err(code) => return code,
     };
-    let response = match body.and_then(|body| variants_body(&body)) {
+    let response = match body.and_then(|body| variants_body_with(&body, &args.limits)) {
         Ok(response) => response,
         Err(error) => return rejected(&error, false),
     };
@@ -91,7 +98,7 @@ pub(super) fn compare(args: &CompareArgs) -> ExitCode {
         Ok(body) => body,
         Err(code) => return code,
     };
-    let compared = match body.and_then(|body| compare_body(&body)) {
+    let compared = match body.and_then(|body| compare_body_with(&body, &args.limits)) {
         Ok(compared) => compared,
         Err(error) => return rejected(&error, args.compact),
     };
