@@ -32,7 +32,8 @@ Exit status:
      return (400 or 422) is printed to stdout
   2  usage error, or a file or socket could not be used (message on stderr)
 
-Logging: set RUST_LOG (e.g. RUST_LOG=debug); logs go to stderr.";
+Logging: set RUST_LOG (e.g. RUST_LOG=debug); logs go to stderr, as plain text or, with
+`serve --log-format json`, one JSON object per line.";
 
 /// Worked solutions for single-neuron optimizer exercises, over HTTP and on the command line.
 #[derive(Debug, Parser)]
@@ -89,8 +90,25 @@ struct AddrArgs {
 struct ServeArgs {
     #[command(flatten)]
     listen: AddrArgs,
+    /// Request logs (stderr) as plain text or as one JSON object per line.
+    #[arg(
+        long,
+        env = "GRADTRACE_LOG_FORMAT",
+        value_enum,
+        default_value = "plain"
+    )]
+    log_format: LogFormat,
     #[command(flatten)]
     config: Config,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One line of text per event, for people.
+    Plain,
+    /// One JSON object per event, with the request's span fields, for log collectors.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -203,18 +221,31 @@ fn healthcheck(addr: SocketAddr) -> ExitCode {
 }
 
 fn init_tracing(default: &str) {
+    init_tracing_as(default, LogFormat::Plain);
+}
+
+fn init_tracing_as(default: &str, format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    // A second initialisation (only possible in tests) is harmless, so its error is ignored.
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr)
+        .with_writer(io::stderr);
+    // A second initialisation (only possible in tests) is harmless, so its error is ignored.
+    let _ = match format {
         // Colour codes only for people; log files and collectors get plain text.
-        .with_ansi(io::stderr().is_terminal())
-        .try_init();
+        LogFormat::Plain => builder.with_ansi(io::stderr().is_terminal()).try_init(),
+        // The event's fields at the top level, and the request span's (method, route,
+        // request_id) under `span`, so a collector can group a request's lines.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {
-    init_tracing("info,tower_http=info");
+    init_tracing_as("info,tower_http=info", args.log_format);
     let addr = args.listen.addr;
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,

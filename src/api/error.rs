@@ -125,7 +125,7 @@ impl LimitDetails {
 pub struct ProblemDetails {
     /// Stable identifier of the kind of problem: `https://gradtrace.dev/problems/` followed by
     /// `validation`, `malformed-json`, `unsupported-media-type`, `payload-too-large`,
-    /// `not-found`, `method-not-allowed`, `bad-request` or `internal`.
+    /// `not-found`, `method-not-allowed`, `bad-request`, `overloaded`, `timeout` or `internal`.
     #[serde(rename = "type")]
     #[schema(example = "https://gradtrace.dev/problems/validation")]
     pub kind: String,
@@ -168,6 +168,11 @@ pub enum ApiError {
     UnsupportedMediaType(Option<String>),
     /// The body is over the configured limit (bytes). 413.
     PayloadTooLarge { limit: u64 },
+    /// Too many requests in flight: refused at once rather than queued. 503 with
+    /// `Retry-After` (seconds).
+    Overloaded { retry_after: u64 },
+    /// The request took longer than the configured limit. 503 with `Retry-After` (seconds).
+    Timeout { limit: Duration, retry_after: u64 },
     /// No such path, or no such resource under it. 404.
     NotFound(String),
     /// The path exists but not with this method. 405.
@@ -199,6 +204,9 @@ impl ApiError {
             ApiError::MalformedJson { .. } | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Overloaded { .. } | ApiError::Timeout { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -247,6 +255,24 @@ impl ApiError {
                     Limit::BodyBytes.how_to_raise()
                 ),
             ),
+            ApiError::Overloaded { retry_after } => (
+                "overloaded",
+                "Overloaded",
+                format!(
+                    "The service is answering as many requests as it is configured to \
+                     (max_in_flight); try again in {retry_after} s."
+                ),
+            ),
+            ApiError::Timeout { limit, retry_after } => (
+                "timeout",
+                "Request took too long",
+                format!(
+                    "The request was not answered within the limit of {} (request_timeout; \
+                     {}); try again in {retry_after} s, or ask for a smaller problem.",
+                    shown_duration(*limit),
+                    Limit::RequestTimeout.how_to_raise()
+                ),
+            ),
             ApiError::NotFound(detail) => ("not-found", "Not found", detail.clone()),
             ApiError::MethodNotAllowed(detail) => {
                 ("method-not-allowed", "Method not allowed", detail.clone())
@@ -272,9 +298,32 @@ impl ApiError {
                 ApiError::PayloadTooLarge { limit } => {
                     Some(Box::new(LimitDetails::new(Limit::BodyBytes, *limit)))
                 }
+                ApiError::Timeout { limit, .. } => Some(Box::new(LimitDetails::duration(
+                    Limit::RequestTimeout,
+                    *limit,
+                ))),
                 _ => None,
             },
         }
+    }
+
+    /// Seconds after which a retry may succeed, for the `Retry-After` header.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Overloaded { retry_after } | ApiError::Timeout { retry_after, .. } => {
+                Some(*retry_after)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `10 s`, `250 ms`.
+fn shown_duration(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{} ms", duration.as_millis())
     }
 }
 
@@ -292,9 +341,11 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let body = problem_body(&self.problem());
         let mut response = (status, body).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(seconds) = self.retry_after() {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -329,6 +380,34 @@ mod tests {
         assert_eq!(problem.kind, "https://gradtrace.dev/problems/validation");
         assert_eq!(problem.status, 422);
         assert_eq!(problem.errors.map(|e| e.len()), Some(1));
+    }
+
+    #[test]
+    fn an_overloaded_service_says_when_to_retry() {
+        let response = ApiError::Overloaded { retry_after: 1 }.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers().get(header::RETRY_AFTER),
+            Some(&HeaderValue::from_static("1"))
+        );
+    }
+
+    #[test]
+    fn a_timeout_names_its_limit_in_seconds() {
+        let problem = ApiError::Timeout {
+            limit: Duration::from_millis(250),
+            retry_after: 1,
+        }
+        .problem();
+        let limit = problem.limit.expect("a timeout names its limit");
+        assert_eq!(limit.name, "request_timeout");
+        assert_eq!(limit.value.as_f64(), Some(0.25));
+        assert!(problem.detail.contains("250 ms"), "{}", problem.detail);
+        assert!(
+            problem.detail.contains("--request-timeout"),
+            "{}",
+            problem.detail
+        );
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! committed at `openapi/openapi.json` are the same value. Every error leaves as problem+json:
 //! handlers return `ApiError`, unknown paths and methods have fallbacks that do, and a last
 //! layer rewrites any other bare error response (from axum or Swagger UI) the same way.
+//!
+//! `app_with(&Config)` wraps the routes in the service's layers (`layers` lists them, outermost
+//! first): request ids, request logs, CORS, metrics, load shedding and the time limit, the body
+//! limit. `app()` is the same with the default config.
 
 pub mod batch;
 pub mod catalog;
@@ -14,26 +18,37 @@ pub mod examples;
 pub mod extract;
 pub mod grade;
 pub mod meta;
+pub mod metrics;
 pub mod model;
+pub mod overload;
 pub mod schedule;
 pub mod solve;
 pub mod validate;
 pub mod variants;
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{middleware, Extension, Router};
-use tower_http::cors::{Any, CorsLayer};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 use tracing::Level;
+use utoipa::openapi::{HeaderBuilder, ResponseBuilder};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::Config;
+use crate::config::{Config, CorsOrigins};
 use error::{ApiError, PROBLEM_JSON};
+use metrics::Metrics;
+use overload::{Guard, SolverPool};
+
+/// The header that carries a request's id, in the request (a client may choose it) and in the
+/// response.
+pub const REQUEST_ID: &str = "x-request-id";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -74,9 +89,11 @@ fn documented() -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(examples::list))
         .routes(routes!(examples::get))
         .routes(routes!(meta::healthz))
+        .routes(routes!(metrics::metrics))
         .split_for_parts();
     // Set here rather than in the derive so the document always carries the crate's version.
     api.info.version = env!("CARGO_PKG_VERSION").to_string();
+    document_load_shedding(&mut api);
     close_tagged_variants(&mut api, CLOSED_TAGGED_ENUMS);
     (router, api)
 }
@@ -106,6 +123,58 @@ fn close_tagged_variants(api: &mut utoipa::openapi::OpenApi, names: &[&str]) {
     }
 }
 
+/// Every operation but the probes can be shed (`api::overload`): say so once here rather than
+/// in every handler's annotation, so no endpoint added later can forget it.
+fn document_load_shedding(api: &mut utoipa::openapi::OpenApi) {
+    let shed = ResponseBuilder::new()
+        .description(
+            "Too many requests in flight, or the request took longer than the time limit \
+             (`limit` names it); `Retry-After` says when to try again",
+        )
+        .content(
+            PROBLEM_JSON,
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(utoipa::openapi::Ref::from_schema_name(
+                    "ProblemDetails",
+                )))
+                .build(),
+        )
+        .header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::Integer)
+                        .minimum(Some(0)),
+                ))
+                .description(Some("Seconds to wait before retrying"))
+                .build(),
+        )
+        .build();
+    for (path, item) in api.paths.paths.iter_mut() {
+        if overload::is_never_shed(path) {
+            continue;
+        }
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation
+                .responses
+                .responses
+                .entry("503".to_string())
+                .or_insert_with(|| shed.clone().into());
+        }
+    }
+}
+
 /// The OpenAPI 3.1 document of the service.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     documented().1
@@ -117,34 +186,107 @@ pub fn app() -> Router {
     app_with(&Config::default())
 }
 
-/// The whole service with `config`'s limits.
+/// The whole service with `config`'s limits, pool, time limit and CORS origins.
 pub fn app_with(config: &Config) -> Router {
     let (router, api) = documented();
     let limits = config.limits;
+    let threads = config.solver_threads();
+    let metrics = Metrics::new(threads);
+    let pool = SolverPool::new(threads, &metrics);
+    let guard = Guard::new(
+        config.max_in_flight(),
+        config.request_timeout,
+        pool,
+        metrics.clone(),
+    );
+    let request_id = HeaderName::from_static(REQUEST_ID);
+    // `Router::layer` wraps each route, so the layers see the matched route (`MatchedPath`)
+    // for their labels and logs. Each `.layer` goes around the ones before it: read from the
+    // bottom up for the order a request passes them.
     router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .fallback(not_found)
         // After every route is registered: it applies to the routes present when called.
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes()))
-        // Handlers validate within these limits, and the body extractor names its own.
         .layer(Extension(limits))
+        .layer(Extension(metrics.clone()))
+        .layer(middleware::from_fn_with_state(guard, overload::guard))
         .layer(middleware::map_response(move |response| {
             problem_for_bare_errors(response, limits.body_bytes)
         }))
-        // Any origin may call the API (frontends render its steps); no credentials are involved.
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::CONTENT_TYPE]),
-        )
-        // One INFO line per request (method, path, status, latency); axum's default is DEBUG.
+        .layer(middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(cors(&config.cors_origins))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        // One INFO line per request (method, route, status, latency, request id); axum's
+        // default is DEBUG.
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .make_span_with(request_span)
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                )
+                // A 5xx is already counted and, when it is a bug, logged as an error where it
+                // happens; shed requests are expected under load.
+                .on_failure(DefaultOnFailure::new().level(Level::WARN)),
         )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(middleware::map_request(drop_unusable_request_id))
+}
+
+/// Browsers may call from any origin, or from the configured ones; never with credentials.
+fn cors(origins: &CorsOrigins) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([HeaderName::from_static(REQUEST_ID), header::RETRY_AFTER]);
+    match origins {
+        CorsOrigins::Any => layer.allow_origin(Any),
+        CorsOrigins::List(list) => layer.allow_origin(AllowOrigin::list(
+            // Checked when the config was parsed; an origin that still fails is left out.
+            list.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
+        )),
+    }
+}
+
+/// The span of one request: what a log line about it needs to be found and grouped.
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(metrics::UNMATCHED, MatchedPath::as_str);
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %shown_path(request.uri()),
+        route,
+        request_id = id,
+    )
+}
+
+/// A client may send its own request id (to follow a request through its own logs); one that
+/// is long or has other characters than letters, digits and `-_.:` is replaced by a fresh one,
+/// so that logs and headers only ever carry short, plain ids.
+async fn drop_unusable_request_id(mut request: Request) -> Request {
+    let usable = request.headers().get(REQUEST_ID).is_some_and(|value| {
+        let bytes = value.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= 128
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+    });
+    if !usable {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
 }
 
 async fn not_found(uri: Uri) -> ApiError {

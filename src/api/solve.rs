@@ -217,11 +217,6 @@ pub fn respond(valid: ValidProblem) -> SolveResponse {
     }
 }
 
-/// Run CPU-bound work off the async workers, so one long solve does not stall other requests.
-pub async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|error| ApiError::Internal(format!("the computation failed: {error}")))
-}
+/// Run CPU-bound work off the async workers, on the bounded solver pool, so one long solve
+/// does not stall other requests and many cannot take every core (`api::overload`).
+pub use super::overload::blocking;

@@ -509,7 +509,7 @@ proptest! {
 
     #[test]
     fn no_variant_of_any_seed_breaks_a_validation_rule(seed in 0..=i64::MAX as u64, start in 0u64..1_000_000) {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
         runtime.block_on(async {
             let body = json!({"template": property_template(), "count": 8, "seed": seed, "start": start});
             let (status, response) = post_json("/v1/variants", &body).await;

@@ -1,0 +1,225 @@
+//! `GET /metrics`: what the service is doing, in Prometheus' text format — requests counted and
+//! timed per route, requests in flight, requests shed, and the solver pool's load.
+//!
+//! Built on the `prometheus` crate with a `Registry` per app rather than a process-wide
+//! recorder, so every `app_with` (every test) counts only its own requests. Routes are labelled
+//! by their matched pattern (`/v1/examples/{id}`), never by the raw URI, and methods outside the
+//! usual few by `other`, so a hostile client cannot grow the label sets without end.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+
+use super::error::ProblemDetails;
+
+/// The route label of a request no route matched.
+pub const UNMATCHED: &str = "unmatched";
+
+/// Upper bounds of the latency histogram, in seconds: from a cached example (≈ 1 ms) to a solve
+/// at the size limit (≈ 1.5 s) and the default request timeout (10 s).
+const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// Every metric of one app, and the registry that renders them.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    duration: HistogramVec,
+    in_flight: IntGauge,
+    shed: IntCounterVec,
+    /// Solver threads computing right now.
+    pub solver_busy: IntGauge,
+    /// Solves waiting for a solver thread.
+    pub solver_waiting: IntGauge,
+    solver_threads: IntGauge,
+}
+
+impl Metrics {
+    /// A fresh registry with every metric at zero; `solver_threads` is the pool's size.
+    pub fn new(solver_threads: usize) -> Self {
+        let registry = Registry::new_custom(Some("gradtrace".to_string()), None)
+            .unwrap_or_else(|_| Registry::new());
+        let metrics = Metrics {
+            requests: IntCounterVec::new(
+                Opts::new(
+                    "http_requests_total",
+                    "HTTP requests answered, by method, matched route and status",
+                ),
+                &["method", "route", "status"],
+            )
+            .expect("constant metric definitions are valid"),
+            duration: HistogramVec::new(
+                HistogramOpts::new(
+                    "http_request_duration_seconds",
+                    "Time from a request's arrival to its response, by method and matched route",
+                )
+                .buckets(LATENCY_BUCKETS.to_vec()),
+                &["method", "route"],
+            )
+            .expect("constant metric definitions are valid"),
+            in_flight: IntGauge::new(
+                "http_requests_in_flight",
+                "Requests being answered right now",
+            )
+            .expect("constant metric definitions are valid"),
+            shed: IntCounterVec::new(
+                Opts::new(
+                    "http_requests_shed_total",
+                    "Requests answered 503 because of load: too many in flight (in_flight) or \
+                     over the time limit (timeout)",
+                ),
+                &["reason"],
+            )
+            .expect("constant metric definitions are valid"),
+            solver_busy: IntGauge::new(
+                "solver_threads_busy",
+                "Solver threads computing a solve or a grade right now",
+            )
+            .expect("constant metric definitions are valid"),
+            solver_waiting: IntGauge::new(
+                "solver_jobs_waiting",
+                "Solves and grades waiting for a solver thread",
+            )
+            .expect("constant metric definitions are valid"),
+            solver_threads: IntGauge::new(
+                "solver_threads",
+                "Solver threads configured (--solver-threads)",
+            )
+            .expect("constant metric definitions are valid"),
+            registry,
+        };
+        metrics
+            .solver_threads
+            .set(i64::try_from(solver_threads).unwrap_or(i64::MAX));
+        let collectors: [Box<dyn prometheus::core::Collector>; 7] = [
+            Box::new(metrics.requests.clone()),
+            Box::new(metrics.duration.clone()),
+            Box::new(metrics.in_flight.clone()),
+            Box::new(metrics.shed.clone()),
+            Box::new(metrics.solver_busy.clone()),
+            Box::new(metrics.solver_waiting.clone()),
+            Box::new(metrics.solver_threads.clone()),
+        ];
+        for collector in collectors {
+            // Registration fails only for a duplicate name, which the list above rules out.
+            let _ = metrics.registry.register(collector);
+        }
+        metrics
+    }
+
+    /// One shed request.
+    pub fn shed(&self, reason: &'static str) {
+        self.shed.with_label_values(&[reason]).inc();
+    }
+
+    /// Every metric in the Prometheus text exposition format (version 0.0.4).
+    pub fn render(&self) -> Result<String, String> {
+        TextEncoder::new()
+            .encode_to_string(&self.registry.gather())
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// Middleware: count and time every request under its matched route. It must sit inside the
+/// router (`Router::layer`), where `MatchedPath` is known.
+pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(UNMATCHED, MatchedPath::as_str)
+        .to_string();
+    let method = method_label(request.method());
+    let start = Instant::now();
+    metrics.in_flight.inc();
+    let response = next.run(request).await;
+    metrics.in_flight.dec();
+    metrics
+        .duration
+        .with_label_values(&[method, &route])
+        .observe(start.elapsed().as_secs_f64());
+    metrics
+        .requests
+        .with_label_values(&[method, &route, response.status().as_str()])
+        .inc();
+    response
+}
+
+/// The method as a label: the usual ones by name, anything else as `other`.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        _ => "other",
+    }
+}
+
+/// Prometheus metrics of this process: request counts and latency histograms per route.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "meta",
+    responses(
+        (status = 200,
+         description = "Prometheus text format 0.0.4: `gradtrace_http_requests_total{method,route,status}`, \
+                        `gradtrace_http_request_duration_seconds{method,route}` (histogram), \
+                        `gradtrace_http_requests_in_flight`, `gradtrace_http_requests_shed_total{reason}`, \
+                        `gradtrace_solver_threads`, `gradtrace_solver_threads_busy`, \
+                        `gradtrace_solver_jobs_waiting`. `route` is the matched path pattern \
+                        (`/v1/examples/{id}`), or `unmatched`.",
+         body = String,
+         content_type = "text/plain"),
+        (status = 500, description = "The metrics could not be rendered", body = ProblemDetails, content_type = "application/problem+json")
+    )
+)]
+pub async fn metrics(Extension(metrics): Extension<Metrics>) -> Response {
+    match metrics.render() {
+        Ok(text) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, TextEncoder::new().format_type())],
+            text,
+        )
+            .into_response(),
+        Err(error) => super::error::ApiError::Internal(format!("cannot render metrics: {error}"))
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_registry_renders_the_pool_size_and_every_family() {
+        let metrics = Metrics::new(3);
+        metrics.shed("in_flight");
+        let text = metrics.render().unwrap_or_default();
+        assert!(text.contains("gradtrace_solver_threads 3"), "{text}");
+        assert!(
+            text.contains("gradtrace_http_requests_shed_total{reason=\"in_flight\"} 1"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unusual_methods_share_one_label() {
+        let Ok(method) = Method::from_bytes(b"BREW") else {
+            panic!("a valid extension method")
+        };
+        assert_eq!(method_label(&method), "other");
+        assert_eq!(method_label(&Method::POST), "POST");
+    }
+}
