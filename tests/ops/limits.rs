@@ -1,0 +1,280 @@
+//! Every configurable limit: a request over it is a 413 or a 422 that names the limit, its
+//! value, and the flag and environment variable that raise it; a request at it is served. Small
+//! limits keep the requests small.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use gradtrace::config::{Config, Limits};
+use serde_json::json;
+
+use crate::support::{
+    adam_updates, assert_names_limit, assert_over_limit, assert_problem, momentum, post, Server,
+};
+
+fn app(limits: Limits) -> axum::Router {
+    gradtrace::app_with(&Config {
+        limits,
+        ..Config::default()
+    })
+}
+
+#[tokio::test]
+async fn a_body_over_the_configured_size_is_a_413_naming_max_body_bytes() {
+    // Room for the course's problem, not for ten more samples.
+    let limit = momentum().to_string().len() as u64 + 20;
+    let app = app(Limits {
+        body_bytes: limit,
+        ..Limits::default()
+    });
+    let fits = post(&app, "/v1/solve", &momentum()).await;
+    assert_eq!(fits.status, 200, "{}", fits.text());
+
+    let mut body = momentum();
+    body["samples"] = json!(vec![json!({"x": [1, 0.6], "t": 0.8}); 10]);
+    let reply = post(&app, "/v1/solve", &body).await;
+    let problem = assert_problem(&reply, 413);
+    assert_eq!(
+        problem["type"],
+        "https://gradtrace.dev/problems/payload-too-large"
+    );
+    assert_names_limit(&problem["limit"], "max_body_bytes", json!(limit));
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("--max-body-bytes"), "{detail}");
+    assert!(detail.contains("GRADTRACE_MAX_BODY_BYTES"), "{detail}");
+}
+
+#[tokio::test]
+async fn more_samples_than_the_limit_is_a_422_at_samples() {
+    let app = app(Limits {
+        samples: 2,
+        ..Limits::default()
+    });
+    assert_eq!(post(&app, "/v1/solve", &momentum()).await.status, 200);
+    let mut body = momentum();
+    body["samples"] = json!(vec![json!({"x": [1, 0.6], "t": 0.8}); 3]);
+    assert_over_limit(
+        &post(&app, "/v1/solve", &body).await,
+        "/samples",
+        "max_samples",
+        2,
+    );
+}
+
+#[tokio::test]
+async fn more_features_than_the_limit_is_a_422_at_weights() {
+    let app = app(Limits {
+        features: 2,
+        ..Limits::default()
+    });
+    assert_eq!(post(&app, "/v1/solve", &momentum()).await.status, 200);
+    let mut body = momentum();
+    body["weights"] = json!([0.5, 0.5, 0.5]);
+    body["samples"] = json!([{"x": [1, 0.6, 0.1], "t": 0.8}]);
+    assert_over_limit(
+        &post(&app, "/v1/solve", &body).await,
+        "/weights",
+        "max_features",
+        2,
+    );
+}
+
+#[tokio::test]
+async fn a_trace_just_over_the_entry_limit_is_a_422_at_epochs_and_one_at_it_is_solved() {
+    // 2 samples online, 2 weights: each epoch is 2 updates of 3 entries.
+    let app = app(Limits {
+        trace_entries: 30,
+        ..Limits::default()
+    });
+    let mut body = momentum();
+    body["epochs"] = json!(5);
+    let at = post(&app, "/v1/solve", &body).await;
+    assert_eq!(at.status, 200, "{}", at.text());
+    assert_eq!(at.json()["steps"].as_array().map(Vec::len), Some(10));
+    body["epochs"] = json!(6);
+    assert_over_limit(
+        &post(&app, "/v1/solve", &body).await,
+        "/epochs",
+        "max_trace_entries",
+        30,
+    );
+}
+
+#[tokio::test]
+async fn a_full_batch_run_over_the_forward_limit_is_a_422_at_epochs() {
+    // 4 samples in one batch, 1 weight: each epoch is 1 update of 2 entries but shows 4
+    // forward passes of 2 entries.
+    let app = app(Limits {
+        forward_entries: 40,
+        ..Limits::default()
+    });
+    let body = |epochs: u64| {
+        json!({
+            "samples": [{"x": [1], "t": 0.1}, {"x": [2], "t": 0.2}, {"x": [3], "t": 0.3}, {"x": [4], "t": 0.4}],
+            "weights": [0.5],
+            "algorithm": "gd",
+            "hyperparameters": {"learning_rate": 0.1},
+            "batch_size": 4,
+            "epochs": epochs
+        })
+    };
+    assert_eq!(post(&app, "/v1/solve", &body(5)).await.status, 200);
+    assert_over_limit(
+        &post(&app, "/v1/solve", &body(6)).await,
+        "/epochs",
+        "max_forward_entries",
+        40,
+    );
+}
+
+#[tokio::test]
+async fn the_default_trace_limit_refuses_the_update_after_the_largest_solve_it_allows() {
+    // 3,333 Adam updates of 2 weights are 9,999 entries; 3,334 are 10,002. Only validated, so
+    // the test stays fast.
+    let reply = post(&gradtrace::app(), "/v1/solve", &adam_updates(3334)).await;
+    assert_over_limit(&reply, "/epochs", "max_trace_entries", 10_000);
+}
+
+#[tokio::test]
+async fn a_schedule_table_longer_than_the_limit_is_a_422_at_epochs() {
+    let app = app(Limits {
+        schedule_epochs: 3,
+        ..Limits::default()
+    });
+    let body = |n: u64| {
+        json!({
+            "learning_rate": 0.2,
+            "schedule": {"type": "time_based", "decay_rate": 1},
+            "epochs": (1..=n).collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(post(&app, "/v1/schedule", &body(3)).await.status, 200);
+    assert_over_limit(
+        &post(&app, "/v1/schedule", &body(4)).await,
+        "/epochs",
+        "max_schedule_epochs",
+        3,
+    );
+}
+
+#[tokio::test]
+async fn batches_variants_and_grades_read_the_same_configured_limits() {
+    let app = app(Limits {
+        batch_problems: 2,
+        samples: 2,
+        ..Limits::default()
+    });
+    let problems = json!({"problems": [momentum(), momentum(), momentum()]});
+    assert_over_limit(
+        &post(&app, "/v1/solve/batch", &problems).await,
+        "/problems",
+        "max_batch_problems",
+        2,
+    );
+
+    let submission =
+        json!({"problem": momentum(), "answers": [{"step": 1, "symbol": "(w_1)_2", "value": 0.5}]});
+    let submissions = json!({"submissions": [submission, submission, submission]});
+    assert_over_limit(
+        &post(&app, "/v1/grade/batch", &submissions).await,
+        "/submissions",
+        "max_batch_problems",
+        2,
+    );
+
+    let variants = json!({"template": momentum(), "count": 3, "seed": 1});
+    assert_over_limit(
+        &post(&app, "/v1/variants", &variants).await,
+        "/count",
+        "max_batch_problems",
+        2,
+    );
+
+    // A problem inside a grade is held to the same sample limit as on its own.
+    let mut crowded = momentum();
+    crowded["samples"] = json!(vec![json!({"x": [1, 0.6], "t": 0.8}); 3]);
+    let grade =
+        json!({"problem": crowded, "answers": [{"step": 1, "symbol": "(w_1)_2", "value": 0.5}]});
+    assert_over_limit(
+        &post(&app, "/v1/grade", &grade).await,
+        "/problem/samples",
+        "max_samples",
+        2,
+    );
+}
+
+#[tokio::test]
+async fn a_batch_over_the_shared_trace_budget_is_a_422_naming_it() {
+    let app = app(Limits {
+        batch_trace_entries: 20,
+        ..Limits::default()
+    });
+    // Each course momentum problem is 2 updates × 3 = 6 entries: three fit, four do not.
+    let fits = json!({"problems": [momentum(), momentum(), momentum()]});
+    assert_eq!(post(&app, "/v1/solve/batch", &fits).await.status, 200);
+    let over = json!({"problems": [momentum(), momentum(), momentum(), momentum()]});
+    assert_over_limit(
+        &post(&app, "/v1/solve/batch", &over).await,
+        "/problems",
+        "max_batch_trace_entries",
+        20,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_the_time_limit_is_a_503_naming_request_timeout() {
+    let server = Server::start(Config {
+        request_timeout: Duration::from_millis(300),
+        ..Config::default()
+    })
+    .await;
+    // The body never arrives in full, so only the time limit can answer.
+    let held = crate::support::HeldRequest::start(server.addr, "/v1/solve", &momentum()).await;
+    let reply = tokio::time::timeout(Duration::from_secs(10), held.read())
+        .await
+        .expect("the time limit answers, not the test's");
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.header("retry-after").as_deref(), Some("1"));
+    let problem = reply.json();
+    assert_eq!(problem["type"], "https://gradtrace.dev/problems/timeout");
+    assert_names_limit(&problem["limit"], "request_timeout", json!(0.3));
+    server.stop().await;
+}
+
+#[test]
+fn the_offline_solve_applies_the_same_limits_from_flags_and_the_environment() {
+    let run = |args: &[&str], env: Option<(&str, &str)>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gradtrace"));
+        command
+            .args(["solve", "--compact", "-"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some((key, value)) = env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("the binary starts");
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("stdin is piped");
+            stdin
+                .write_all(momentum().to_string().as_bytes())
+                .expect("the problem is written");
+        }
+        let output = child.wait_with_output().expect("the binary ends");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        (output.status.code(), json)
+    };
+    let (code, _) = run(&[], None);
+    assert_eq!(code, Some(0));
+    for (args, env) in [
+        (&["--max-samples", "1"][..], None),
+        (&[][..], Some(("GRADTRACE_MAX_SAMPLES", "1"))),
+    ] {
+        let (code, problem) = run(args, env);
+        assert_eq!(code, Some(1), "{problem}");
+        assert_eq!(problem["errors"][0]["pointer"], "/samples", "{problem}");
+        assert_names_limit(&problem["errors"][0]["limit"], "max_samples", json!(1));
+    }
+}

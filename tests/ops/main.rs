@@ -1,0 +1,11 @@
+//! Operations tests, one binary: `cargo test --test ops`. The configurable limits, load
+//! shedding and the solver pool, the time limit, request ids, metrics and CORS, in memory or on
+//! a real socket in this process; graceful shutdown, `/healthz` under load and JSON logs
+//! against the real binary.
+
+mod cors;
+mod limits;
+mod observability;
+mod overload;
+mod process;
+mod support;

@@ -1,0 +1,479 @@
+//! What the operations tests share: the app in memory with a given config, the real server on
+//! port 0 in this process, the real binary as a child process, plain HTTP/1.1 over a socket
+//! (including a request whose body is held back, to keep it in flight), and reading metrics.
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use gradtrace::config::Config;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, Mutex, MutexGuard};
+use tower::ServiceExt;
+
+/// A response, fully read.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body[..self.body.len().min(500)])
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One request to an in-memory app.
+pub async fn send(app: &axum::Router, request: Request<Body>) -> Reply {
+    let response = app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("the router is infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("the body is readable")
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// POST a JSON value to an in-memory app.
+pub async fn post(app: &axum::Router, path: &str, body: &Value) -> Reply {
+    let request = Request::post(path)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("a valid request");
+    send(app, request).await
+}
+
+/// GET a path of an in-memory app.
+pub async fn get(app: &axum::Router, path: &str) -> Reply {
+    let request = Request::get(path)
+        .body(Body::empty())
+        .expect("a valid request");
+    send(app, request).await
+}
+
+/// The course's momentum problem, SPEC §2.
+pub fn momentum() -> Value {
+    json!({
+        "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
+        "weights": [0.5, 0.5],
+        "algorithm": "momentum",
+        "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
+        "bias_correction": false,
+        "conventions": {"sign": "delta"}
+    })
+}
+
+/// Adam on one of the course's samples for `epochs` updates: 2 weights, so
+/// `3 × epochs` trace entries. At 3,333 epochs it is as large a solve as the default limits
+/// allow (9,999 of 10,000 trace entries; ≈ 17 MB of JSON).
+pub fn adam_updates(epochs: u64) -> Value {
+    json!({
+        "samples": [{"x": [1, 0.6], "t": 0.8}],
+        "weights": [0.5, 0.5],
+        "algorithm": "adam",
+        "hyperparameters": {"learning_rate": 0.01},
+        "epochs": epochs
+    })
+}
+
+/// Assert problem+json with `status`; the body.
+pub fn assert_problem(reply: &Reply, status: u16) -> Value {
+    assert_eq!(reply.status.as_u16(), status, "{}", reply.text());
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json")
+    );
+    let problem = reply.json();
+    assert_eq!(problem["status"], status, "{problem}");
+    problem
+}
+
+/// Assert that `limit` (a problem's or a field error's `limit`) names `name` with `value`, and
+/// the flag and variable that raise it.
+pub fn assert_names_limit(limit: &Value, name: &str, value: Value) {
+    assert_eq!(limit["name"], name, "{limit}");
+    assert_eq!(limit["value"], value, "{limit}");
+    let flag = format!("--{}", name.replace('_', "-"));
+    assert_eq!(limit["flag"], flag.as_str(), "{limit}");
+    assert_eq!(
+        limit["env"],
+        format!("GRADTRACE_{}", name.to_ascii_uppercase()).as_str(),
+        "{limit}"
+    );
+}
+
+/// The one field error of a 422, checked to name `pointer` and the limit `name`, with the flag
+/// and variable in its detail too.
+pub fn assert_over_limit(reply: &Reply, pointer: &str, name: &str, value: u64) {
+    let problem = assert_problem(reply, 422);
+    let errors = problem["errors"].as_array().cloned().unwrap_or_default();
+    let error = errors
+        .iter()
+        .find(|e| e["pointer"] == pointer)
+        .unwrap_or_else(|| panic!("no error at {pointer}: {problem}"));
+    assert_names_limit(&error["limit"], name, json!(value));
+    let detail = error["detail"].as_str().unwrap_or_default();
+    let flag = format!("--{}", name.replace('_', "-"));
+    assert!(detail.contains(&flag), "{detail}");
+    assert!(detail.contains(&value.to_string()), "{detail}");
+}
+
+/// The server in this process on 127.0.0.1:0, until `stop`.
+pub struct Server {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    pub async fn start(config: Config) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let addr = listener.local_addr().expect("a bound address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            gradtrace::serve_with(listener, &config, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        Server {
+            addr,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// Signal shutdown and wait (at most 30 s) for the server to return.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(Duration::from_secs(30), &mut self.task)
+            .await
+            .expect("the server stops");
+        assert!(matches!(result, Ok(Ok(()))), "{result:?}");
+    }
+}
+
+/// A raw HTTP/1.1 response.
+pub struct HttpReply {
+    pub status: u16,
+    pub head: String,
+    pub body: Vec<u8>,
+}
+
+impl HttpReply {
+    /// A header's value (names compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_string())
+        })
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body[..self.body.len().min(500)])
+            )
+        })
+    }
+}
+
+/// The bytes of a request (`Connection: close`), with `extra` header lines.
+pub fn request_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    extra: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Vec<u8> {
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    match body {
+        Some(body) => {
+            head.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            ));
+            let mut bytes = head.into_bytes();
+            bytes.extend_from_slice(body);
+            bytes
+        }
+        None => {
+            head.push_str("\r\n");
+            head.into_bytes()
+        }
+    }
+}
+
+/// One request on its own connection; the whole response.
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    extra: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> HttpReply {
+    let mut stream = TcpStream::connect(addr).await.expect("the server accepts");
+    stream
+        .write_all(&request_bytes(addr, method, path, extra, body))
+        .await
+        .expect("the request is sent");
+    read_reply(&mut stream).await
+}
+
+/// Read a whole `Connection: close` response.
+pub async fn read_reply(stream: &mut TcpStream) -> HttpReply {
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .await
+        .expect("the response is read");
+    parse_reply(&raw)
+}
+
+fn parse_reply(raw: &[u8]) -> HttpReply {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header block in {:?}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body);
+    }
+    HttpReply { status, head, body }
+}
+
+/// Decode a chunked body (no trailers, no extensions).
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Some(end) = raw.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..end]).trim(), 16)
+            .expect("a chunk size");
+        if size == 0 {
+            break;
+        }
+        body.extend_from_slice(&raw[end + 2..end + 2 + size]);
+        raw = &raw[end + 2 + size + 2..];
+    }
+    body
+}
+
+/// A POST whose headers promise `body` but whose last bytes are held back: the request is in
+/// flight (its handler waits for the body) until [`HeldRequest::finish`].
+pub struct HeldRequest {
+    stream: TcpStream,
+    rest: Vec<u8>,
+}
+
+impl HeldRequest {
+    pub async fn start(addr: SocketAddr, path: &str, body: &Value) -> HeldRequest {
+        let bytes = request_bytes(addr, "POST", path, &[], Some(body.to_string().as_bytes()));
+        let held = bytes.len() - 5;
+        let mut stream = TcpStream::connect(addr).await.expect("the server accepts");
+        stream
+            .write_all(&bytes[..held])
+            .await
+            .expect("the first part is sent");
+        HeldRequest {
+            stream,
+            rest: bytes[held..].to_vec(),
+        }
+    }
+
+    /// Send the held bytes and read the response.
+    pub async fn finish(mut self) -> HttpReply {
+        self.stream
+            .write_all(&self.rest)
+            .await
+            .expect("the rest is sent");
+        read_reply(&mut self.stream).await
+    }
+
+    /// Read the response without sending the rest (the server answers on its own: a timeout).
+    pub async fn read(mut self) -> HttpReply {
+        read_reply(&mut self.stream).await
+    }
+}
+
+/// The value of one sample in Prometheus text (`name{labels}` exactly as rendered), if any.
+pub fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            let (name, value) = line.rsplit_once(' ')?;
+            (name == series).then(|| value.parse().ok()).flatten()
+        })
+}
+
+/// Scrape `/metrics` until `ready` holds of the text (at most `within`); the last text.
+pub async fn wait_for_metrics(
+    addr: SocketAddr,
+    within: Duration,
+    ready: impl Fn(&str) -> bool,
+) -> String {
+    let start = Instant::now();
+    loop {
+        let reply = http(addr, "GET", "/metrics", &[], None).await;
+        let text = String::from_utf8_lossy(&reply.body).into_owned();
+        if ready(&text) {
+            return text;
+        }
+        assert!(
+            start.elapsed() < within,
+            "metrics never got there within {within:?}:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The tests that time things, or that load the machine, run one at a time: two at once would
+/// measure each other.
+pub async fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::const_new(());
+    SERIAL.lock().await
+}
+
+/// The real binary, serving on a port the kernel picks.
+pub struct Binary {
+    pub child: Child,
+    pub addr: SocketAddr,
+    /// Every line the process wrote to stderr, collected by a thread until it exits.
+    pub stderr: tokio::sync::mpsc::UnboundedReceiver<String>,
+}
+
+impl Binary {
+    /// `gradtrace serve --addr 127.0.0.1:0 ARGS…`, once it logs where it listens.
+    pub async fn start(args: &[&str]) -> Binary {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gradtrace"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "info")
+            .env_remove("GRADTRACE_ADDR")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (lines, mut stderr_lines) = tokio::sync::mpsc::unbounded_channel();
+        // A thread rather than a task: it must keep draining the pipe whatever the runtime does.
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = lines.send(line);
+            }
+        });
+        let mut seen = Vec::new();
+        let addr = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Some(line) = stderr_lines.recv().await {
+                seen.push(line.clone());
+                if let Some(at) = line.find("listening on http://") {
+                    let rest = &line[at + "listening on http://".len()..];
+                    let addr: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                    return addr.parse::<SocketAddr>().ok();
+                }
+            }
+            None
+        })
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("the binary did not say where it listens: {seen:#?}"));
+        Binary {
+            child,
+            addr,
+            stderr: stderr_lines,
+        }
+    }
+
+    /// Send SIGTERM, as a container runtime does.
+    pub fn terminate(&self) {
+        let status = Command::new("sh")
+            .args(["-c", &format!("kill -TERM {}", self.child.id())])
+            .status()
+            .expect("sh runs");
+        assert!(status.success());
+    }
+
+    /// Wait (at most `within`) for the process to exit; its status.
+    pub async fn wait(&mut self, within: Duration) -> std::process::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child can be waited for") {
+                return status;
+            }
+            assert!(
+                start.elapsed() < within,
+                "the process did not exit within {within:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The stderr lines written so far.
+    pub fn lines(&mut self) -> Vec<String> {
+        let mut lines = Vec::new();
+        while let Ok(line) = self.stderr.try_recv() {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        // A failed test must not leave a server behind.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
