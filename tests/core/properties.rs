@@ -281,6 +281,114 @@ proptest! {
     }
 }
 
+/// One sample and as many epochs as the default size limit allows (`updates × (parameters + 1)`
+/// at most `config::DEFAULT_TRACE_ENTRIES`): the longest runs the service computes.
+fn longest_problems() -> impl Strategy<Value = Problem> {
+    (1usize..4, any::<bool>())
+        .prop_flat_map(|(n, with_bias)| {
+            (
+                prop::collection::vec(extreme(), n),
+                extreme(),
+                prop::collection::vec(extreme(), n),
+                if with_bias {
+                    extreme().prop_map(Some).boxed()
+                } else {
+                    Just(None).boxed()
+                },
+                optimizer(),
+                any::<bool>(),
+                schedule(),
+            )
+        })
+        .prop_map(
+            |(x, t, weights, bias, optimizer, bias_correction, schedule)| {
+                let width = (weights.len() + usize::from(bias.is_some()) + 1) as u64;
+                let mut p = problem(vec![(x, t)], weights, optimizer);
+                p.bias = bias;
+                p.bias_correction = bias_correction;
+                p.epochs = gradtrace::config::DEFAULT_TRACE_ENTRIES / width;
+                let exact = matches!(
+                    p.optimizer,
+                    Optimizer::ConjugateGradient {
+                        line_search: LineSearch::Exact { .. },
+                        ..
+                    }
+                );
+                p.schedule = if exact { None } else { schedule };
+                p
+            },
+        )
+}
+
+proptest! {
+    // Each case is thousands of updates; a few cases cover the long tail (β^t underflowing to
+    // 0, accumulators growing or vanishing for thousands of steps, a schedule annealing the rate
+    // towards 0) that the short runs above never reach.
+    #![proptest_config(ProptestConfig::with_cases(6))]
+
+    #[test]
+    fn runs_as_long_as_the_size_limit_allows_stay_finite_to_the_last_update(p in longest_problems()) {
+        let width = (p.weights.len() + usize::from(p.bias.is_some()) + 1) as u64;
+        prop_assert!(p.epochs * width <= gradtrace::config::DEFAULT_TRACE_ENTRIES);
+        let solution = solve(&p);
+        assert_all_finite(&solution);
+        if solution.status == Status::Completed {
+            prop_assert_eq!(solution.steps.len() as u64, p.epochs);
+        }
+        if let Some(last) = solution.steps.last() {
+            prop_assert_eq!(&solution.final_weights, &last.weights_after);
+            assert_lines_match_the_trace(last);
+        }
+    }
+}
+
+#[test]
+fn zero_epsilon_with_a_zero_gradient_for_the_whole_limit_never_divides_by_zero() {
+    // A linear neuron that already fits its sample: every gradient, so every accumulator, is
+    // exactly 0, and with ε = 0 every update divides 0 by 0 — for 5,000 updates.
+    for optimizer in [
+        Optimizer::Adagrad {
+            learning_rate: 0.1,
+            epsilon: 0.0,
+            initial_accumulator: 0.0,
+            window: None,
+        },
+        Optimizer::Rmsprop {
+            learning_rate: 0.1,
+            beta: 0.9,
+            epsilon: 0.0,
+        },
+        Optimizer::Adam {
+            learning_rate: 0.1,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 0.0,
+        },
+        Optimizer::Adadelta {
+            learning_rate: 1.0,
+            rho: 0.95,
+            epsilon: 0.0,
+        },
+    ] {
+        let mut p = problem(vec![(vec![1.0], 0.5)], vec![0.5], optimizer.clone());
+        p.activation = Activation::Linear;
+        p.bias_correction = true;
+        p.epochs = gradtrace::config::DEFAULT_TRACE_ENTRIES / 2;
+        let solution = solve(&p);
+        assert_all_finite(&solution);
+        assert_eq!(solution.status, Status::Completed, "{optimizer:?}");
+        assert_eq!(solution.steps.len(), 5_000);
+        assert_eq!(solution.final_weights, vec![0.5], "{optimizer:?}");
+        assert!(
+            solution
+                .warnings
+                .iter()
+                .any(|w| w.code == "zero_denominator"),
+            "{optimizer:?}"
+        );
+    }
+}
+
 #[test]
 fn a_diverging_run_stops_with_the_finite_trace_before_it() {
     // A linear neuron with a huge rate: the weights grow by ~1e200 per update until they overflow.
