@@ -4,7 +4,6 @@
 //! README's request files (`tests/fixtures/class/`) posted as the README posts them.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use axum::http::Method;
 use proptest::prelude::*;
@@ -30,12 +29,9 @@ async fn post(path: &str, body: &Value) -> Reply {
     .await
 }
 
-fn gradtrace(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradtrace"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
+/// Run the binary with no input.
+fn cli(args: &[&str]) -> std::process::Output {
+    crate::helpers::gradtrace(args, "")
 }
 
 /// 100 distinct problems (the course's momentum problem with shifted weights); those at
@@ -593,7 +589,7 @@ fn the_request_files_are_the_openapi_documents_examples() {
 
 #[tokio::test]
 async fn variants_on_the_command_line_print_the_endpoints_variants_as_ndjson() {
-    let output = gradtrace(&["variants", "tests/fixtures/class/variants.json"]);
+    let output = cli(&["variants", "tests/fixtures/class/variants.json"]);
     assert!(output.status.success(), "{output:?}");
     let (_, served) = post_json("/v1/variants", &fixture("class/variants.json")).await;
     let printed: Vec<Value> = String::from_utf8_lossy(&output.stdout)
@@ -608,7 +604,7 @@ async fn variants_with_out_write_one_file_per_variant() {
     let dir = std::env::temp_dir().join(format!("gradtrace-variants-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let out = dir.to_string_lossy().to_string();
-    let output = gradtrace(&[
+    let output = cli(&[
         "variants",
         "tests/fixtures/class/variants.json",
         "--out",
@@ -641,7 +637,7 @@ async fn variants_with_out_write_one_file_per_variant() {
     bad["count"] = json!(0);
     let file = std::env::temp_dir().join(format!("gradtrace-bad-{}.json", std::process::id()));
     std::fs::write(&file, bad.to_string()).expect("temp file");
-    let output = gradtrace(&["variants", &file.to_string_lossy()]);
+    let output = cli(&["variants", &file.to_string_lossy()]);
     let _ = std::fs::remove_file(&file);
     assert_eq!(output.status.code(), Some(1));
     let problem: Value = serde_json::from_slice(&output.stdout).expect("problem+json");
@@ -650,11 +646,11 @@ async fn variants_with_out_write_one_file_per_variant() {
 
 #[tokio::test]
 async fn compare_on_the_command_line_prints_the_endpoints_json_and_table() {
-    let output = gradtrace(&["compare", "tests/fixtures/class/compare.json", "--compact"]);
+    let output = cli(&["compare", "tests/fixtures/class/compare.json", "--compact"]);
     assert!(output.status.success(), "{output:?}");
     let reply = post("/v1/compare", &fixture("class/compare.json")).await;
     assert_eq!(output.stdout, [reply.body.as_slice(), b"\n"].concat());
-    let output = gradtrace(&[
+    let output = cli(&[
         "compare",
         "tests/fixtures/class/compare.json",
         "--format",

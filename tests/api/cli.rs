@@ -1,27 +1,8 @@
 //! The `gradtrace` binary's `solve` and `openapi` commands print what the endpoints return.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
 use serde_json::{json, Value};
 
-use crate::helpers::{momentum, post_json};
-
-fn gradtrace(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gradtrace"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(stdin.as_bytes())
-            .expect("stdin is writable");
-    }
-    child.wait_with_output().expect("the binary finishes")
-}
+use crate::helpers::{gradtrace, momentum, post_json};
 
 #[tokio::test]
 async fn solve_from_stdin_prints_what_the_endpoint_returns() {

@@ -3,14 +3,12 @@
 //! against that platform's documented fields, the CLI's bytes against the endpoint's, and the
 //! request files under `tests/fixtures/grade/` that the README's curl examples post.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
 use axum::http::Method;
 use serde_json::{json, Map, Value};
 
-use crate::helpers::{assert_problem, momentum, pointers, post_json, request, Reply};
+use crate::helpers::{assert_problem, gradtrace, momentum, pointers, post_json, request, Reply};
 
 /// The platforms, as `?format=` spells them; each has a fixture of the same name.
 const PLATFORMS: [&str; 3] = ["prairielearn", "gradescope", "coderunner"];
@@ -644,23 +642,6 @@ async fn the_documented_example_is_the_momentum_fixture_and_its_responses_are_re
     ]);
     let reply = post_grade("", &body).await;
     assert_eq!(rejected["example"], assert_problem(&reply, 422));
-}
-
-fn gradtrace(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gradtrace"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(stdin.as_bytes())
-            .expect("stdin is writable");
-    }
-    child.wait_with_output().expect("the binary finishes")
 }
 
 #[tokio::test]

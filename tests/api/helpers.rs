@@ -140,3 +140,23 @@ pub fn pointers(problem: &Value) -> Vec<String> {
     pointers.sort();
     pointers
 }
+
+/// Run the `gradtrace` binary from the repository root with `stdin` as its input.
+pub fn gradtrace(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gradtrace"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(stdin.as_bytes())
+            .expect("stdin is writable");
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
