@@ -129,11 +129,7 @@ fn epsilon_omitted() -> Erratum {
 /// hyperparameters and conventions may differ — the erratum is about the notes' data).
 pub fn errata_warnings(problem: &crate::solve::Problem) -> Vec<crate::solve::Warning> {
     let mut warnings: Vec<crate::solve::Warning> = Vec::new();
-    for example in examples().into_iter().filter(|e| e.endpoint == SOLVE) {
-        let Ok(valid) = super::validate::problem(&example.problem) else {
-            continue;
-        };
-        let theirs = &valid.problem;
+    for (theirs, errata) in course_errata() {
         let same_setting = theirs.samples == problem.samples
             && theirs.weights == problem.weights
             && theirs.bias == problem.bias
@@ -143,28 +139,51 @@ pub fn errata_warnings(problem: &crate::solve::Problem) -> Vec<crate::solve::War
         if !same_setting {
             continue;
         }
-        for erratum in example.errata {
-            let step = erratum
-                .location
-                .as_deref()
-                .and_then(|pointer| pointer.strip_prefix("/steps/"))
-                .and_then(|rest| rest.split('/').next())
-                .and_then(|index| index.parse::<u64>().ok())
-                .map(|index| index + 1);
-            let text = crate::solve::expr::tex_to_text;
-            let message = format!(
-                "Erratum in the course notes, {}: they write {}; it is {}. {}",
-                text(&erratum.quantity),
-                text(&erratum.printed),
-                text(&erratum.correct),
-                erratum.explanation
-            );
-            if !warnings.iter().any(|w| w.message == message) {
-                warnings.push(crate::solve::Warning::new("erratum", message, step));
+        for warning in errata {
+            if !warnings.iter().any(|w| w.message == warning.message) {
+                warnings.push(warning.clone());
             }
         }
     }
     warnings
+}
+
+/// Each solve example's validated problem with its errata as warnings, built once: every
+/// `/v1/solve` consults them.
+fn course_errata() -> &'static [(crate::solve::Problem, Vec<crate::solve::Warning>)] {
+    static ERRATA: std::sync::OnceLock<Vec<(crate::solve::Problem, Vec<crate::solve::Warning>)>> =
+        std::sync::OnceLock::new();
+    ERRATA.get_or_init(|| {
+        examples()
+            .into_iter()
+            .filter(|e| e.endpoint == SOLVE)
+            .filter_map(|example| {
+                let valid = super::validate::problem(&example.problem).ok()?;
+                let warnings = example.errata.iter().map(erratum_warning).collect();
+                Some((valid.problem, warnings))
+            })
+            .collect()
+    })
+}
+
+/// An erratum as a warning on the update it concerns.
+fn erratum_warning(erratum: &Erratum) -> crate::solve::Warning {
+    let step = erratum
+        .location
+        .as_deref()
+        .and_then(|pointer| pointer.strip_prefix("/steps/"))
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|index| index.parse::<u64>().ok())
+        .map(|index| index + 1);
+    let text = crate::solve::expr::tex_to_text;
+    let message = format!(
+        "Erratum in the course notes, {}: they write {}; it is {}. {}",
+        text(&erratum.quantity),
+        text(&erratum.printed),
+        text(&erratum.correct),
+        erratum.explanation
+    );
+    crate::solve::Warning::new("erratum", message, step)
 }
 
 /// Every example, in the order of the notes.
