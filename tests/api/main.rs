@@ -7,6 +7,7 @@ mod class;
 mod cli;
 mod course;
 mod errors;
+mod golden;
 mod grade;
 mod helpers;
 mod meta;
