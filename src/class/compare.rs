@@ -315,21 +315,12 @@ fn conventions(problem: &Problem) -> String {
         SignConvention::Gradient => "dw = ∂E/∂w",
         SignConvention::Delta => "dw = −∂E/∂w",
     };
-    let uses_epsilon = !matches!(
-        problem.optimizer,
-        Optimizer::Gd { .. }
-            | Optimizer::Momentum { .. }
-            | Optimizer::Nesterov { .. }
-            | Optimizer::ConjugateGradient { .. }
-    );
-    if uses_epsilon {
-        let epsilon = match problem.conventions.epsilon {
-            EpsilonPlacement::InsideSqrt => "√(s + ε)",
-            EpsilonPlacement::OutsideSqrt => "√s + ε",
-        };
-        format!("{sign}, {epsilon}")
-    } else {
-        sign.to_string()
+    match problem.optimizer.root_accumulator() {
+        Some(accumulator) => match problem.conventions.epsilon {
+            EpsilonPlacement::InsideSqrt => format!("{sign}, √({accumulator} + ε)"),
+            EpsilonPlacement::OutsideSqrt => format!("{sign}, √{accumulator} + ε"),
+        },
+        None => sign.to_string(),
     }
 }
 

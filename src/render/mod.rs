@@ -280,18 +280,12 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
             SignConvention::Delta => "delta: dw = −∂E/∂w, updates add".into(),
         },
     );
-    if !matches!(
-        problem.optimizer,
-        Optimizer::Gd { .. }
-            | Optimizer::Momentum { .. }
-            | Optimizer::Nesterov { .. }
-            | Optimizer::ConjugateGradient { .. }
-    ) {
+    if let Some(accumulator) = problem.optimizer.root_accumulator() {
         push(
             "ε placement",
             match problem.conventions.epsilon {
-                EpsilonPlacement::InsideSqrt => "inside the root, √(s + ε)".into(),
-                EpsilonPlacement::OutsideSqrt => "outside the root, √s + ε".into(),
+                EpsilonPlacement::InsideSqrt => format!("inside the root, √({accumulator} + ε)"),
+                EpsilonPlacement::OutsideSqrt => format!("outside the root, √{accumulator} + ε"),
             },
         );
     }
