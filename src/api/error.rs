@@ -251,7 +251,8 @@ impl ApiError {
                 "payload-too-large",
                 "Payload too large",
                 format!(
-                    "The body is larger than the limit of {limit} bytes (max_body_bytes; {}).",
+                    "The body is larger than the limit of {} (max_body_bytes; {}).",
+                    crate::solve::expr::count(*limit, "byte", "bytes"),
                     Limit::BodyBytes.how_to_raise()
                 ),
             ),

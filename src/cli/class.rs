@@ -80,7 +80,11 @@ pub(super) fn variants(args: &VariantsArgs) -> ExitCode {
     match &args.out {
         Some(dir) => match write_files(dir, &response.variants) {
             Ok(count) => {
-                eprintln!("gradtrace: wrote {count} variants to {}", dir.display());
+                eprintln!(
+                    "gradtrace: wrote {} to {}",
+                    crate::solve::expr::count(count, "variant", "variants"),
+                    dir.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(error) => {

@@ -8,7 +8,7 @@ mod markdown;
 pub use latex::latex;
 pub use markdown::markdown;
 
-use crate::solve::expr::{format_number, tex_to_text, Precision};
+use crate::solve::expr::{count, format_number, tex_to_text, Precision};
 use crate::solve::{
     Activation, EpsilonPlacement, LineSearch, Loss, MomentumForm, Optimizer, Problem, Reduction,
     ScheduleKind, SchedulePer, SignConvention, Solution, Step,
@@ -202,7 +202,7 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
             restart_every,
             tolerance,
         } => {
-            push("β rule", format!("{beta_formula:?}"));
+            push("β rule", beta_formula.title().to_string());
             match line_search {
                 LineSearch::Exact { max_step } => {
                     push("line search", format!("exact, η ≤ {}", number(*max_step)))
@@ -212,7 +212,10 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
                     format!("fixed, η = α = {}", number(*learning_rate)),
                 ),
             }
-            push("restart every", format!("{restart_every} iterations"));
+            push(
+                "restart every",
+                count(*restart_every, "iteration", "iterations"),
+            );
             push("tolerance", number(*tolerance));
         }
     }
@@ -294,11 +297,15 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
             "rounding",
             match rounding {
                 crate::solve::Rounding::Decimals(k) => {
-                    format!("every value to {k} decimals, carried forward")
+                    format!(
+                        "every value to {}, carried forward",
+                        count(k, "decimal", "decimals")
+                    )
                 }
-                crate::solve::Rounding::SignificantFigures(k) => {
-                    format!("every value to {k} significant figures, carried forward")
-                }
+                crate::solve::Rounding::SignificantFigures(k) => format!(
+                    "every value to {}, carried forward",
+                    count(k, "significant figure", "significant figures")
+                ),
             },
         );
     }

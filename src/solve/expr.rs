@@ -502,6 +502,14 @@ pub fn format_number(value: f64, precision: Precision, tex: bool) -> String {
     }
 }
 
+/// A count with its noun in agreement: `1 parameter`, `2 parameters`, `0 parameters`.
+pub fn count<N>(n: N, one: &str, many: &str) -> String
+where
+    N: Copy + PartialEq + From<u8> + std::fmt::Display,
+{
+    format!("{n} {}", if n == N::from(1) { one } else { many })
+}
+
 /// The shortest round-trip decimal of `|value|` as its significant digits and the exponent of the
 /// first one (`0.0235` → `("235", -2)`).
 pub fn decimal_digits(value: f64) -> (bool, String, i32) {

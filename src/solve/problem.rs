@@ -96,6 +96,18 @@ pub enum BetaFormula {
     HestenesStiefel,
 }
 
+impl BetaFormula {
+    /// The rule as people write it, after its authors.
+    pub fn title(self) -> &'static str {
+        match self {
+            BetaFormula::FletcherReeves => "Fletcher–Reeves",
+            BetaFormula::PolakRibiere => "Polak–Ribière",
+            BetaFormula::PolakRibierePlus => "Polak–Ribière+ (β clipped at 0)",
+            BetaFormula::HestenesStiefel => "Hestenes–Stiefel",
+        }
+    }
+}
+
 /// How conjugate gradient picks its step length (SPEC §3.2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LineSearch {
