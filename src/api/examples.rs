@@ -5,10 +5,10 @@
 //! the accumulators (`velocity`, `square_sum`, `square_avg`) are SPEC §7's.
 
 use axum::extract::Path;
-use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::{ApiError, ProblemDetails};
+use super::json::Json;
 use super::model::{Erratum, Example, ExampleList, PrintedValue};
 
 /// `GET /v1/examples`: every example.

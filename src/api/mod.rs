@@ -17,6 +17,7 @@ pub mod error;
 pub mod examples;
 pub mod extract;
 pub mod grade;
+pub mod json;
 pub mod meta;
 pub mod metrics;
 pub mod model;

@@ -181,7 +181,7 @@ fn write_files(dir: &Path, variants: &[VariantResult]) -> io::Result<usize> {
         .unwrap_or(0)
         .max(3);
     for variant in variants {
-        let mut text = serde_json::to_vec_pretty(variant).map_err(io::Error::other)?;
+        let mut text = crate::api::json::to_vec_pretty(variant).map_err(io::Error::other)?;
         text.push(b'\n');
         let path = dir.join(format!("variant-{:0width$}.json", variant.index));
         std::fs::write(path, text)?;
