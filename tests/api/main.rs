@@ -10,6 +10,7 @@ mod errors;
 mod grade;
 mod helpers;
 mod meta;
+mod notation;
 mod openapi;
 mod properties;
 mod readme;
