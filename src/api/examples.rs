@@ -415,6 +415,31 @@ pub fn examples() -> Vec<Example> {
             Vec::new(),
         ),
         example_of(
+            "time_based_decay_solve",
+            "Time-based decay inside a solve",
+            "The time-based table again, inside a solve: gradient descent on the momentum \
+             example's two samples with α₀ 0.2, the notes' sign convention, decay_rate 1 and \
+             `first_epoch: 1`, for 3 epochs. The epochs are numbered 1, 2, 3 as in the notes' \
+             table and train at 0.1, 0.067 and 0.05 (each rate on both updates of its epoch). \
+             Without `first_epoch` the first epoch is epoch 0 and trains at α₀ = 0.2.",
+            SOLVE,
+            json!({
+                "samples": two_samples(),
+                "weights": [0.5, 0.5],
+                "algorithm": "gd",
+                "hyperparameters": {"learning_rate": 0.2},
+                "epochs": 3,
+                "schedule": {"type": "time_based", "decay_rate": 1, "first_epoch": 1},
+                "conventions": {"sign": "delta"}
+            }),
+            vec![
+                printed("\\alpha (epoch 1)", 0.1, "/steps/0/learning_rate"),
+                printed("\\alpha (epoch 2)", 0.067, "/steps/2/learning_rate"),
+                printed("\\alpha (epoch 3)", 0.05, "/steps/4/learning_rate"),
+            ],
+            Vec::new(),
+        ),
+        example_of(
             "step_decay",
             "Step decay",
             "α = α₀ · drop_rate^⌊epoch / epochs_drop⌋ with α₀ 0.2, drop_rate 0.5 and \

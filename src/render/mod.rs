@@ -312,6 +312,56 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
     items
 }
 
+/// Which number the first epoch has and the rate it trains at, and how to number as the
+/// course's tables do (from 1); `None` for one epoch without a schedule, where it matters not.
+fn epoch_numbering(problem: &Problem, precision: Precision) -> Option<String> {
+    let number = |x: f64| format_number(x, precision, false);
+    let rounded = |x: f64| crate::solve::optim::round_value(problem.rounding, x);
+    let alpha0 = problem.optimizer.learning_rate();
+    let Some(schedule) = &problem.schedule else {
+        if problem.epochs <= 1 {
+            return None;
+        }
+        let rate = alpha0
+            .map(|a| {
+                format!(
+                    "; without a schedule every epoch uses α = {}",
+                    number(rounded(a))
+                )
+            })
+            .unwrap_or_default();
+        return Some(format!(
+            "the first epoch is epoch 0{rate} (a schedule with `first_epoch: 1` numbers epochs \
+             from 1, as the course's tables do)"
+        ));
+    };
+    let first = schedule.first_epoch;
+    let rate = rounded(crate::solve::schedule::rate(
+        alpha0.unwrap_or(0.0),
+        schedule.kind,
+        first,
+    ));
+    let uses = format!(
+        "uses α({first}) = {}{}",
+        if first == 0 { "α₀ = " } else { "" },
+        number(rate)
+    );
+    let which = match schedule.per {
+        SchedulePer::Epoch => format!("the first epoch is epoch {first} and {uses}"),
+        SchedulePer::Update => {
+            format!("e counts updates: the first update has e = {first} and {uses}")
+        }
+    };
+    Some(if first == 1 {
+        format!("{which}, as in the course's tables")
+    } else {
+        format!(
+            "{which}; the course's tables start at epoch 1 (set `schedule.first_epoch: 1` for \
+             them)"
+        )
+    })
+}
+
 /// The precision lines are shown with: hand-calculation values exactly as rounded.
 fn line_precision(problem: &Problem, precision: Precision) -> Precision {
     if problem.rounding.is_some() {
