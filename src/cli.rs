@@ -403,9 +403,9 @@ fn print_problem(error: &ApiError, compact: bool) -> ExitCode {
 /// Print a value as JSON with a trailing newline.
 fn print_json(value: &impl Serialize, compact: bool) -> ExitCode {
     let text = if compact {
-        serde_json::to_vec(value)
+        crate::api::json::to_vec(value)
     } else {
-        serde_json::to_vec_pretty(value)
+        crate::api::json::to_vec_pretty(value)
     };
     match text {
         Ok(bytes) => write_stdout(&bytes),

@@ -419,7 +419,7 @@ pub fn check_budget(total: TraceSize, pointer: &str, limits: &Limits) -> Result<
 /// The JSON text of a response; the core never writes a non-finite number, so this only fails
 /// on a broken invariant.
 pub fn encode(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(value)
+    super::json::to_vec(value)
         .map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
 }
 

@@ -105,23 +105,24 @@ pub const HYPERPARAMETERS: &[Hyperparameter] = &[
     Hyperparameter {
         name: "beta",
         kind: Kind::Number(Interval::DECAY),
-        description: "Decay β of the moving average: the velocity (momentum, nesterov) or the \
-                      squared gradients (rmsprop).",
+        description: "Decay β of the moving average: the velocity v (momentum, nesterov) or the \
+                      average v of the squared gradients (rmsprop).",
     },
     Hyperparameter {
         name: "beta1",
         kind: Kind::Number(Interval::DECAY),
-        description: "Decay β₁ of the first moment (the average of the gradients).",
+        description: "Decay β₁ of the first moment v (the average of the gradients).",
     },
     Hyperparameter {
         name: "beta2",
         kind: Kind::Number(Interval::DECAY),
-        description: "Decay β₂ of the second moment (the average of the squared gradients).",
+        description: "Decay β₂ of the second moment s (the average of the squared gradients).",
     },
     Hyperparameter {
         name: "rho",
         kind: Kind::Number(Interval::DECAY),
-        description: "Adadelta's decay ρ of both running averages.",
+        description: "Adadelta's decay ρ of both running averages, s of the squared gradients \
+                      and u of the squared steps Δ.",
     },
     Hyperparameter {
         name: "epsilon",
@@ -132,12 +133,13 @@ pub const HYPERPARAMETERS: &[Hyperparameter] = &[
     Hyperparameter {
         name: "weight_decay",
         kind: Kind::Number(Interval::NON_NEGATIVE),
-        description: "AdamW's decoupled weight decay λ: `w ← w − α λ w` before the Adam step.",
+        description: "AdamW's decoupled weight decay λ: `w̃ = w − α λ w`, then the Adam step \
+                      from w̃.",
     },
     Hyperparameter {
         name: "initial_accumulator",
         kind: Kind::Number(Interval::NON_NEGATIVE),
-        description: "Adagrad's starting value of the sum of squared gradients.",
+        description: "Adagrad's starting value v₀ of the sum v of squared gradients.",
     },
     Hyperparameter {
         name: "window",
@@ -300,9 +302,9 @@ pub const ALGORITHMS: &[Algorithm] = &[
             uses("window", Default::Absent),
         ],
         update: &[
-            "s_t = s_{t-1} + dw_t^2, \\quad s_0 = \\text{initial\\_accumulator} \\qquad \
-             (\\text{window } W: s_t = s_0 + \\textstyle\\sum_{i=t-W+1}^{t} dw_i^2)",
-            "w_{t+1} = w_t - \\frac{\\alpha}{\\sqrt{s_t + \\epsilon}}\\, dw_t",
+            "v_t = v_{t-1} + dw_t^2, \\quad v_0 = \\text{initial\\_accumulator} \\qquad \
+             (\\text{window } W: v_t = v_0 + \\textstyle\\sum_{i=t-W+1}^{t} dw_i^2)",
+            "w_{t+1} = w_t - \\frac{\\alpha}{\\sqrt{v_t + \\epsilon}}\\, dw_t",
         ],
         corrects: &[],
         bias_correction_default: false,
@@ -338,10 +340,10 @@ pub const ALGORITHMS: &[Algorithm] = &[
             uses("epsilon", Default::Number(1e-8)),
         ],
         update: &[
-            "s_t = \\beta s_{t-1} + (1 - \\beta)\\, dw_t^2",
-            "w_{t+1} = w_t - \\frac{\\alpha}{\\sqrt{\\hat{s}_t + \\epsilon}}\\, dw_t",
+            "v_t = \\beta v_{t-1} + (1 - \\beta)\\, dw_t^2",
+            "w_{t+1} = w_t - \\frac{\\alpha}{\\sqrt{\\hat{v}_t + \\epsilon}}\\, dw_t",
         ],
-        corrects: &["s by 1 - beta^t"],
+        corrects: &["v by 1 - beta^t"],
         bias_correction_default: false,
     },
     Algorithm {
@@ -368,10 +370,10 @@ pub const ALGORITHMS: &[Algorithm] = &[
             uses("weight_decay", Default::Number(0.01)),
         ],
         update: &[
-            "w'_t = w_t - \\alpha \\lambda w_t",
+            "\\tilde{w}_t = w_t - \\alpha \\lambda w_t",
             "v_t = \\beta_1 v_{t-1} + (1 - \\beta_1)\\, dw_t, \\quad \
              s_t = \\beta_2 s_{t-1} + (1 - \\beta_2)\\, dw_t^2 \\quad (dw_t \\text{ taken before the decay})",
-            "w_{t+1} = w'_t - \\frac{\\alpha\\, \\hat{v}_t}{\\sqrt{\\hat{s}_t + \\epsilon}}",
+            "w_{t+1} = \\tilde{w}_t - \\frac{\\alpha\\, \\hat{v}_t}{\\sqrt{\\hat{s}_t + \\epsilon}}",
         ],
         corrects: &["v by 1 - beta1^t", "s by 1 - beta2^t"],
         bias_correction_default: true,
@@ -384,9 +386,10 @@ pub const ALGORITHMS: &[Algorithm] = &[
             "v_t = \\beta_1 v_{t-1} + (1 - \\beta_1)\\, dw_t",
             "s_t = \\beta_2 s_{t-1} + (1 - \\beta_2)\\, dw_t^2, \\quad \
              s^{max}_t = \\max(s^{max}_{t-1}, s_t)",
-            "w_{t+1} = w_t - \\frac{\\alpha\\, \\hat{v}_t}{\\sqrt{\\hat{s}^{max}_t + \\epsilon}}",
+            "\\hat{v}_t = \\frac{v_t}{1 - \\beta_1^t}, \\quad \\hat{s}_t = \\frac{s^{max}_t}{1 - \\beta_2^t}",
+            "w_{t+1} = w_t - \\frac{\\alpha\\, \\hat{v}_t}{\\sqrt{\\hat{s}_t + \\epsilon}}",
         ],
-        corrects: &["v by 1 - beta1^t", "s_max by 1 - beta2^t"],
+        corrects: &["v by 1 - beta1^t", "s^max by 1 - beta2^t"],
         bias_correction_default: true,
     },
     Algorithm {

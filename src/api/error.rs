@@ -251,7 +251,8 @@ impl ApiError {
                 "payload-too-large",
                 "Payload too large",
                 format!(
-                    "The body is larger than the limit of {limit} bytes (max_body_bytes; {}).",
+                    "The body is larger than the limit of {} (max_body_bytes; {}).",
+                    crate::solve::expr::count(*limit, "byte", "bytes"),
                     Limit::BodyBytes.how_to_raise()
                 ),
             ),
@@ -353,7 +354,7 @@ impl IntoResponse for ApiError {
 /// The serialized body. `ProblemDetails` holds only strings and integers, so serialization
 /// cannot fail; the fallback is there so that even a broken invariant gives a well-formed body.
 pub fn problem_body(problem: &ProblemDetails) -> Vec<u8> {
-    serde_json::to_vec(problem).unwrap_or_else(|_| {
+    super::json::to_vec(problem).unwrap_or_else(|_| {
         br#"{"type":"https://gradtrace.dev/problems/internal","title":"Internal error","status":500,"detail":"could not serialize the error"}"#.to_vec()
     })
 }

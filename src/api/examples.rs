@@ -5,10 +5,10 @@
 //! the accumulators (`velocity`, `square_sum`, `square_avg`) are SPEC §7's.
 
 use axum::extract::Path;
-use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::{ApiError, ProblemDetails};
+use super::json::Json;
 use super::model::{Erratum, Example, ExampleList, PrintedValue};
 
 /// `GET /v1/examples`: every example.
@@ -411,6 +411,31 @@ pub fn examples() -> Vec<Example> {
                 printed("\\alpha (epoch 1)", 0.1, "/rates/0/learning_rate"),
                 printed("\\alpha (epoch 2)", 0.067, "/rates/1/learning_rate"),
                 printed("\\alpha (epoch 3)", 0.05, "/rates/2/learning_rate"),
+            ],
+            Vec::new(),
+        ),
+        example_of(
+            "time_based_decay_solve",
+            "Time-based decay inside a solve",
+            "The time-based table again, inside a solve: gradient descent on the momentum \
+             example's two samples with α₀ 0.2, the notes' sign convention, decay_rate 1 and \
+             `first_epoch: 1`, for 3 epochs. The epochs are numbered 1, 2, 3 as in the notes' \
+             table and train at 0.1, 0.067 and 0.05 (each rate on both updates of its epoch). \
+             Without `first_epoch` the first epoch is epoch 0 and trains at α₀ = 0.2.",
+            SOLVE,
+            json!({
+                "samples": two_samples(),
+                "weights": [0.5, 0.5],
+                "algorithm": "gd",
+                "hyperparameters": {"learning_rate": 0.2},
+                "epochs": 3,
+                "schedule": {"type": "time_based", "decay_rate": 1, "first_epoch": 1},
+                "conventions": {"sign": "delta"}
+            }),
+            vec![
+                printed("\\alpha (epoch 1)", 0.1, "/steps/0/learning_rate"),
+                printed("\\alpha (epoch 2)", 0.067, "/steps/2/learning_rate"),
+                printed("\\alpha (epoch 3)", 0.05, "/steps/4/learning_rate"),
             ],
             Vec::new(),
         ),

@@ -212,7 +212,7 @@ pub fn grade_report_with(body: &Value, limits: &Limits) -> Result<GradeReport, A
 /// The JSON text the endpoint sends for a rendered grade (`gradtrace grade --compact` prints
 /// the same bytes).
 pub fn encode(value: &Value) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(value)
+    super::json::to_vec(value)
         .map_err(|error| ApiError::Internal(format!("cannot serialize the grade: {error}")))
 }
 

@@ -1,10 +1,10 @@
 //! Read-only endpoints about the service itself: `GET /v1/algorithms` (built from
 //! `api::catalog`, the same table the validator enforces) and `GET /healthz`.
 
-use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::catalog::{self, Kind};
+use super::json::Json;
 use super::model::{
     Algorithm, AlgorithmInfo, AlgorithmList, BiasCorrectionInfo, Health, HyperparameterInfo,
     WireEnum,

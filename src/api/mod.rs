@@ -13,10 +13,12 @@
 pub mod batch;
 pub mod catalog;
 pub mod compare;
+pub mod docs;
 pub mod error;
 pub mod examples;
 pub mod extract;
 pub mod grade;
+pub mod json;
 pub mod meta;
 pub mod metrics;
 pub mod model;
@@ -39,7 +41,6 @@ use utoipa::openapi::{HeaderBuilder, ResponseBuilder};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{Config, CorsOrigins};
 use error::{ApiError, PROBLEM_JSON};
@@ -180,8 +181,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     documented().1
 }
 
-/// The whole service with the default config: API routes, `/openapi.json`, `/docs`, fallbacks
-/// and layers.
+/// The whole service with the default config: API routes, `/openapi.json`, `/docs` (and `/`,
+/// which redirects there; `api::docs`), fallbacks and layers.
 pub fn app() -> Router {
     app_with(&Config::default())
 }
@@ -204,7 +205,7 @@ pub fn app_with(config: &Config) -> Router {
     // for their labels and logs. Each `.layer` goes around the ones before it: read from the
     // bottom up for the order a request passes them.
     router
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
+        .merge(docs::router(&api))
         .fallback(not_found)
         // After every route is registered: it applies to the routes present when called.
         .method_not_allowed_fallback(method_not_allowed)

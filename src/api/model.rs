@@ -112,11 +112,14 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Where ε goes (SPEC §4).
+    /// Where ε goes (SPEC §4): `inside_sqrt` α / √(v + ε), as the course writes it;
+    /// `outside_sqrt` α / (√v + ε), as PyTorch and Keras do. The accumulator under the root is
+    /// named as the worked lines name it: v for adagrad and rmsprop, s for adadelta, adam and
+    /// adamw, s^max for amsgrad.
     EpsilonPlacement {
-        /// α / √(s + ε), the course.
+        /// α / √(v + ε), the course.
         InsideSqrt = "inside_sqrt",
-        /// α / (√s + ε), PyTorch and Keras.
+        /// α / (√v + ε), PyTorch and Keras.
         OutsideSqrt = "outside_sqrt",
     }
 }
@@ -208,7 +211,7 @@ pub struct Hyperparameters {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 0.0)]
     pub weight_decay: Option<f64>,
-    /// Adagrad's starting sum ≥ 0; default 0.
+    /// Adagrad's starting sum v₀ ≥ 0; default 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 0.0)]
     pub initial_accumulator: Option<f64>,

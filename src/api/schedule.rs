@@ -1,10 +1,11 @@
 //! `POST /v1/schedule` (SPEC §5): tabulate a learning-rate schedule on its own, each rate with
 //! its worked line, as the course's annealing examples do.
 
-use axum::{Extension, Json};
+use axum::Extension;
 
 use super::error::{ApiError, FieldError, ProblemDetails};
 use super::extract::ApiJson;
+use super::json::Json;
 use super::model::{ScheduleRequest, ScheduleResponse, ScheduledRate};
 use super::validate;
 use crate::config::Limits;

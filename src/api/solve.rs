@@ -167,7 +167,7 @@ pub fn rendered_text(
                     }
                 }
             }
-            serde_json::to_string(&response)
+            super::json::to_string(&response)
                 .map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
         }
         Format::Markdown => Ok(render::markdown(

@@ -19,6 +19,7 @@ use super::model::{
     Sign, WireEnum,
 };
 use crate::config::{Limit, Limits};
+use crate::solve::expr::count;
 use crate::solve::{self, Warning};
 
 /// The most digits `rounding` accepts: an `f64` has no 18th significant digit to round to.
@@ -622,7 +623,10 @@ impl Check {
                             Some((n, source)) => {
                                 self.fail(
                                     &object.pointer("x"),
-                                    format!("has {} inputs but {source} {n}", x.len()),
+                                    format!(
+                                        "has {} but {source} {n}",
+                                        count(x.len(), "input", "inputs")
+                                    ),
                                 );
                             }
                             None => expected = Some((x.len(), "the first sample's x has")),
@@ -1050,9 +1054,12 @@ impl Check {
             self.over_limit(
                 "/epochs",
                 format!(
-                    "asks for {updates} updates ({epochs} epochs × {per_epoch} per epoch) of \
-                     {parameters} parameters: {entries} trace entries (updates × (parameters \
-                     + 1)); the limit is {max_trace} (max_trace_entries)"
+                    "asks for {} ({} × {per_epoch} per epoch) of {}: {} (updates × \
+                     (parameters + 1)); the limit is {max_trace} (max_trace_entries)",
+                    count(updates, "update", "updates"),
+                    count(epochs, "epoch", "epochs"),
+                    count(parameters, "parameter", "parameters"),
+                    count(entries, "trace entry", "trace entries"),
                 ),
                 Limit::TraceEntries,
                 max_trace,

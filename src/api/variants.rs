@@ -22,6 +22,7 @@ use super::validate::{self, ValidProblem};
 use crate::class::variants::{Probe, Template, Variant, GENERATOR, SPECIFICATION};
 use crate::class::{parallel, TraceSize};
 use crate::config::{Limit, Limits};
+use crate::solve::expr::count;
 
 /// Variants whose errors a 422 lists when drawn variants break a rule (the rest are counted).
 const LISTED_FAILURES: usize = 10;
@@ -347,11 +348,15 @@ fn check_variants(
     let mut errors = vec![FieldError::new(
         "/template",
         format!(
-            "{} of the {} variants drawn with seed {seed} break a rule that joins two values \
-             (each range passed on its own); narrow the ranges. The first {} are listed.",
+            "{} of the {} drawn with seed {seed} {} a rule that joins two values (each range \
+             passed on its own); narrow the ranges. {}",
             failed.len(),
-            drawn.len(),
-            failed.len().min(LISTED_FAILURES)
+            count(drawn.len(), "variant", "variants"),
+            if failed.len() == 1 { "breaks" } else { "break" },
+            match failed.len().min(LISTED_FAILURES) {
+                1 => "It is listed.".to_string(),
+                listed => format!("The first {listed} are listed."),
+            }
         ),
     )];
     for (variant, found) in failed.into_iter().take(LISTED_FAILURES) {

@@ -2,7 +2,7 @@
 //! threshold, and the comparison as a Markdown table (configurations as columns). Pure
 //! functions of solved problems; `api::compare` builds the problems and runs them.
 
-use crate::solve::expr::{format_number, Precision};
+use crate::solve::expr::{count, format_number, Precision};
 use crate::solve::neuron::total_loss;
 use crate::solve::{
     EpsilonPlacement, LineSearch, MomentumForm, Optimizer, Problem, SignConvention, Solution,
@@ -60,8 +60,12 @@ pub fn markdown(columns: &[Column<'_>], threshold: Option<f64>, precision: Preci
     let number = |x: f64| format_number(x, precision, false);
     let loss = |x: Option<f64>| x.map_or("not finite".to_string(), number);
     let mut out = format!(
-        "# Comparison of {} optimizer configurations\n\n",
-        columns.len()
+        "# Comparison of {}\n\n",
+        count(
+            columns.len(),
+            "optimizer configuration",
+            "optimizer configurations"
+        )
     );
     if let Some(first) = columns.first() {
         out.push_str(&shared_setup(first.problem, precision));
@@ -305,7 +309,10 @@ fn hyperparameters(problem: &Problem, precision: Precision) -> String {
                 LineSearch::Exact { .. } => "exact line search".to_string(),
                 LineSearch::Fixed { learning_rate } => format!("η = {}", n(*learning_rate)),
             };
-            format!("{beta_formula:?}, {search}, restart every {restart_every}")
+            format!(
+                "{}, {search}, restart every {restart_every}",
+                beta_formula.title()
+            )
         }
     }
 }
@@ -315,21 +322,12 @@ fn conventions(problem: &Problem) -> String {
         SignConvention::Gradient => "dw = ∂E/∂w",
         SignConvention::Delta => "dw = −∂E/∂w",
     };
-    let uses_epsilon = !matches!(
-        problem.optimizer,
-        Optimizer::Gd { .. }
-            | Optimizer::Momentum { .. }
-            | Optimizer::Nesterov { .. }
-            | Optimizer::ConjugateGradient { .. }
-    );
-    if uses_epsilon {
-        let epsilon = match problem.conventions.epsilon {
-            EpsilonPlacement::InsideSqrt => "√(s + ε)",
-            EpsilonPlacement::OutsideSqrt => "√s + ε",
-        };
-        format!("{sign}, {epsilon}")
-    } else {
-        sign.to_string()
+    match problem.optimizer.root_accumulator() {
+        Some(accumulator) => match problem.conventions.epsilon {
+            EpsilonPlacement::InsideSqrt => format!("{sign}, √({accumulator} + ε)"),
+            EpsilonPlacement::OutsideSqrt => format!("{sign}, √{accumulator} + ε"),
+        },
+        None => sign.to_string(),
     }
 }
 

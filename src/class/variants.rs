@@ -10,6 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::rng::{below, fnv1a64, mix64, unit, SplitMix64, GAMMA};
+use crate::solve::expr::count;
 
 /// The name of the scheme above, echoed in every response so a client can tell which one made
 /// its variants.
@@ -455,8 +456,8 @@ fn uniform(map: &Map<String, Value>, at: &str, errors: &mut Vec<TemplateError>) 
         errors.push(TemplateError::new(
             &bounds_at,
             format!(
-                "is too large for {decimals} decimals: |bound| × 10^{decimals} must be at most \
-                 2^53"
+                "is too large for {}: |bound| × 10^{decimals} must be at most 2^53",
+                count(decimals, "decimal", "decimals")
             ),
         ));
         return None;
@@ -465,7 +466,10 @@ fn uniform(map: &Map<String, Value>, at: &str, errors: &mut Vec<TemplateError>) 
     if lo > hi {
         errors.push(TemplateError::new(
             &bounds_at,
-            format!("contains no number with {decimals} decimals"),
+            format!(
+                "contains no number with {}",
+                count(decimals, "decimal", "decimals")
+            ),
         ));
         return None;
     }

@@ -80,7 +80,11 @@ pub(super) fn variants(args: &VariantsArgs) -> ExitCode {
     match &args.out {
         Some(dir) => match write_files(dir, &response.variants) {
             Ok(count) => {
-                eprintln!("gradtrace: wrote {count} variants to {}", dir.display());
+                eprintln!(
+                    "gradtrace: wrote {} to {}",
+                    crate::solve::expr::count(count, "variant", "variants"),
+                    dir.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(error) => {
@@ -177,7 +181,7 @@ fn write_files(dir: &Path, variants: &[VariantResult]) -> io::Result<usize> {
         .unwrap_or(0)
         .max(3);
     for variant in variants {
-        let mut text = serde_json::to_vec_pretty(variant).map_err(io::Error::other)?;
+        let mut text = crate::api::json::to_vec_pretty(variant).map_err(io::Error::other)?;
         text.push(b'\n');
         let path = dir.join(format!("variant-{:0width$}.json", variant.index));
         std::fs::write(path, text)?;

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 use super::{AnswerResult, CarryForwardUsed, GradeReport, IntervalEnds};
-use crate::solve::expr::{format_number, Precision};
+use crate::solve::expr::{count, format_number, Precision};
 
 /// Which JSON a grade is returned as (`?format=` of `POST /v1/grade`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
@@ -150,10 +150,15 @@ fn summary(report: &GradeReport) -> String {
         CarryForwardUsed::Always => "always (judged against your own earlier values)",
     };
     format!(
-        "{correct} of {} answers correct; {} of {} points; carry forward: {strategy}.",
-        report.results.len(),
+        "{correct} of {} correct; {} of {} {}; carry forward: {strategy}.",
+        count(report.results.len(), "answer", "answers"),
         number(report.points),
-        number(report.max_points)
+        number(report.max_points),
+        if report.max_points == 1.0 {
+            "point"
+        } else {
+            "points"
+        }
     )
 }
 

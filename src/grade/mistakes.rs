@@ -100,6 +100,32 @@ pub const MISTAKES: &[MistakeKind] = &[
     },
 ];
 
+impl MistakeKind {
+    /// The description in the notation of `problem`'s algorithm: the ε mistakes write the
+    /// accumulator under the root as its worked lines do (`√(v + ε)` for Adagrad, Adam's `s`).
+    pub fn description_for(&self, problem: &Problem) -> String {
+        match (self.code, problem.optimizer.root_accumulator()) {
+            ("epsilon_outside_root", Some(s)) => epsilon_moved("outside", "inside", s),
+            ("epsilon_inside_root", Some(s)) => epsilon_moved("inside", "outside", s),
+            _ => self.description.to_string(),
+        }
+    }
+}
+
+/// "ε was added outside the square root, √s + ε, instead of inside, √(s + ε)" for accumulator
+/// `s`: the text of `MISTAKES`' two ε entries (a test keeps them equal for `s`).
+fn epsilon_moved(done: &str, asked: &str, s: &str) -> String {
+    let root = |placement: &str| match placement {
+        "outside" => format!("√{s} + ε"),
+        _ => format!("√({s} + ε)"),
+    };
+    format!(
+        "ε was added {done} the square root, {}, instead of {asked}, {}",
+        root(done),
+        root(asked)
+    )
+}
+
 /// The mistake with this code.
 pub fn mistake(code: &str) -> Option<&'static MistakeKind> {
     MISTAKES.iter().find(|m| m.code == code)
@@ -319,4 +345,24 @@ fn wrong_epoch_rate(problem: &Problem) -> Vec<Variant> {
         out.push(Variant::of(p));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_epsilon_entries_read_as_their_description_written_for_s() {
+        for (code, done, asked) in [
+            ("epsilon_outside_root", "outside", "inside"),
+            ("epsilon_inside_root", "inside", "outside"),
+        ] {
+            let kind = mistake(code).map(|k| k.description);
+            assert_eq!(
+                kind,
+                Some(epsilon_moved(done, asked, "s").as_str()),
+                "{code}"
+            );
+        }
+    }
 }

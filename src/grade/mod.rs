@@ -607,7 +607,7 @@ fn diagnose(
             let (kind, _) = catalogue.entries.get(k)?;
             Some(Mistake {
                 code: kind.code.to_string(),
-                description: kind.description.to_string(),
+                description: kind.description_for(problem),
             })
         })
         .collect()

@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::solve::expr::{format_number, Precision};
+use crate::solve::expr::{count, format_number, Precision};
 
 /// PrairieLearn's `RTOL_DEFAULT`.
 pub const DEFAULT_RTOL: f64 = 1e-2;
@@ -153,8 +153,10 @@ impl Tolerance {
                 format_number(rtol, Precision::Full, false),
                 format_number(atol, Precision::Full, false)
             ),
-            Tolerance::Sigfig { digits } => format!("{digits} significant figures"),
-            Tolerance::Decdig { digits } => format!("{digits} decimal digits"),
+            Tolerance::Sigfig { digits } => {
+                count(digits, "significant figure", "significant figures")
+            }
+            Tolerance::Decdig { digits } => count(digits, "decimal digit", "decimal digits"),
         }
     }
 }

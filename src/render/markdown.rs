@@ -9,6 +9,9 @@ pub fn markdown(problem: &Problem, solution: &Solution, precision: Precision) ->
     for (name, value) in setup(problem, precision) {
         out.push_str(&format!("- {name}: {value}\n"));
     }
+    if let Some(numbering) = epoch_numbering(problem, precision) {
+        out.push_str(&format!("- epoch numbering: {numbering}\n"));
+    }
     out.push_str(&format!(
         "- initial weights: w = {}{}\n\n",
         vector(&problem.weights, precision, false),

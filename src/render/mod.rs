@@ -8,7 +8,7 @@ mod markdown;
 pub use latex::latex;
 pub use markdown::markdown;
 
-use crate::solve::expr::{format_number, tex_to_text, Precision};
+use crate::solve::expr::{count, format_number, tex_to_text, Precision};
 use crate::solve::{
     Activation, EpsilonPlacement, LineSearch, Loss, MomentumForm, Optimizer, Problem, Reduction,
     ScheduleKind, SchedulePer, SignConvention, Solution, Step,
@@ -202,7 +202,7 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
             restart_every,
             tolerance,
         } => {
-            push("β rule", format!("{beta_formula:?}"));
+            push("β rule", beta_formula.title().to_string());
             match line_search {
                 LineSearch::Exact { max_step } => {
                     push("line search", format!("exact, η ≤ {}", number(*max_step)))
@@ -212,7 +212,10 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
                     format!("fixed, η = α = {}", number(*learning_rate)),
                 ),
             }
-            push("restart every", format!("{restart_every} iterations"));
+            push(
+                "restart every",
+                count(*restart_every, "iteration", "iterations"),
+            );
             push("tolerance", number(*tolerance));
         }
     }
@@ -280,18 +283,12 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
             SignConvention::Delta => "delta: dw = −∂E/∂w, updates add".into(),
         },
     );
-    if !matches!(
-        problem.optimizer,
-        Optimizer::Gd { .. }
-            | Optimizer::Momentum { .. }
-            | Optimizer::Nesterov { .. }
-            | Optimizer::ConjugateGradient { .. }
-    ) {
+    if let Some(accumulator) = problem.optimizer.root_accumulator() {
         push(
             "ε placement",
             match problem.conventions.epsilon {
-                EpsilonPlacement::InsideSqrt => "inside the root, √(s + ε)".into(),
-                EpsilonPlacement::OutsideSqrt => "outside the root, √s + ε".into(),
+                EpsilonPlacement::InsideSqrt => format!("inside the root, √({accumulator} + ε)"),
+                EpsilonPlacement::OutsideSqrt => format!("outside the root, √{accumulator} + ε"),
             },
         );
     }
@@ -300,15 +297,69 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
             "rounding",
             match rounding {
                 crate::solve::Rounding::Decimals(k) => {
-                    format!("every value to {k} decimals, carried forward")
+                    format!(
+                        "every value to {}, carried forward",
+                        count(k, "decimal", "decimals")
+                    )
                 }
-                crate::solve::Rounding::SignificantFigures(k) => {
-                    format!("every value to {k} significant figures, carried forward")
-                }
+                crate::solve::Rounding::SignificantFigures(k) => format!(
+                    "every value to {}, carried forward",
+                    count(k, "significant figure", "significant figures")
+                ),
             },
         );
     }
     items
+}
+
+/// Which number the first epoch has and the rate it trains at, and how to number as the
+/// course's tables do (from 1); `None` for one epoch without a schedule, where it matters not.
+fn epoch_numbering(problem: &Problem, precision: Precision) -> Option<String> {
+    let number = |x: f64| format_number(x, precision, false);
+    let rounded = |x: f64| crate::solve::optim::round_value(problem.rounding, x);
+    let alpha0 = problem.optimizer.learning_rate();
+    let Some(schedule) = &problem.schedule else {
+        if problem.epochs <= 1 {
+            return None;
+        }
+        let rate = alpha0
+            .map(|a| {
+                format!(
+                    "; without a schedule every epoch uses α = {}",
+                    number(rounded(a))
+                )
+            })
+            .unwrap_or_default();
+        return Some(format!(
+            "the first epoch is epoch 0{rate} (a schedule with `first_epoch: 1` numbers epochs \
+             from 1, as the course's tables do)"
+        ));
+    };
+    let first = schedule.first_epoch;
+    let rate = rounded(crate::solve::schedule::rate(
+        alpha0.unwrap_or(0.0),
+        schedule.kind,
+        first,
+    ));
+    let uses = format!(
+        "uses α({first}) = {}{}",
+        if first == 0 { "α₀ = " } else { "" },
+        number(rate)
+    );
+    let which = match schedule.per {
+        SchedulePer::Epoch => format!("the first epoch is epoch {first} and {uses}"),
+        SchedulePer::Update => {
+            format!("e counts updates: the first update has e = {first} and {uses}")
+        }
+    };
+    Some(if first == 1 {
+        format!("{which}, as in the course's tables")
+    } else {
+        format!(
+            "{which}; the course's tables start at epoch 1 (set `schedule.first_epoch: 1` for \
+             them)"
+        )
+    })
 }
 
 /// The precision lines are shown with: hand-calculation values exactly as rounded.

@@ -329,8 +329,10 @@ fn function(style: Style, name: &str, args: &[&Expr], out: &mut String) {
     out.push_str(if style.tex { "\\right)" } else { ")" });
 }
 
+/// Whether a number is shown with a minus sign (and so bracketed after an operator); a negative
+/// zero is shown as `0`, like any zero.
 fn is_negative(v: f64) -> bool {
-    v < 0.0 || (v == 0.0 && v.is_sign_negative())
+    v < 0.0
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -502,6 +504,14 @@ pub fn format_number(value: f64, precision: Precision, tex: bool) -> String {
     }
 }
 
+/// A count with its noun in agreement: `1 parameter`, `2 parameters`, `0 parameters`.
+pub fn count<N>(n: N, one: &str, many: &str) -> String
+where
+    N: Copy + PartialEq + From<u8> + std::fmt::Display,
+{
+    format!("{n} {}", if n == N::from(1) { one } else { many })
+}
+
 /// The shortest round-trip decimal of `|value|` as its significant digits and the exponent of the
 /// first one (`0.0235` → `("235", -2)`).
 pub fn decimal_digits(value: f64) -> (bool, String, i32) {
@@ -619,6 +629,18 @@ mod tests {
         assert_eq!(e.formula_text(), "w − α v");
         let s = square(q("g", -0.5));
         assert_eq!(s.substitution_text(Precision::Full), "(−0.5)²");
+    }
+
+    #[test]
+    fn a_negative_zero_is_shown_as_zero() {
+        for tex in [false, true] {
+            for precision in [Precision::Full, Precision::Significant(4)] {
+                assert_eq!(format_number(-0.0, precision, tex), "0");
+            }
+        }
+        let e = add(q("w", 0.5), mul(q("\\alpha", 0.2), q("dw", -0.0)));
+        assert_eq!(e.substitution_text(Precision::Full), "0.5 + 0.2 × 0");
+        assert_eq!(e.substitution_tex(Precision::Full), "0.5 + 0.2 \\times 0");
     }
 
     #[test]

@@ -53,7 +53,8 @@ impl SignConvention {
     }
 }
 
-/// Where `ε` goes in `α / √(s + ε)` (SPEC §4).
+/// Where `ε` goes in `α / √(s + ε)`, `s` being the algorithm's accumulator
+/// ([`Optimizer::root_accumulator`]) (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EpsilonPlacement {
     /// `√(s + ε)` — the course.
@@ -93,6 +94,18 @@ pub enum BetaFormula {
     PolakRibiere,
     PolakRibierePlus,
     HestenesStiefel,
+}
+
+impl BetaFormula {
+    /// The rule as people write it, after its authors.
+    pub fn title(self) -> &'static str {
+        match self {
+            BetaFormula::FletcherReeves => "Fletcher–Reeves",
+            BetaFormula::PolakRibiere => "Polak–Ribière",
+            BetaFormula::PolakRibierePlus => "Polak–Ribière+ (β clipped at 0)",
+            BetaFormula::HestenesStiefel => "Hestenes–Stiefel",
+        }
+    }
 }
 
 /// How conjugate gradient picks its step length (SPEC §3.2).
@@ -206,6 +219,23 @@ impl Optimizer {
             self,
             Optimizer::Gd { .. } | Optimizer::Adagrad { .. } | Optimizer::ConjugateGradient { .. }
         )
+    }
+
+    /// The accumulator under the square root of the step, in plain text as the worked lines
+    /// name it (the course's `v` for Adagrad and RMSProp, Adam's `s`, AMSGrad's `s^max`); `None`
+    /// for the algorithms without a root, which ε does not concern.
+    pub fn root_accumulator(&self) -> Option<&'static str> {
+        match self {
+            Optimizer::Adagrad { .. } | Optimizer::Rmsprop { .. } => Some("v"),
+            Optimizer::Adadelta { .. } | Optimizer::Adam { .. } | Optimizer::AdamW { .. } => {
+                Some("s")
+            }
+            Optimizer::Amsgrad { .. } => Some("s^max"),
+            Optimizer::Gd { .. }
+            | Optimizer::Momentum { .. }
+            | Optimizer::Nesterov { .. }
+            | Optimizer::ConjugateGradient { .. } => None,
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{get_json, post_json};
+use crate::helpers::{get_json, post_json, post_text};
 
 /// One unit in the last digit of a printed decimal: "0.004708" → 1e-6, "3.99e-5" → 1e-7.
 fn last_digit_unit(printed: &str) -> f64 {
@@ -201,4 +201,58 @@ async fn every_listed_printed_value_is_reproduced_where_the_example_says() {
         }
     }
     assert!(checked >= 35, "only {checked} printed values");
+}
+
+/// The notes' time-based table (α₀ 0.2, decay_rate 1: epochs 1, 2, 3 at 0.1, 0.067, 0.05) inside
+/// a solve: with `first_epoch: 1` every update carries the notes' epoch number and rate, and the
+/// Markdown header says so; without it the first epoch is 0 at α₀.
+#[tokio::test]
+async fn the_time_based_table_inside_a_solve_numbers_epochs_as_the_notes_do() {
+    let solution = solve_example("time_based_decay_solve").await;
+    let steps = solution["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 6, "two samples, three epochs");
+    for (index, epoch, printed) in [
+        (0, 1, "0.1"),
+        (1, 1, "0.1"),
+        (2, 2, "0.067"),
+        (3, 2, "0.067"),
+        (4, 3, "0.05"),
+        (5, 3, "0.05"),
+    ] {
+        assert_eq!(steps[index]["epoch"], epoch, "step {index}");
+        assert_printed(
+            &solution,
+            &format!("/steps/{index}/learning_rate"),
+            printed,
+            &format!("α of update {}", index + 1),
+        );
+    }
+
+    let (_, example) = get_json("/v1/examples/time_based_decay_solve").await;
+    let (status, page) = post_text("/v1/solve?format=markdown", &example["problem"]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(
+            "- epoch numbering: the first epoch is epoch 1 and uses α(1) = 0.1, as in the \
+             course's tables\n"
+        ),
+        "{page}"
+    );
+
+    let mut from_zero = example["problem"].clone();
+    from_zero["schedule"]
+        .as_object_mut()
+        .unwrap()
+        .remove("first_epoch");
+    let (_, solution) = post_json("/v1/solve", &from_zero).await;
+    assert_eq!(solution["steps"][0]["epoch"], 0);
+    assert_eq!(solution["steps"][0]["learning_rate"], 0.2);
+    let (_, page) = post_text("/v1/solve?format=markdown", &from_zero).await;
+    assert!(
+        page.contains(
+            "- epoch numbering: the first epoch is epoch 0 and uses α(0) = α₀ = 0.2; the \
+             course's tables start at epoch 1 (set `schedule.first_epoch: 1` for them)\n"
+        ),
+        "{page}"
+    );
 }

@@ -160,3 +160,27 @@ pub fn gradtrace(args: &[&str], stdin: &str) -> std::process::Output {
     }
     child.wait_with_output().expect("the binary finishes")
 }
+
+/// POST a JSON value; the status as a number and the body as text, byte for byte.
+pub async fn post_text(path: &str, body: &Value) -> (u16, String) {
+    let reply = request(
+        Method::POST,
+        path,
+        Some("application/json"),
+        body.to_string(),
+    )
+    .await;
+    (
+        reply.status.as_u16(),
+        String::from_utf8_lossy(&reply.body).into_owned(),
+    )
+}
+
+/// GET a path; the status as a number and the body as text, byte for byte.
+pub async fn get_text(path: &str) -> (u16, String) {
+    let reply = request(Method::GET, path, None, Body::empty()).await;
+    (
+        reply.status.as_u16(),
+        String::from_utf8_lossy(&reply.body).into_owned(),
+    )
+}

@@ -11,6 +11,7 @@ mod golden;
 mod grade;
 mod helpers;
 mod meta;
+mod notation;
 mod openapi;
 mod properties;
 mod readme;

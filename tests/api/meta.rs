@@ -197,15 +197,67 @@ async fn the_openapi_document_is_served_as_generated() {
     assert_eq!(body["info"]["version"], env!("CARGO_PKG_VERSION"));
 }
 
+/// The paths of the assets a docs page loads, resolved as a browser does: against its
+/// `<base href>` (the page must have one, as it is served at `/docs` too).
+pub fn docs_assets(html: &str) -> Vec<String> {
+    let attribute = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(tag[start..].split('"').next()?.to_string())
+    };
+    let base = html
+        .split('<')
+        .find(|tag| tag.starts_with("base "))
+        .and_then(|tag| attribute(tag, "href"))
+        .expect("the page has a <base href>");
+    assert!(base.starts_with('/') && base.ends_with('/'), "{base}");
+    html.split('<')
+        .filter(|tag| !tag.starts_with("base "))
+        .filter_map(|tag| attribute(tag, "href").or_else(|| attribute(tag, "src")))
+        .map(|reference| {
+            let relative = reference.strip_prefix("./").unwrap_or(&reference);
+            if relative.starts_with('/') {
+                relative.to_string()
+            } else {
+                format!("{base}{relative}")
+            }
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn docs_serve_swagger_ui_without_the_internet() {
-    let reply = request(Method::GET, "/docs/", None, Body::empty()).await;
-    assert_eq!(reply.status, 200);
-    assert!(reply.content_type().starts_with("text/html"));
-    let html = String::from_utf8_lossy(&reply.body);
+async fn docs_serve_swagger_ui_without_the_internet_at_both_paths() {
+    let page = request(Method::GET, "/docs/", None, Body::empty()).await;
+    assert_eq!(page.status, 200);
+    assert!(page.content_type().starts_with("text/html"));
+    let html = String::from_utf8_lossy(&page.body).to_string();
     assert!(html.contains("swagger"), "{html}");
 
-    // The page's own assets come from the binary, not a CDN.
+    // `/docs` is the same page, not a redirect: its `<base>` makes the relative asset paths
+    // (`./swagger-ui.css`) resolve under /docs/ from there too.
+    let bare = request(Method::GET, "/docs", None, Body::empty()).await;
+    assert_eq!(bare.status, 200);
+    assert!(bare.content_type().starts_with("text/html"));
+    assert_eq!(bare.body, page.body);
+
+    // Every asset the page loads comes from the binary, not a CDN.
+    let assets = docs_assets(&html);
+    for expected in [
+        "/docs/swagger-ui.css",
+        "/docs/index.css",
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-ui-standalone-preset.js",
+        "/docs/swagger-initializer.js",
+    ] {
+        assert!(
+            assets.iter().any(|a| a == expected),
+            "{expected}: {assets:?}"
+        );
+    }
+    for asset in &assets {
+        let reply = request(Method::GET, asset, None, Body::empty()).await;
+        assert_eq!(reply.status, 200, "{asset}");
+        assert!(!reply.body.is_empty(), "{asset}");
+    }
     let reply = request(
         Method::GET,
         "/docs/swagger-initializer.js",
@@ -213,16 +265,22 @@ async fn docs_serve_swagger_ui_without_the_internet() {
         Body::empty(),
     )
     .await;
-    assert_eq!(reply.status, 200);
-    assert!(String::from_utf8_lossy(&reply.body).contains("/openapi.json"));
+    assert!(String::from_utf8_lossy(&reply.body).contains("\"url\": \"/openapi.json\""));
+}
 
-    let reply = request(Method::GET, "/docs", None, Body::empty()).await;
-    assert!(reply.status.is_redirection());
-    assert_eq!(
-        reply
-            .headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok()),
-        Some("/docs/")
-    );
+#[tokio::test]
+async fn the_front_door_redirects_to_the_docs_for_now() {
+    for method in [Method::GET, Method::HEAD] {
+        let reply = request(method.clone(), "/", None, Body::empty()).await;
+        assert_eq!(reply.status, 307, "{method}");
+        assert_eq!(
+            reply
+                .headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some("/docs/")
+        );
+    }
+    // Not an operation of the API: the document does not list it.
+    assert!(!gradtrace::openapi().paths.paths.contains_key("/"));
 }

@@ -215,3 +215,38 @@ async fn three_decimals_carried_forward_wipe_out_adagrads_small_accumulators() {
     );
     assert_eq!(solution["steps"][0]["weights_after"], json!([0.652, 28.5]));
 }
+
+/// The header says how epochs are numbered whenever there is more than one or a schedule (the
+/// rates from the formulas: 0.2 / (1 + 1 × 0) = 0.2, 0.2 · 0.5^⌊3 / 2⌋ = 0.1), and not for a
+/// single epoch without one.
+#[tokio::test]
+async fn the_markdown_header_says_how_epochs_are_numbered() {
+    let page = |problem: Value| async move {
+        let (status, _, page) = post_text("/v1/solve?format=markdown", &problem, None).await;
+        assert_eq!(status, 200, "{page}");
+        page
+    };
+    let mut problem = momentum();
+    assert!(!page(problem.clone()).await.contains("epoch numbering"));
+
+    problem["epochs"] = json!(2);
+    assert!(page(problem.clone()).await.contains(
+        "- epoch numbering: the first epoch is epoch 0; without a schedule every epoch uses \
+         α = 0.2 (a schedule with `first_epoch: 1` numbers epochs from 1, as the course's tables \
+         do)\n"
+    ));
+
+    problem["schedule"] = json!({"type": "time_based", "decay_rate": 1});
+    assert!(page(problem.clone()).await.contains(
+        "- epoch numbering: the first epoch is epoch 0 and uses α(0) = α₀ = 0.2; the course's \
+         tables start at epoch 1 (set `schedule.first_epoch: 1` for them)\n"
+    ));
+
+    problem["schedule"] = json!({
+        "type": "step", "drop_rate": 0.5, "epochs_drop": 2, "first_epoch": 3, "per": "update"
+    });
+    assert!(page(problem).await.contains(
+        "- epoch numbering: e counts updates: the first update has e = 3 and uses α(3) = 0.1; \
+         the course's tables start at epoch 1 (set `schedule.first_epoch: 1` for them)\n"
+    ));
+}

@@ -107,10 +107,28 @@ async fn the_real_server_serves_an_example_and_its_solution_then_shuts_down_grac
     let solution: Value = serde_json::from_slice(&solution.body).expect("JSON");
     assert_eq!(solution["algorithm"], "momentum");
 
-    let docs = http(addr, "GET", "/docs/", None).await;
-    assert_eq!(docs.status, 200);
-    assert!(docs.headers.to_ascii_lowercase().contains("text/html"));
-    assert!(String::from_utf8_lossy(&docs.body).contains("<html"));
+    // The front door sends people to the docs, which answer at both spellings with the same
+    // page, whose every asset loads.
+    let front = http(addr, "GET", "/", None).await;
+    assert_eq!(front.status, 307, "{}", front.headers);
+    assert!(front
+        .headers
+        .to_ascii_lowercase()
+        .contains("location: /docs/"));
+    let page = http(addr, "GET", "/docs/", None).await;
+    for path in ["/docs", "/docs/"] {
+        let docs = http(addr, "GET", path, None).await;
+        assert_eq!(docs.status, 200, "{path}");
+        assert!(docs.headers.to_ascii_lowercase().contains("text/html"));
+        assert_eq!(docs.body, page.body, "{path}");
+    }
+    let html = String::from_utf8_lossy(&page.body).to_string();
+    assert!(html.contains("<html"));
+    for asset in crate::meta::docs_assets(&html) {
+        let reply = http(addr, "GET", &asset, None).await;
+        assert_eq!(reply.status, 200, "{asset}");
+        assert!(!reply.body.is_empty(), "{asset}");
+    }
 
     let missing = http(addr, "GET", "/nowhere", None).await;
     assert_eq!(missing.status, 404);
