@@ -1,4 +1,4 @@
-//! The catalogue of algorithms and hyperparameters (SPEC §3): names, ranges, defaults, and the
+//! The catalogue of algorithms and hyperparameters (docs/contract.md §3): names, ranges, defaults, and the
 //! update rules in LaTeX.
 //!
 //! One table feeds both the validator (`api::validate`) and `GET /v1/algorithms`, so what the
@@ -95,7 +95,7 @@ pub struct Hyperparameter {
 }
 
 /// Every key `hyperparameters` may hold. Ranges are checked whether or not the algorithm uses
-/// the key (SPEC §3), so they live here rather than per algorithm.
+/// the key (docs/contract.md §3), so they live here rather than per algorithm.
 pub const HYPERPARAMETERS: &[Hyperparameter] = &[
     Hyperparameter {
         name: "learning_rate",
@@ -246,7 +246,7 @@ const ADAM_USES: &[Uses] = &[
     uses("epsilon", Default::Number(1e-8)),
 ];
 
-/// Every algorithm of SPEC §3, in its order.
+/// Every algorithm of docs/contract.md §3, in its order.
 pub const ALGORITHMS: &[Algorithm] = &[
     Algorithm {
         name: "gd",

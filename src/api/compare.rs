@@ -529,7 +529,7 @@ fn unescape(part: &str) -> String {
     part.replace("~1", "/").replace("~0", "~")
 }
 
-/// The course's last exercise (SPEC §10: "all four with bias correction") as one comparison:
+/// The course's last exercise (docs/contract.md §10: "all four with bias correction") as one comparison:
 /// the OpenAPI example, and `tests/fixtures/class/compare.json`.
 pub fn course_exercise() -> Value {
     json!({

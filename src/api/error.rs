@@ -1,4 +1,4 @@
-//! Every error the HTTP edge returns, as RFC 9457 `application/problem+json` (SPEC §9), made in
+//! Every error the HTTP edge returns, as RFC 9457 `application/problem+json` (docs/contract.md §9), made in
 //! exactly one place: `impl IntoResponse for ApiError`.
 //!
 //! `type` is a stable URI per kind of error, `https://gradtrace.dev/problems/<kind>`; clients

@@ -1,8 +1,8 @@
-//! The course's worked examples (SPEC §10) as ready-to-post problems, each with the values the
+//! The course's worked examples (docs/contract.md §10) as ready-to-post problems, each with the values the
 //! notes print and the errata that concern it; `GET /v1/examples` and `GET /v1/examples/{id}`.
 //!
 //! Every `where` is a JSON pointer into the response of the example's `endpoint`; the names of
-//! the accumulators (`velocity`, `square_sum`, `square_avg`) are SPEC §7's.
+//! the accumulators (`velocity`, `square_sum`, `square_avg`) are docs/contract.md §7's.
 
 use axum::extract::Path;
 use serde_json::{json, Value};

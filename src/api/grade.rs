@@ -36,7 +36,7 @@ use crate::grade::{
 #[serde(deny_unknown_fields)]
 #[schema(example = example_request)]
 pub struct GradeRequest {
-    /// The problem, exactly as the body of `POST /v1/solve` (SPEC §2). Its errors are reported
+    /// The problem, exactly as the body of `POST /v1/solve` (docs/contract.md §2). Its errors are reported
     /// under `/problem`.
     pub problem: SolveRequest,
     /// The student's answers, at least one; each names its value by `pointer` into the
@@ -216,7 +216,7 @@ pub fn encode(value: &Value) -> Result<Vec<u8>, ApiError> {
         .map_err(|error| ApiError::Internal(format!("cannot serialize the grade: {error}")))
 }
 
-/// The request example of the OpenAPI document: the course's momentum exercise (SPEC §10),
+/// The request example of the OpenAPI document: the course's momentum exercise (docs/contract.md §10),
 /// answered by a student who wrote the first velocity without its (1 − β) factor and carried
 /// that slip forward correctly; with `carry_forward: always` it costs one mark.
 pub fn example_request() -> Value {

@@ -15,7 +15,7 @@ use super::model::{
     get,
     path = "/v1/algorithms",
     tag = "meta",
-    responses((status = 200, description = "Every algorithm of SPEC §3", body = AlgorithmList))
+    responses((status = 200, description = "Every algorithm of docs/contract.md §3", body = AlgorithmList))
 )]
 pub async fn algorithms() -> Json<AlgorithmList> {
     Json(algorithm_list())

@@ -56,7 +56,7 @@ macro_rules! wire_enum {
 }
 
 wire_enum! {
-    /// Activation of the neuron (SPEC §1).
+    /// Activation of the neuron (docs/contract.md §1).
     Activation {
         /// σ(z) = 1/(1+e^(−z)), the course's neuron.
         Logistic = "logistic",
@@ -68,7 +68,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Loss of one sample (SPEC §1); `cross_entropy` only with the logistic activation.
+    /// Loss of one sample (docs/contract.md §1); `cross_entropy` only with the logistic activation.
     Loss {
         /// E = ½ (t − y)²
         SquaredError = "squared_error",
@@ -86,7 +86,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// The optimizer (SPEC §3).
+    /// The optimizer (docs/contract.md §3).
     Algorithm {
         Gd = "gd",
         Momentum = "momentum",
@@ -102,7 +102,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Which sign `dw` carries (SPEC §4).
+    /// Which sign `dw` carries (docs/contract.md §4).
     Sign {
         /// dw = ∂E/∂w and updates subtract, as the frameworks do.
         Gradient = "gradient",
@@ -112,7 +112,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Where ε goes (SPEC §4): `inside_sqrt` α / √(v + ε), as the course writes it;
+    /// Where ε goes (docs/contract.md §4): `inside_sqrt` α / √(v + ε), as the course writes it;
     /// `outside_sqrt` α / (√v + ε), as PyTorch and Keras do. The accumulator under the root is
     /// named as the worked lines name it: v for adagrad and rmsprop, s for adadelta, adam and
     /// adamw, s^max for amsgrad.
@@ -125,7 +125,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// How momentum's velocity is written (SPEC §3).
+    /// How momentum's velocity is written (docs/contract.md §3).
     MomentumForm {
         /// v ← β v + (1 − β) dw
         Average = "average",
@@ -135,7 +135,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Conjugate gradient's β rule (SPEC §3.2).
+    /// Conjugate gradient's β rule (docs/contract.md §3.2).
     BetaFormula {
         FletcherReeves = "fletcher_reeves",
         PolakRibiere = "polak_ribiere",
@@ -145,7 +145,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Conjugate gradient's step length rule (SPEC §3.2).
+    /// Conjugate gradient's step length rule (docs/contract.md §3.2).
     LineSearch {
         /// Minimize the loss along the direction over 0 ≤ η ≤ max_step.
         Exact = "exact",
@@ -155,7 +155,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// What `e` in a schedule formula counts (SPEC §5).
+    /// What `e` in a schedule formula counts (docs/contract.md §5).
     SchedulePer {
         Epoch = "epoch",
         /// The update counter: e = t − 1 + first_epoch.
@@ -175,7 +175,7 @@ pub struct Sample {
     pub t: f64,
 }
 
-/// Hyperparameters of the algorithm (SPEC §3). Every key is range-checked whether or not the
+/// Hyperparameters of the algorithm (docs/contract.md §3). Every key is range-checked whether or not the
 /// algorithm uses it; a key it does not use gives an `unused_hyperparameter` warning. In a
 /// response's `problem`, exactly the keys the algorithm uses, with defaults filled in.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -242,7 +242,7 @@ pub struct Hyperparameters {
     pub tolerance: Option<f64>,
 }
 
-/// A learning-rate schedule (SPEC §5); `learning_rate` is α₀.
+/// A learning-rate schedule (docs/contract.md §5); `learning_rate` is α₀.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Schedule {
@@ -284,7 +284,7 @@ pub enum Schedule {
     },
 }
 
-/// Sign and ε conventions (SPEC §4).
+/// Sign and ε conventions (docs/contract.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Conventions {
@@ -310,7 +310,7 @@ pub struct SignificantFiguresRounding {
     pub significant_figures: u32,
 }
 
-/// Hand-calculation mode (SPEC §6): every shown value is rounded half away from zero and the
+/// Hand-calculation mode (docs/contract.md §6): every shown value is rounded half away from zero and the
 /// rounded value is used from then on. Exactly one of the two keys.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
@@ -319,7 +319,7 @@ pub enum Rounding {
     SignificantFigures(SignificantFiguresRounding),
 }
 
-/// The request body of `POST /v1/solve` (SPEC §2). `null` is accepted wherever a key is
+/// The request body of `POST /v1/solve` (docs/contract.md §2). `null` is accepted wherever a key is
 /// optional and means the same as leaving it out, so a response's `problem` can be posted again.
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -345,9 +345,9 @@ pub struct SolveRequest {
     /// Default `squared_error`.
     pub loss: Option<Loss>,
     pub algorithm: Algorithm,
-    /// Per algorithm (SPEC §3); unknown keys are an error.
+    /// Per algorithm (docs/contract.md §3); unknown keys are an error.
     pub hyperparameters: Option<Hyperparameters>,
-    /// Divide every moving average by 1 − decay^t (SPEC §3.1). Default true for adam, adamw and
+    /// Divide every moving average by 1 − decay^t (docs/contract.md §3.1). Default true for adam, adamw and
     /// amsgrad, false otherwise.
     pub bias_correction: Option<bool>,
     /// Passes over the samples (conjugate gradient: iterations); default 1.
@@ -368,7 +368,7 @@ pub struct SolveRequest {
     pub rounding: Option<Rounding>,
 }
 
-/// The problem as solved: the request with every default filled in (SPEC §7). Posting it again
+/// The problem as solved: the request with every default filled in (docs/contract.md §7). Posting it again
 /// gives the same solution.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ResolvedProblem {
@@ -393,7 +393,7 @@ pub struct ResolvedProblem {
     pub rounding: Option<Rounding>,
 }
 
-/// The response of `POST /v1/solve` (SPEC §7): the resolved problem and its worked solution.
+/// The response of `POST /v1/solve` (docs/contract.md §7): the resolved problem and its worked solution.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct SolveResponse {
     pub algorithm: Algorithm,
@@ -408,7 +408,7 @@ pub struct SolveResponse {
     pub core_problem: solve::Problem,
 }
 
-/// The request body of `POST /v1/schedule` (SPEC §5).
+/// The request body of `POST /v1/schedule` (docs/contract.md §5).
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -474,7 +474,7 @@ pub struct AlgorithmInfo {
     pub hyperparameters: Vec<HyperparameterInfo>,
 }
 
-/// What `bias_correction` does for an algorithm (SPEC §3.1).
+/// What `bias_correction` does for an algorithm (docs/contract.md §3.1).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct BiasCorrectionInfo {
     /// Whether the flag changes anything (it does not for gd, adagrad and conjugate gradient).
@@ -524,7 +524,7 @@ pub struct ExampleList {
     pub examples: Vec<Example>,
 }
 
-/// One of the course's worked examples (SPEC §10), ready to post.
+/// One of the course's worked examples (docs/contract.md §10), ready to post.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Example {
     #[schema(example = "momentum")]

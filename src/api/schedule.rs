@@ -1,4 +1,4 @@
-//! `POST /v1/schedule` (SPEC §5): tabulate a learning-rate schedule on its own, each rate with
+//! `POST /v1/schedule` (docs/contract.md §5): tabulate a learning-rate schedule on its own, each rate with
 //! its worked line, as the course's annealing examples do.
 
 use axum::Extension;

@@ -1,4 +1,4 @@
-//! `POST /v1/solve` (SPEC §7): validate, run the core, serialize — as JSON, or rendered as
+//! `POST /v1/solve` (docs/contract.md §7): validate, run the core, serialize — as JSON, or rendered as
 //! Markdown or LaTeX (`?format=`, or the `Accept` header). The CLI's `solve` command goes through
 //! `solve_body` and `render_as` too, so both give the same output for the same problem.
 
@@ -22,7 +22,7 @@ use crate::solve::expr::{Precision, DEFAULT_PRECISION};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
-    /// The JSON trace (SPEC §7).
+    /// The JSON trace (docs/contract.md §7).
     Json,
     /// A page that reads like the course's solution pages: a heading per update, one equation
     /// per line.
@@ -78,7 +78,7 @@ impl SolveQuery {
     params(SolveQuery),
     request_body(
         content = SolveRequest,
-        description = "The problem (SPEC §2). The example is the course's momentum exercise.",
+        description = "The problem (docs/contract.md §2). The example is the course's momentum exercise.",
         content_type = "application/json"
     ),
     responses(

@@ -1,4 +1,4 @@
-//! From untyped JSON to the core's validated `Problem` (SPEC §2–§6, §9): every rule checked,
+//! From untyped JSON to the core's validated `Problem` (docs/contract.md §2–§6, §9): every rule checked,
 //! every violation reported at once with a JSON pointer, every default filled in.
 //!
 //! Pure: no axum, no I/O, so the CLI uses it as the server does. Ranges and defaults of
@@ -97,7 +97,7 @@ pub fn problem_with(body: &Value, limits: &Limits) -> Result<ValidProblem, Vec<F
     let conventions = check.conventions(top.get("conventions"));
     let rounding = check.rounding(top.get("rounding"));
 
-    // Defaults (SPEC §2), where the value itself was valid or absent.
+    // Defaults (docs/contract.md §2), where the value itself was valid or absent.
     let activation = activation.map(|a| a.unwrap_or(Activation::Logistic));
     let loss = loss.map(|l| l.unwrap_or(Loss::SquaredError));
     let parameters = weights
@@ -131,7 +131,7 @@ pub fn problem_with(body: &Value, limits: &Limits) -> Result<ValidProblem, Vec<F
             );
             Err(Reported)
         }
-        // At least the number of samples means full batch (SPEC §2).
+        // At least the number of samples means full batch (docs/contract.md §2).
         (Ok(Some(b)), Some(m)) => Ok(b.min(m)),
         (Ok(None), Some(m)) if is_cg => Ok(m),
         (Ok(None), Some(_)) => Ok(1),

@@ -277,7 +277,7 @@ fn wrong_update_direction(problem: &Problem) -> Vec<Variant> {
 }
 
 /// `dw` (and the signed accumulators) in the other convention; the weights come out the same
-/// (SPEC §4), so only signed quantities can show this mistake.
+/// (docs/contract.md §4), so only signed quantities can show this mistake.
 fn other_sign_convention(problem: &Problem) -> Vec<Variant> {
     if matches!(problem.optimizer, Optimizer::ConjugateGradient { .. }) {
         // CG's worked lines are g, β, d, η — none carries the convention's sign.
@@ -291,7 +291,7 @@ fn other_sign_convention(problem: &Problem) -> Vec<Variant> {
     vec![Variant::of(p)]
 }
 
-/// The notes' own erratum (SPEC §10): sample j's forward pass and gradient use sample j − 1's
+/// The notes' own erratum (docs/contract.md §10): sample j's forward pass and gradient use sample j − 1's
 /// inputs (and its own target). Only meaningful online, one sample per update.
 fn previous_sample_inputs(problem: &Problem) -> Vec<Variant> {
     let online = problem.batch_size == 1 && problem.samples.len() >= 2;

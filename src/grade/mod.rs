@@ -46,7 +46,7 @@ use address::Target;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"step": 1, "symbol": "(w_1)_2", "value": 0.5009}))]
 pub struct Answer {
-    /// A JSON pointer (RFC 6901) to one number of the solution (SPEC §7):
+    /// A JSON pointer (RFC 6901) to one number of the solution (docs/contract.md §7):
     /// `/steps/1/weights_after/0`, `/final_weights/0`, `/steps/0/state/velocity/1`,
     /// `/steps/0/lines/3/value`, `/loss/final`. Give this, or `step` with `symbol`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

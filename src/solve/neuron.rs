@@ -1,4 +1,4 @@
-//! The neuron (SPEC §1): net input, activation, loss and gradient of one sample, and the loss of
+//! The neuron (docs/contract.md §1): net input, activation, loss and gradient of one sample, and the loss of
 //! the whole training set. Parameters are the weights followed by the bias, whose input is 1.
 
 use super::problem::{Activation, Loss, Problem, Reduction, Sample};

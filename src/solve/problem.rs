@@ -1,4 +1,4 @@
-//! The validated problem the core computes on (SPEC §1–§6).
+//! The validated problem the core computes on (docs/contract.md §1–§6).
 //!
 //! These types are built from the wire request by `api::validate` (which checks every rule and
 //! reports every violation with its JSON pointer); the core still never panics on any value of
@@ -11,7 +11,7 @@ pub struct Sample {
     pub t: f64,
 }
 
-/// Activation of the neuron (SPEC §1).
+/// Activation of the neuron (docs/contract.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activation {
     Logistic,
@@ -20,7 +20,7 @@ pub enum Activation {
     Relu,
 }
 
-/// Loss of one sample (SPEC §1).
+/// Loss of one sample (docs/contract.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Loss {
     SquaredError,
@@ -34,7 +34,7 @@ pub enum Reduction {
     Sum,
 }
 
-/// Which sign `dw` carries (SPEC §4).
+/// Which sign `dw` carries (docs/contract.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignConvention {
     /// `dw = ∂E/∂w`; updates subtract (the frameworks).
@@ -54,7 +54,7 @@ impl SignConvention {
 }
 
 /// Where `ε` goes in `α / √(s + ε)`, `s` being the algorithm's accumulator
-/// ([`Optimizer::root_accumulator`]) (SPEC §4).
+/// ([`Optimizer::root_accumulator`]) (docs/contract.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EpsilonPlacement {
     /// `√(s + ε)` — the course.
@@ -78,7 +78,7 @@ impl Default for Conventions {
     }
 }
 
-/// Momentum's two ways of writing the velocity (SPEC §3).
+/// Momentum's two ways of writing the velocity (docs/contract.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MomentumForm {
     /// `v ← β v + (1 − β) dw`
@@ -87,7 +87,7 @@ pub enum MomentumForm {
     Sum,
 }
 
-/// Conjugate-gradient β rules (SPEC §3.2).
+/// Conjugate-gradient β rules (docs/contract.md §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BetaFormula {
     FletcherReeves,
@@ -108,7 +108,7 @@ impl BetaFormula {
     }
 }
 
-/// How conjugate gradient picks its step length (SPEC §3.2).
+/// How conjugate gradient picks its step length (docs/contract.md §3.2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LineSearch {
     /// Minimize `E(w + η d)` over `0 ≤ η ≤ max_step`.
@@ -117,7 +117,7 @@ pub enum LineSearch {
     Fixed { learning_rate: f64 },
 }
 
-/// The optimizer with its resolved hyperparameters (SPEC §3).
+/// The optimizer with its resolved hyperparameters (docs/contract.md §3).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Optimizer {
     Gd {
@@ -213,7 +213,7 @@ impl Optimizer {
         }
     }
 
-    /// Whether `bias_correction` changes anything for this algorithm (SPEC §3.1).
+    /// Whether `bias_correction` changes anything for this algorithm (docs/contract.md §3.1).
     pub fn has_moving_average(&self) -> bool {
         !matches!(
             self,
@@ -239,7 +239,7 @@ impl Optimizer {
     }
 }
 
-/// A learning-rate schedule (SPEC §5).
+/// A learning-rate schedule (docs/contract.md §5).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Schedule {
     pub kind: ScheduleKind,
@@ -265,7 +265,7 @@ pub enum SchedulePer {
     Update,
 }
 
-/// Hand-calculation rounding (SPEC §6).
+/// Hand-calculation rounding (docs/contract.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rounding {
     Decimals(u32),

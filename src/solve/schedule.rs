@@ -1,4 +1,4 @@
-//! Learning-rate schedules (SPEC §5, the course's "learning rate annealing").
+//! Learning-rate schedules (docs/contract.md §5, the course's "learning rate annealing").
 
 #[cfg(test)]
 use super::expr::power;
@@ -62,7 +62,7 @@ pub fn rate_line(alpha0: f64, kind: ScheduleKind, e: u64, precision: Precision) 
 mod tests {
     use super::*;
 
-    // The course's annealing tables (SPEC §10), to the digits printed.
+    // The course's annealing tables (docs/contract.md §10), to the digits printed.
     #[test]
     fn course_time_based_decay_table() {
         let kind = ScheduleKind::TimeBased { decay_rate: 1.0 };

@@ -1,4 +1,4 @@
-//! The trace the core returns (SPEC §7): one `Step` per update, in order, with every
+//! The trace the core returns (docs/contract.md §7): one `Step` per update, in order, with every
 //! intermediate value and the worked `lines` a person would write.
 //!
 //! Per-parameter vectors in `state` and `conjugate` list the weights in order, then the bias when
@@ -90,7 +90,7 @@ pub struct Line {
     pub expr: Expr,
 }
 
-/// Conjugate gradient's per-iteration detail (SPEC §3.2).
+/// Conjugate gradient's per-iteration detail (docs/contract.md §3.2).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ConjugateStep {
     /// Iteration number `k` (0-based).

@@ -1,4 +1,4 @@
-//! Every value the course's notes print (SPEC §10), reproduced through the HTTP API from the
+//! Every value the course's notes print (docs/contract.md §10), reproduced through the HTTP API from the
 //! problems `/v1/examples` serves, to the precision printed: the trace's full-precision value is
 //! within one unit of the printed value's last digit (the notes round or truncate, and carry
 //! their own rounded intermediates forward).

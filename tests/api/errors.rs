@@ -1,5 +1,5 @@
 //! Every way a request can fail, each answered with problem+json that names what is wrong
-//! (SPEC §9). The 422 cases are one table: a change to the course's momentum problem, and the
+//! (docs/contract.md §9). The 422 cases are one table: a change to the course's momentum problem, and the
 //! JSON pointers the response must name.
 
 use axum::body::Body;

@@ -29,7 +29,7 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden")
 }
 
-/// The course's three samples and initial weights (SPEC §10) with `overrides` merged in.
+/// The course's three samples and initial weights (docs/contract.md §10) with `overrides` merged in.
 fn course(algorithm: &str, hyperparameters: Value, overrides: Value) -> Value {
     let mut problem = json!({
         "samples": [

@@ -57,7 +57,7 @@ fn logistic(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// The course's momentum exercise (SPEC §10: α 0.2, β 0.8, average form, sign `delta`)
+/// The course's momentum exercise (docs/contract.md §10: α 0.2, β 0.8, average form, sign `delta`)
 /// answered by a student who writes the first velocity as `(v_1)_1 = (dw_1)_1`, forgetting the
 /// (1 − β), and computes everything after it correctly from that slip. The numbers are worked
 /// here by hand from the course's formulas, not by the service: `dw = (t − y) y (1 − y) x`,

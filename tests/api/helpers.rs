@@ -87,7 +87,7 @@ pub async fn get_json(path: &str) -> (u16, Value) {
     (reply.status.as_u16(), reply.json())
 }
 
-/// The course's momentum problem, SPEC §2.
+/// The course's momentum problem, docs/contract.md §2.
 pub fn momentum() -> Value {
     json!({
         "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],

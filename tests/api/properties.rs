@@ -1,4 +1,4 @@
-//! No input, however hostile, gets a 500 or crashes the process (SPEC §9): random JSON, and
+//! No input, however hostile, gets a 500 or crashes the process (docs/contract.md §9): random JSON, and
 //! random damage to a valid problem, always come back as 200, 400 or 422, errors always as
 //! problem+json with pointers that exist in the request (or name where a missing key belongs).
 

@@ -1,7 +1,7 @@
 //! Every algorithm against values computed independently of the Rust code.
 //!
 //! The expected numbers come from `tests/reference/reference.py`, a pure-Python implementation
-//! written from SPEC.md alone; its output is `tests/fixtures/reference.json`, regenerated with
+//! written from docs/contract.md alone; its output is `tests/fixtures/reference.json`, regenerated with
 //! `python3 tests/reference/reference.py --output tests/fixtures/reference.json`. Each case's
 //! problem is posted to `/v1/solve` and every step's numbers are compared.
 
@@ -14,7 +14,7 @@ const FIXTURE: &str = include_str!("../fixtures/reference.json");
 /// Relative tolerance for the element-wise optimizers: the two implementations may differ in
 /// the last bit (operation order, libm's `exp`/`tanh`).
 const RELATIVE: f64 = 1e-12;
-/// Conjugate gradient's exact line search only promises η to ~1e-9 relative (SPEC §3.2).
+/// Conjugate gradient's exact line search only promises η to ~1e-9 relative (docs/contract.md §3.2).
 const CG_RELATIVE: f64 = 1e-7;
 
 fn close(got: f64, want: f64, relative: f64) -> bool {

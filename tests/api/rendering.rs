@@ -1,5 +1,5 @@
 //! Worked lines a student can follow: the Markdown and LaTeX renderings, the display precision,
-//! and hand-calculation rounding (SPEC §6), through the HTTP API.
+//! and hand-calculation rounding (docs/contract.md §6), through the HTTP API.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request};

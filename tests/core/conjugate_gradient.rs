@@ -1,4 +1,4 @@
-//! Conjugate gradient (SPEC §3.2): finite termination on a quadratic, each β rule against its
+//! Conjugate gradient (docs/contract.md §3.2): finite termination on a quadratic, each β rule against its
 //! formula recomputed from the trace's own gradients and directions, restarts, and the
 //! orthogonality an exact line search guarantees.
 
@@ -221,7 +221,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// After an exact line search, the new gradient is orthogonal to the direction searched:
-    /// |g_{k+1}ᵀ d_k| ≤ 1e-9 |g_kᵀ d_k| (SPEC §3.2), up to floating-point resolution.
+    /// |g_{k+1}ᵀ d_k| ≤ 1e-9 |g_kᵀ d_k| (docs/contract.md §3.2), up to floating-point resolution.
     #[test]
     fn new_gradient_is_orthogonal_to_the_previous_direction(
         samples in (1usize..4).prop_flat_map(|n| prop::collection::vec(sample_strategy(n), 1..5)),

@@ -263,7 +263,7 @@ proptest! {
         }
     }
 
-    /// The two sign conventions give bit-identical weights and opposite dw (SPEC §4).
+    /// The two sign conventions give bit-identical weights and opposite dw (docs/contract.md §4).
     #[test]
     fn sign_conventions_change_only_the_sign_of_dw(p in problems()) {
         let mut delta = p.clone();

@@ -1,6 +1,6 @@
 //! Tests of the pure grading core (`gradtrace::grade`), without HTTP: scores and carry-forward,
 //! PrairieLearn's tolerance boundaries, invalid answers, named mistakes, and the platforms'
-//! result formats. Problems come from the course (SPEC §10) wherever they fit.
+//! result formats. Problems come from the course (docs/contract.md §10) wherever they fit.
 
 mod errors;
 mod formats;

@@ -141,7 +141,7 @@ fn the_other_sign_conventions_dw_and_velocity_are_diagnosed() {
         CarryForward::None,
     );
     assert_diagnosed(&report, "other_sign_convention");
-    // The weights come out the same either way (SPEC §4): only dw and v are wrong.
+    // The weights come out the same either way (docs/contract.md §4): only dw and v are wrong.
     assert!(report
         .results
         .iter()
@@ -157,7 +157,7 @@ fn the_notes_erratum_of_using_the_previous_samples_inputs_is_diagnosed() {
         CarryForward::None,
     );
     assert_diagnosed(&report, "previous_sample_inputs");
-    // SPEC §10: the notes write the second sample's y_in = 0.5009·1 + 0.5006·0.6, the first
+    // docs/contract.md §10: the notes write the second sample's y_in = 0.5009·1 + 0.5006·0.6, the first
     // sample's inputs, which is 0.80126. (They print 0.7512, which is 0.5009·1 + 0.5006·0.5 and
     // matches no consistent mistake; the right value is 0.50075.)
     let notes = graded(
@@ -185,7 +185,7 @@ fn weights_not_carried_between_samples_are_diagnosed() {
     assert_diagnosed(&report, "weights_not_updated");
 }
 
-/// gd on the course's data over 3 epochs with time-based decay, α₀ 0.2 and decay_rate 1 (SPEC
+/// gd on the course's data over 3 epochs with time-based decay, α₀ 0.2 and decay_rate 1 (docs/contract.md
 /// §10's annealing example): epochs 0, 1, 2 train at 0.2, 0.1, 0.0667.
 fn annealed(first_epoch: u64) -> Problem {
     let mut problem = course(2, Optimizer::Gd { learning_rate: 0.2 });

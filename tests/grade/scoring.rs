@@ -11,7 +11,7 @@ use crate::support::*;
 /// The course prints 4 significant figures, so a slip shows at that precision.
 const FOUR_FIGURES: Tolerance = Tolerance::Sigfig { digits: 4 };
 
-/// The slip of these tests: (dw₁)₁ written as 0.2 instead of 0.02354 (course momentum, SPEC §10).
+/// The slip of these tests: (dw₁)₁ written as 0.2 instead of 0.02354 (course momentum, docs/contract.md §10).
 fn slip() -> BTreeMap<u64, BTreeMap<String, f64>> {
     BTreeMap::from([(1, BTreeMap::from([("(dw_1)_1".to_string(), 0.2)]))])
 }
@@ -37,7 +37,7 @@ fn all_correct_answers_score_one_whatever_the_strategy() {
     }
 }
 
-/// SPEC §10: the values the notes print for the momentum example.
+/// docs/contract.md §10: the values the notes print for the momentum example.
 fn notes_momentum_answers() -> Vec<gradtrace::grade::Answer> {
     vec![
         answer_at(1, "y", 0.6899),

@@ -1,4 +1,4 @@
-//! The course's problems (SPEC §10), one problem per algorithm, and ways to build a student's
+//! The course's problems (docs/contract.md §10), one problem per algorithm, and ways to build a student's
 //! answers: from the right solution, from a run with slips carried forward, or from a run that
 //! makes a mistake.
 
@@ -39,7 +39,7 @@ pub fn course(count: usize, optimizer: Optimizer) -> Problem {
     }
 }
 
-/// SPEC §10's momentum example: first 2 samples, α 0.2, β 0.8, average form, sign `delta`.
+/// docs/contract.md §10's momentum example: first 2 samples, α 0.2, β 0.8, average form, sign `delta`.
 pub fn course_momentum() -> Problem {
     let mut p = course(
         2,
@@ -53,7 +53,7 @@ pub fn course_momentum() -> Problem {
     p
 }
 
-/// SPEC §10's adagrad example: 3 samples, α 0.2 (ε at its default 1e-8).
+/// docs/contract.md §10's adagrad example: 3 samples, α 0.2 (ε at its default 1e-8).
 pub fn course_adagrad(epsilon: f64) -> Problem {
     course(
         3,
@@ -66,7 +66,7 @@ pub fn course_adagrad(epsilon: f64) -> Problem {
     )
 }
 
-/// SPEC §10's rmsprop example: 3 samples, α 0.2, β 0.8.
+/// docs/contract.md §10's rmsprop example: 3 samples, α 0.2, β 0.8.
 pub fn course_rmsprop() -> Problem {
     course(
         3,
@@ -78,7 +78,7 @@ pub fn course_rmsprop() -> Problem {
     )
 }
 
-/// SPEC §10's adam exercise: 3 samples, α 0.2, β₁ 0.8, β₂ 0.8.
+/// docs/contract.md §10's adam exercise: 3 samples, α 0.2, β₁ 0.8, β₂ 0.8.
 pub fn course_adam() -> Problem {
     course(
         3,
@@ -92,7 +92,7 @@ pub fn course_adam() -> Problem {
 }
 
 /// One problem per algorithm on the course's data, with the course's α 0.2 and β 0.8 where the
-/// algorithm has them (others at SPEC §3's defaults).
+/// algorithm has them (others at docs/contract.md §3's defaults).
 pub fn every_algorithm() -> Vec<Problem> {
     let mut cg = course(
         3,

@@ -8,7 +8,7 @@ use gradtrace::solve::solve;
 
 use crate::support::*;
 
-/// The course momentum example's (w₁)₂ = 0.5009414210140593 (SPEC §10 prints 0.5009).
+/// The course momentum example's (w₁)₂ = 0.5009414210140593 (docs/contract.md §10 prints 0.5009).
 fn w12() -> f64 {
     solve(&course_momentum()).steps[0].weights_after[0]
 }

@@ -82,7 +82,7 @@ pub async fn get(app: &axum::Router, path: &str) -> Reply {
     send(app, request).await
 }
 
-/// The course's momentum problem, SPEC §2.
+/// The course's momentum problem, docs/contract.md §2.
 pub fn momentum() -> Value {
     json!({
         "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],

@@ -1,6 +1,6 @@
-"""The problems pinned in tests/fixtures/reference.json, as SPEC §2 request bodies.
+"""The problems pinned in tests/fixtures/reference.json, as docs/contract.md §2 request bodies.
 
-Most use the course's training set (SPEC §10): samples (1, 0.6, 0.8), (0.5, 0.5, 0.6),
+Most use the course's training set (docs/contract.md §10): samples (1, 0.6, 0.8), (0.5, 0.5, 0.6),
 (0.2, 0.8, 0.3), initial weights (0.5, 0.5), a logistic neuron with squared error.
 """
 
@@ -96,7 +96,7 @@ def cg_quadratic():
 def all_cases():
     """Every fixture case: its name, one sentence on what it covers, and the request body."""
     table = [
-        # The course's worked examples (SPEC §10), traced in full.
+        # The course's worked examples (docs/contract.md §10), traced in full.
         ("course_momentum", "The course's momentum example: two samples, α 0.2, β 0.8, average form, sign delta.",
          course_momentum()),
         ("course_momentum_bias_correction", "The course's momentum exercise with bias correction: v divided by 1−β^t.",
@@ -180,7 +180,7 @@ def all_cases():
         ("amsgrad", "AMSGrad: the running maximum of the uncorrected s, then corrected by 1−β2^t.",
          problem("amsgrad", epochs=2)),
 
-        # Learning-rate schedules (SPEC §5), gradient descent with α0 0.2 over 3 epochs.
+        # Learning-rate schedules (docs/contract.md §5), gradient descent with α0 0.2 over 3 epochs.
         ("schedule_time_based_first_epoch_0", "Time-based decay, decay_rate 1, epochs numbered from 0: 0.2, 0.1, 0.0667.",
          scheduled({"type": "time_based", "decay_rate": 1.0})),
         ("schedule_time_based_first_epoch_1", "Time-based decay numbered from 1, the course's table: 0.1, 0.0667, 0.05.",
@@ -196,7 +196,7 @@ def all_cases():
         ("schedule_time_based_per_update", "Time-based decay per update: the rate follows t − 1 + first_epoch, not the epoch.",
          scheduled({"type": "time_based", "decay_rate": 0.5, "per": "update", "first_epoch": 1})),
 
-        # Conjugate gradient on a quadratic (SPEC §3.2).
+        # Conjugate gradient on a quadratic (docs/contract.md §3.2).
         ("cg_quadratic_3_weights", "Fletcher–Reeves CG with exact search on a linear least-squares problem: "
                                    "three iterations reach the least-squares weights.",
          cg_quadratic()),

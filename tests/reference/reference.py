@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of gradtrace's arithmetic (SPEC.md §1–§5 and §3.2).
+"""Independent reference implementation of gradtrace's arithmetic (docs/contract.md §1–§5 and §3.2).
 
-It is written from SPEC.md and the course notes alone, without reading the Rust sources, so that
+It is written from docs/contract.md and the course notes alone, without reading the Rust sources, so that
 the fixture it produces is a second opinion on the service's numbers rather than a copy of them.
 Pure Python 3.11, standard library only, full double precision, no rounding (§6 is not modelled).
 
@@ -10,11 +10,11 @@ Regenerate the fixture from the repository root:
     python3 tests/reference/reference.py --output tests/fixtures/reference.json
 
 Without --output the JSON is printed to stdout. selfcheck() runs first: it compares this
-implementation with the values the course prints (SPEC §10) and with identities the SPEC states,
+implementation with the values the course prints (docs/contract.md §10) and with identities the contract states,
 and nothing is written when a check fails. The cases themselves are listed in cases.py.
 
 Each fixture entry is {"name", "why", "problem", "expected"}; "problem" is a request body exactly
-as in SPEC §2. For the optimizers "expected" is {"steps", "final_weights", "final_bias"}; for the
+as in docs/contract.md §2. For the optimizers "expected" is {"steps", "final_weights", "final_bias"}; for the
 conjugate-gradient quadratic (algorithm "conjugate_gradient") it is {"least_squares_weights",
 "steps", "final_weights", "final_bias"}, each step giving g_k, β_k, d_k, η_k (as "learning_rate",
 the name §3.2 gives it) and the new weights.
@@ -34,7 +34,7 @@ REQUIRED = object()
 ADAM_HYPERPARAMETERS = {"learning_rate": REQUIRED, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
 MOMENTUM_HYPERPARAMETERS = {"learning_rate": REQUIRED, "beta": 0.9, "form": "average"}
 
-# SPEC §3: every hyperparameter an algorithm accepts, with its default.
+# docs/contract.md §3: every hyperparameter an algorithm accepts, with its default.
 HYPERPARAMETERS = {
     "gd": {"learning_rate": REQUIRED},
     "momentum": MOMENTUM_HYPERPARAMETERS,
@@ -58,7 +58,7 @@ PROBLEM_FIELDS = {
 
 
 class Settings:
-    """A request body with every default of SPEC §2–§5 filled in."""
+    """A request body with every default of docs/contract.md §2–§5 filled in."""
 
     def __init__(self, problem):
         unknown = set(problem) - PROBLEM_FIELDS
@@ -101,7 +101,7 @@ class Settings:
 
 
 # ---------------------------------------------------------------------------------------------
-# The neuron (SPEC §1)
+# The neuron (docs/contract.md §1)
 
 
 def activate(activation, net):
@@ -115,7 +115,7 @@ def activate(activation, net):
         y = math.tanh(net)
         return y, 1.0 - y * y
     if activation == "relu":
-        # The SPEC fixes the derivative at the kink: 0 at net = 0.
+        # The contract fixes the derivative at the kink: 0 at net = 0.
         return (net, 1.0) if net > 0 else (0.0, 0.0)
     raise ValueError(f"unknown activation {activation}")
 
@@ -168,7 +168,7 @@ def batch_gradient(settings, parameters, batch):
 
 
 # ---------------------------------------------------------------------------------------------
-# Learning-rate schedules (SPEC §5)
+# Learning-rate schedules (docs/contract.md §5)
 
 
 def scheduled_rate(initial_rate, schedule, e):
@@ -195,7 +195,7 @@ def step_rate(settings, epoch_number, update_index):
 
 
 # ---------------------------------------------------------------------------------------------
-# Optimizers (SPEC §3, §3.1, §4). Each keeps its accumulators per parameter and returns, from
+# Optimizers (docs/contract.md §3, §3.1, §4). Each keeps its accumulators per parameter and returns, from
 # step(), the new parameters and the state to show. Running products (β^t) are multiplied once
 # per update rather than computed with a power, as the service does.
 
@@ -464,7 +464,7 @@ def solve(problem):
 
 
 # ---------------------------------------------------------------------------------------------
-# Conjugate gradient on a quadratic (SPEC §3.2): a linear neuron with squared error and mean
+# Conjugate gradient on a quadratic (docs/contract.md §3.2): a linear neuron with squared error and mean
 # reduction has E(w) = mean ½(t − wᵀx)², whose Hessian H = mean x xᵀ is constant, so the exact
 # line search has the closed form η = −gᵀd / dᵀHd and the minimum solves H w = mean t x.
 
@@ -554,7 +554,7 @@ def solve_conjugate_gradient_quadratic(settings):
 
 
 # ---------------------------------------------------------------------------------------------
-# Self-check against the course's printed values (SPEC §10) and the identities the SPEC states.
+# Self-check against the course's printed values (docs/contract.md §10) and the identities the contract states.
 
 
 def assert_printed(value, printed, what):

@@ -1,4 +1,4 @@
-//! Adadelta (SPEC §3; Zeiler 2012, "ADADELTA: an adaptive learning rate method", Algorithm 1).
+//! Adadelta (docs/contract.md §3; Zeiler 2012, "ADADELTA: an adaptive learning rate method", Algorithm 1).
 
 use std::collections::BTreeMap;
 
@@ -93,7 +93,7 @@ pub fn step(
                 )
             })
             .collect();
-        // The `u` used at update t has been updated t − 1 times; at t = 1 it is 0 (SPEC §3.1).
+        // The `u` used at update t has been updated t − 1 times; at t = 1 it is 0 (docs/contract.md §3.1).
         let u_hat: Vec<f64> = u
             .indices()
             .map(|p| {

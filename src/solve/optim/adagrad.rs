@@ -1,4 +1,4 @@
-//! Adagrad (SPEC §3; the course's "Adagrad"), with the course's windowed variant.
+//! Adagrad (docs/contract.md §3; the course's "Adagrad"), with the course's windowed variant.
 
 use std::collections::{BTreeMap, VecDeque};
 

@@ -1,4 +1,4 @@
-//! Adam and its kin: AdamW (decoupled weight decay) and AMSGrad (SPEC §3; the course's "Adam").
+//! Adam and its kin: AdamW (decoupled weight decay) and AMSGrad (docs/contract.md §3; the course's "Adam").
 
 use std::collections::BTreeMap;
 

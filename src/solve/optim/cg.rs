@@ -1,4 +1,4 @@
-//! Nonlinear conjugate gradient (SPEC §3.2; the course's "Conjugate Gradient"): one iteration per
+//! Nonlinear conjugate gradient (docs/contract.md §3.2; the course's "Conjugate Gradient"): one iteration per
 //! epoch on the full-batch loss, with the four β rules, periodic and descent restarts, and an
 //! exact or fixed step.
 

@@ -1,4 +1,4 @@
-//! Gradient descent: `w ← w − α g` (SPEC §3).
+//! Gradient descent: `w ← w − α g` (docs/contract.md §3).
 
 use super::{mul, q, Update, Worked};
 

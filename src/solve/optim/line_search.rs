@@ -1,4 +1,4 @@
-//! Exact line search for conjugate gradient (SPEC §3.2): minimize `φ(η) = E(w + η d)` over
+//! Exact line search for conjugate gradient (docs/contract.md §3.2): minimize `φ(η) = E(w + η d)` over
 //! `0 ≤ η ≤ max_step` by finding a zero of the directional derivative `φ′(η) = ∇E(w + η d)ᵀ d`.
 //!
 //! Bracketing by doubling, then regula falsi with the Illinois modification (exact in one step on

@@ -1,4 +1,4 @@
-//! The optimizers of SPEC §3, one small unit each, and what they share: the update's inputs, the
+//! The optimizers of docs/contract.md §3, one small unit each, and what they share: the update's inputs, the
 //! worked-line recorder, and the notation.
 //!
 //! Every optimizer computes in the request's sign convention: `dw = sign · g`, signed
@@ -156,7 +156,7 @@ impl Worked {
         }
     }
 
-    /// Round as the student does (SPEC §6); identity without `rounding`.
+    /// Round as the student does (docs/contract.md §6); identity without `rounding`.
     pub fn round(&self, value: f64) -> f64 {
         round_value(self.rounding, value)
     }
@@ -299,7 +299,7 @@ pub fn step(
 }
 
 /// `w ← w − α · step / denominator` per parameter, leaving a weight unchanged (with a warning)
-/// where the denominator is exactly 0 (SPEC §4).
+/// where the denominator is exactly 0 (docs/contract.md §4).
 /// `before` names the weights the step starts from (`w`, or AdamW's decayed `\tilde{w}`).
 pub fn guarded_update(
     u: &Update,

@@ -1,4 +1,4 @@
-//! Momentum and Nesterov momentum (SPEC §3; the course's "Gradient Descent with Momentum").
+//! Momentum and Nesterov momentum (docs/contract.md §3; the course's "Gradient Descent with Momentum").
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! RMSProp (SPEC §3; the course's "RMSProp").
+//! RMSProp (docs/contract.md §3; the course's "RMSProp").
 
 use std::collections::BTreeMap;
 
