@@ -48,6 +48,14 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default most requests in flight at once (`/healthz` and `/metrics` not counted); more are
 /// refused with 503 at once rather than queued.
 pub const DEFAULT_MAX_IN_FLIGHT: u64 = 64;
+/// Default time a connection has to send a request's headers, from when it opens or from the
+/// end of its previous response: a browser or script sends them within milliseconds, while a
+/// client that holds a connection without finishing them (slowloris) is closed after this.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default most connections open at once per core. Each costs a file descriptor and a few tens
+/// of kilobytes; at 512 per core a 2-core machine serves 1,024, far below the 20,000 files a
+/// process may open here, and 64 clients of wrk use 64.
+pub const DEFAULT_CONNECTIONS_PER_CORE: usize = 512;
 /// Default time in-flight requests get to finish after SIGTERM or Ctrl-C: under the 30 s a
 /// container orchestrator usually waits before it kills.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
@@ -177,6 +185,7 @@ pub enum Limit {
     BatchForwardEntries,
     ScheduleEpochs,
     RequestTimeout,
+    MaxConnections,
 }
 
 impl Limit {
@@ -192,6 +201,7 @@ impl Limit {
         Limit::BatchForwardEntries,
         Limit::ScheduleEpochs,
         Limit::RequestTimeout,
+        Limit::MaxConnections,
     ];
 
     /// The flag without its dashes, as clap spells it.
@@ -207,6 +217,7 @@ impl Limit {
             Limit::BatchForwardEntries => "max-batch-forward-entries",
             Limit::ScheduleEpochs => "max-schedule-epochs",
             Limit::RequestTimeout => "request-timeout",
+            Limit::MaxConnections => "max-connections",
         }
     }
 
@@ -340,6 +351,26 @@ pub struct Config {
         value_parser = parse_duration
     )]
     pub shutdown_grace: Duration,
+    /// Longest a connection may take to send a request's headers, from when it opens or from
+    /// the end of its previous response (so also how long a keep-alive connection may sit
+    /// idle); then it is closed.
+    #[arg(
+        long = "header-timeout",
+        env = "GRADTRACE_HEADER_TIMEOUT",
+        value_name = "DURATION",
+        default_value = "5s",
+        value_parser = parse_duration
+    )]
+    pub header_timeout: Duration,
+    /// Most connections open at once. Past it a connection may still ask GET /healthz or GET
+    /// /metrics at once (a small reserve kept for probes); others are closed at once.
+    /// Default: 512 per core.
+    #[arg(
+        long = "max-connections",
+        env = "GRADTRACE_MAX_CONNECTIONS",
+        value_name = "N"
+    )]
+    pub max_connections: Option<NonZeroUsize>,
     /// Browser origins allowed to call the API (CORS), comma-separated, or `*` for any;
     /// credentials are never allowed.
     #[arg(
@@ -359,6 +390,8 @@ impl Default for Config {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             solver_threads: None,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: None,
             cors_origins: CorsOrigins::Any,
         }
     }
@@ -370,6 +403,17 @@ impl Config {
         self.solver_threads
             .or_else(|| std::thread::available_parallelism().ok())
             .map_or(1, NonZeroUsize::get)
+    }
+
+    /// How many connections may be open at once: the flag, or 512 per core.
+    pub fn max_connections(&self) -> usize {
+        self.max_connections.map_or_else(
+            || {
+                let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+                DEFAULT_CONNECTIONS_PER_CORE.saturating_mul(cores)
+            },
+            NonZeroUsize::get,
+        )
     }
 
     /// `max_in_flight` as a `usize`.

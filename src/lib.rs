@@ -36,8 +36,6 @@ pub mod solve;
 use std::future::Future;
 use std::io;
 
-use std::future::IntoFuture;
-
 use axum::Router;
 
 use config::Config;
@@ -72,7 +70,12 @@ pub async fn serve_with(
 ) -> io::Result<()> {
     let grace = config.shutdown_grace;
     let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, app_with(config)).with_graceful_shutdown(async move {
+    let (router, metrics) = api::app_and_metrics(config);
+    let connections = api::server::Connections {
+        header_timeout: config.header_timeout,
+        max_connections: config.max_connections(),
+    };
+    let server = api::server::serve(listener, router, metrics, connections, async move {
         shutdown.await;
         let _ = signalled.send(());
     });
@@ -85,7 +88,7 @@ pub async fn serve_with(
         }
     };
     tokio::select! {
-        result = server.into_future() => result,
+        result = server => result,
         () = deadline => {
             tracing::warn!(
                 grace_seconds = grace.as_secs_f64(),

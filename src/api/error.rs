@@ -171,6 +171,9 @@ pub enum ApiError {
     /// Too many requests in flight: refused at once rather than queued. 503 with
     /// `Retry-After` (seconds).
     Overloaded { retry_after: u64 },
+    /// The connection came in past the connection cap and asked for something other than a
+    /// probe's `/healthz` or `/metrics`. 503 with `Retry-After` (seconds).
+    TooManyConnections { retry_after: u64 },
     /// The request took longer than the configured limit. 503 with `Retry-After` (seconds).
     Timeout { limit: Duration, retry_after: u64 },
     /// No such path, or no such resource under it. 404.
@@ -204,9 +207,9 @@ impl ApiError {
             ApiError::MalformedJson { .. } | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Overloaded { .. } | ApiError::Timeout { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::Overloaded { .. }
+            | ApiError::TooManyConnections { .. }
+            | ApiError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -264,6 +267,15 @@ impl ApiError {
                      (max_in_flight); try again in {retry_after} s."
                 ),
             ),
+            ApiError::TooManyConnections { retry_after } => (
+                "overloaded",
+                "Overloaded",
+                format!(
+                    "The service has as many connections open as it is configured to \
+                     (max_connections; {}); try again in {retry_after} s.",
+                    Limit::MaxConnections.how_to_raise()
+                ),
+            ),
             ApiError::Timeout { limit, retry_after } => (
                 "timeout",
                 "Request took too long",
@@ -311,9 +323,9 @@ impl ApiError {
     /// Seconds after which a retry may succeed, for the `Retry-After` header.
     fn retry_after(&self) -> Option<u64> {
         match self {
-            ApiError::Overloaded { retry_after } | ApiError::Timeout { retry_after, .. } => {
-                Some(*retry_after)
-            }
+            ApiError::Overloaded { retry_after }
+            | ApiError::TooManyConnections { retry_after }
+            | ApiError::Timeout { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
     }

@@ -14,7 +14,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
 
 use super::error::ProblemDetails;
@@ -41,6 +42,9 @@ pub struct Metrics {
     /// Solves waiting for a solver thread.
     pub solver_waiting: IntGauge,
     solver_threads: IntGauge,
+    connections_open: IntGauge,
+    connections_over_cap: IntCounter,
+    connections_refused: IntCounter,
 }
 
 impl Metrics {
@@ -95,12 +99,28 @@ impl Metrics {
                 "Solver threads configured (--solver-threads)",
             )
             .expect("constant metric definitions are valid"),
+            connections_open: IntGauge::new(
+                "connections_open",
+                "Connections open right now, probe reserve included",
+            )
+            .expect("constant metric definitions are valid"),
+            connections_over_cap: IntCounter::new(
+                "connections_over_cap_total",
+                "Connections that arrived with --max-connections open: served one probe \
+                 request (GET /healthz or /metrics) from a small reserve, or closed at once",
+            )
+            .expect("constant metric definitions are valid"),
+            connections_refused: IntCounter::new(
+                "connections_refused_total",
+                "Connections closed at once because the cap and the probe reserve were full",
+            )
+            .expect("constant metric definitions are valid"),
             registry,
         };
         metrics
             .solver_threads
             .set(i64::try_from(solver_threads).unwrap_or(i64::MAX));
-        let collectors: [Box<dyn prometheus::core::Collector>; 7] = [
+        let collectors: [Box<dyn prometheus::core::Collector>; 10] = [
             Box::new(metrics.requests.clone()),
             Box::new(metrics.duration.clone()),
             Box::new(metrics.in_flight.clone()),
@@ -108,6 +128,9 @@ impl Metrics {
             Box::new(metrics.solver_busy.clone()),
             Box::new(metrics.solver_waiting.clone()),
             Box::new(metrics.solver_threads.clone()),
+            Box::new(metrics.connections_open.clone()),
+            Box::new(metrics.connections_over_cap.clone()),
+            Box::new(metrics.connections_refused.clone()),
         ];
         for collector in collectors {
             // Registration fails only for a duplicate name, which the list above rules out.
@@ -119,6 +142,26 @@ impl Metrics {
     /// One shed request.
     pub fn shed(&self, reason: &'static str) {
         self.shed.with_label_values(&[reason]).inc();
+    }
+
+    /// A connection began to be served.
+    pub fn connection_opened(&self) {
+        self.connections_open.inc();
+    }
+
+    /// A served connection closed.
+    pub fn connection_closed(&self) {
+        self.connections_open.dec();
+    }
+
+    /// A connection arrived past the connection cap.
+    pub fn connection_over_cap(&self) {
+        self.connections_over_cap.inc();
+    }
+
+    /// A connection was closed at once: the cap and the probe reserve were full.
+    pub fn connection_refused(&self) {
+        self.connections_refused.inc();
     }
 
     /// Every metric in the Prometheus text exposition format (version 0.0.4).

@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod model;
 pub mod overload;
 pub mod schedule;
+pub mod server;
 pub mod solve;
 pub mod validate;
 pub mod variants;
@@ -189,6 +190,11 @@ pub fn app() -> Router {
 
 /// The whole service with `config`'s limits, pool, time limit and CORS origins.
 pub fn app_with(config: &Config) -> Router {
+    app_and_metrics(config).0
+}
+
+/// [`app_with`] and its metrics, which the accept loop (`server`) adds its connection counts to.
+pub fn app_and_metrics(config: &Config) -> (Router, Metrics) {
     let (router, api) = documented();
     let limits = config.limits;
     let threads = config.solver_threads();
@@ -204,7 +210,7 @@ pub fn app_with(config: &Config) -> Router {
     // `Router::layer` wraps each route, so the layers see the matched route (`MatchedPath`)
     // for their labels and logs. Each `.layer` goes around the ones before it: read from the
     // bottom up for the order a request passes them.
-    router
+    let app = router
         .merge(docs::router(&api))
         .fallback(not_found)
         // After every route is registered: it applies to the routes present when called.
@@ -216,7 +222,10 @@ pub fn app_with(config: &Config) -> Router {
         .layer(middleware::map_response(move |response| {
             problem_for_bare_errors(response, limits.body_bytes)
         }))
-        .layer(middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(middleware::from_fn_with_state(
+            metrics.clone(),
+            metrics::track,
+        ))
         .layer(cors(&config.cors_origins))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         // One INFO line per request (method, route, status, latency, request id); axum's
@@ -234,7 +243,8 @@ pub fn app_with(config: &Config) -> Router {
                 .on_failure(DefaultOnFailure::new().level(Level::WARN)),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .layer(middleware::map_request(drop_unusable_request_id))
+        .layer(middleware::map_request(drop_unusable_request_id));
+    (app, metrics)
 }
 
 /// Browsers may call from any origin, or from the configured ones; never with credentials.

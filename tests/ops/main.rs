@@ -3,6 +3,7 @@
 //! a real socket in this process; graceful shutdown, `/healthz` under load and JSON logs
 //! against the real binary.
 
+mod connections;
 mod cors;
 mod limits;
 mod observability;
