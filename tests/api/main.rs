@@ -9,6 +9,7 @@ mod course;
 mod errors;
 mod grade;
 mod helpers;
+mod latex;
 mod meta;
 mod openapi;
 mod properties;
