@@ -29,43 +29,10 @@ fi
 cargo build --release --locked --quiet --bin gradtrace
 
 work=$(mktemp -d)
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# wrk sends the body of $BODY_FILE as a JSON POST on every request.
-cat >"$work/post.lua" <<'LUA'
-local file = assert(io.open(os.getenv("BODY_FILE"), "rb"))
-wrk.method = "POST"
-wrk.body = file:read("*a")
-file:close()
-wrk.headers["Content-Type"] = "application/json"
-LUA
-
-# Start the release binary on a port the kernel picks; sets $server and $base.
-start() {
-  target/release/gradtrace serve --addr 127.0.0.1:0 "$@" 2>"$work/server.log" &
-  server=$!
-  base=""
-  for _ in $(seq 100); do
-    base=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -n1 \
-      | sed 's/listening on //' || true)
-    if [ -n "$base" ] && curl -fsS "$base/healthz" >/dev/null 2>&1; then return 0; fi
-    sleep 0.1
-  done
-  echo "the server did not start:" >&2
-  cat "$work/server.log" >&2
-  exit 1
-}
-
-stop() {
-  kill -TERM "$server"
-  wait "$server" || true
-  server=""
-}
+# shellcheck source=scripts/serve.sh
+. scripts/serve.sh
+trap stop_on_exit EXIT
+write_post_lua
 
 # phase NAME DESCRIPTION BODY_FILE [serve flags…]
 phase() {
@@ -77,7 +44,7 @@ phase() {
   BODY_FILE=$body wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 60s --latency \
     -s "$work/post.lua" "$base/v1/solve" >"$work/wrk.txt"
   local rss
-  rss=$(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")
+  rss=$(peak_rss)
   stop
   awk -v rss="$rss" '
     /Requests\/sec:/ { rps = $2 }

@@ -125,6 +125,10 @@ struct SolveArgs {
     /// Significant figures of displayed numbers (default 4; 0 = in full), as `?precision=`.
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=17))]
     precision: Option<u32>,
+    /// With `--format latex`: print a whole document that pdflatex compiles as it is, instead
+    /// of the fragment, as `?standalone=true` does.
+    #[arg(long)]
+    standalone: bool,
     /// The same limits as `serve`, so a problem the service refuses is refused here too.
     #[command(flatten)]
     limits: Limits,
@@ -308,6 +312,10 @@ pub async fn shutdown_signal() {
 
 fn solve(args: &SolveArgs) -> ExitCode {
     init_tracing("warn");
+    if args.standalone && args.format != CliFormat::Latex {
+        eprintln!("gradtrace: --standalone makes a whole LaTeX document; it needs --format latex");
+        return ExitCode::from(2);
+    }
     let bytes = match read_input(&args.file) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -317,8 +325,8 @@ fn solve(args: &SolveArgs) -> ExitCode {
     };
     let result = extract::parse(&bytes).and_then(|body| solve_body_with(&body, &args.limits));
     let query = SolveQuery {
-        format: None,
         precision: args.precision,
+        ..SolveQuery::default()
     };
     match result {
         Ok(response) if args.format == CliFormat::Json && args.precision.is_none() => {
@@ -330,7 +338,12 @@ fn solve(args: &SolveArgs) -> ExitCode {
                 CliFormat::Markdown => Format::Markdown,
                 CliFormat::Latex => Format::Latex,
             };
-            match rendered_text(&response, format, query.display_precision()) {
+            match rendered_text(
+                &response,
+                format,
+                query.display_precision(),
+                args.standalone,
+            ) {
                 Ok(text) if format == Format::Json && !args.compact => {
                     match serde_json::from_str::<serde_json::Value>(&text) {
                         Ok(value) => print_json(&value, false),

@@ -27,7 +27,9 @@ pub enum Format {
     /// A page that reads like the course's solution pages: a heading per update, one equation
     /// per line.
     Markdown,
-    /// A LaTeX fragment: a `\subsection*` and an `align*` block per update.
+    /// A LaTeX fragment: a `\subsection*` and an `align*` block per update, in ASCII, that
+    /// compiles with pdflatex after `\documentclass{article}\usepackage{amsmath}`
+    /// (`standalone=true` gives the whole document; docs/latex.md).
     Latex,
 }
 
@@ -58,9 +60,34 @@ pub struct SolveQuery {
     /// they are.
     #[param(minimum = 0, maximum = 17, example = 4)]
     pub precision: Option<u32>,
+    /// With `format=latex` (or an `Accept` of `application/x-latex`): `true` returns a whole
+    /// document that pdflatex compiles as it is (the preamble, `\begin{document}`, the fragment,
+    /// `\end{document}`) instead of the fragment alone (default `false`). With any other
+    /// rendering `true` is a 400. See docs/latex.md.
+    #[param(example = false)]
+    pub standalone: Option<bool>,
 }
 
 impl SolveQuery {
+    /// Whether a whole LaTeX document is asked for; `standalone=true` with another rendering
+    /// is an error rather than ignored, so a caller learns the document did not come.
+    pub fn standalone(&self, format: Format) -> Result<bool, ApiError> {
+        match (self.standalone, format) {
+            (Some(true), Format::Latex) => Ok(true),
+            (Some(true), other) => Err(ApiError::BadRequest(format!(
+                "`standalone=true` asks for a whole LaTeX document, so it goes with \
+                 `format=latex`; this request asks for {}. Add `format=latex`, or leave \
+                 `standalone` out.",
+                match other {
+                    Format::Json => "JSON",
+                    Format::Markdown => "Markdown",
+                    Format::Latex => "LaTeX",
+                }
+            ))),
+            (_, _) => Ok(false),
+        }
+    }
+
     /// The display precision asked for, if any.
     pub fn display_precision(&self) -> Option<Precision> {
         self.precision.map(|p| match p {
@@ -82,13 +109,13 @@ impl SolveQuery {
         content_type = "application/json"
     ),
     responses(
-        (status = 200, description = "The worked solution: the JSON trace, or its Markdown or LaTeX rendering (`format`, or `Accept`)",
+        (status = 200, description = "The worked solution: the JSON trace, or its Markdown or LaTeX rendering (`format`, or `Accept`); the LaTeX is a fragment, or with `standalone=true` a whole document",
          content(
             (SolveResponse = "application/json"),
             (String = "text/markdown"),
             (String = "application/x-latex")
          )),
-        (status = 400, description = "The body is not JSON (with line and column), or a query parameter is not one of those listed", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON (with line and column), a query parameter is not one of those listed, or `standalone=true` comes with a rendering other than LaTeX", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "The body is over the body limit (1 MiB by default; `limit` names it)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "The problem breaks the contract, or asks for more than a configured limit allows; `errors` names every violation by JSON pointer (and the limit, with how an operator raises it)", body = ProblemDetails, content_type = "application/problem+json")
@@ -103,7 +130,7 @@ pub async fn solve(
     let Query(query) = query.map_err(|rejection| {
         ApiError::BadRequest(format!(
             "The query string is not understood: {}. `format` is json, markdown or latex; \
-             `precision` is an integer from 0 to 17.",
+             `precision` is an integer from 0 to 17; `standalone` is true or false.",
             rejection.body_text()
         ))
     })?;
@@ -115,11 +142,12 @@ pub async fn solve(
         ));
     }
     let format = query.format.unwrap_or_else(|| negotiate(&headers));
+    let standalone = query.standalone(format)?;
     let valid = validate::problem_with(&body, &limits)?;
     let precision = query.display_precision();
     blocking(move || {
         let response = respond(valid);
-        render_as(&response, format, precision)
+        render_as(&response, format, precision, standalone)
     })
     .await?
 }
@@ -140,21 +168,25 @@ fn negotiate(headers: &HeaderMap) -> Format {
     }
 }
 
-/// A solved problem as an HTTP response in the chosen format and display precision.
+/// A solved problem as an HTTP response in the chosen format and display precision (LaTeX as
+/// a whole document when `standalone`).
 pub fn render_as(
     response: &SolveResponse,
     format: Format,
     precision: Option<Precision>,
+    standalone: bool,
 ) -> Result<Response, ApiError> {
-    let text = rendered_text(response, format, precision)?;
+    let text = rendered_text(response, format, precision, standalone)?;
     Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
 }
 
-/// The body text of a solved problem in the chosen format (the CLI prints it).
+/// The body text of a solved problem in the chosen format (the CLI prints it); `standalone`
+/// makes the LaTeX a whole document.
 pub fn rendered_text(
     response: &SolveResponse,
     format: Format,
     precision: Option<Precision>,
+    standalone: bool,
 ) -> Result<String, ApiError> {
     let display = precision.unwrap_or(DEFAULT_PRECISION);
     match format {
@@ -171,6 +203,11 @@ pub fn rendered_text(
                 .map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
         }
         Format::Markdown => Ok(render::markdown(
+            &response.core_problem,
+            &response.solution,
+            display,
+        )),
+        Format::Latex if standalone => Ok(render::latex_document(
             &response.core_problem,
             &response.solution,
             display,

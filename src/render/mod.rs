@@ -5,7 +5,7 @@
 mod latex;
 mod markdown;
 
-pub use latex::latex;
+pub use latex::{latex, latex_document, running_text as latex_text, PREAMBLE as LATEX_PREAMBLE};
 pub use markdown::markdown;
 
 use crate::solve::expr::{count, format_number, tex_to_text, Precision};

@@ -10,6 +10,7 @@ mod errors;
 mod golden;
 mod grade;
 mod helpers;
+mod latex;
 mod meta;
 mod notation;
 mod openapi;
