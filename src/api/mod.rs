@@ -23,6 +23,7 @@ pub mod model;
 pub mod overload;
 pub mod schedule;
 pub mod solve;
+pub mod stream;
 pub mod validate;
 pub mod variants;
 
@@ -45,6 +46,7 @@ use crate::config::{Config, CorsOrigins};
 use error::{ApiError, PROBLEM_JSON};
 use metrics::Metrics;
 use overload::{Guard, SolverPool};
+use stream::{Shutdown, Streams};
 
 /// The header that carries a request's id, in the request (a client may choose it) and in the
 /// response.
@@ -188,10 +190,16 @@ pub fn app() -> Router {
 
 /// The whole service with `config`'s limits, pool, time limit and CORS origins.
 pub fn app_with(config: &Config) -> Router {
+    serving(config).0
+}
+
+/// [`app_with`], and the switch that ends its running streams when the service stops.
+pub fn serving(config: &Config) -> (Router, Shutdown) {
     let (router, api) = documented();
     let limits = config.limits;
     let threads = config.solver_threads();
     let metrics = Metrics::new(threads);
+    let (streams, shutdown) = Streams::new(config.stream_timeout, &metrics);
     let pool = SolverPool::new(threads, &metrics);
     let guard = Guard::new(
         config.max_in_flight(),
@@ -203,13 +211,14 @@ pub fn app_with(config: &Config) -> Router {
     // `Router::layer` wraps each route, so the layers see the matched route (`MatchedPath`)
     // for their labels and logs. Each `.layer` goes around the ones before it: read from the
     // bottom up for the order a request passes them.
-    router
+    let app = router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .fallback(not_found)
         // After every route is registered: it applies to the routes present when called.
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes()))
         .layer(Extension(limits))
+        .layer(Extension(streams))
         .layer(Extension(metrics.clone()))
         .layer(middleware::from_fn_with_state(guard, overload::guard))
         .layer(middleware::map_response(move |response| {
@@ -233,7 +242,8 @@ pub fn app_with(config: &Config) -> Router {
                 .on_failure(DefaultOnFailure::new().level(Level::WARN)),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .layer(middleware::map_request(drop_unusable_request_id))
+        .layer(middleware::map_request(drop_unusable_request_id));
+    (app, shutdown)
 }
 
 /// Browsers may call from any origin, or from the configured ones; never with credentials.

@@ -129,10 +129,10 @@ async fn a_full_batch_run_over_the_forward_limit_is_a_422_at_epochs() {
 
 #[tokio::test]
 async fn the_default_trace_limit_refuses_the_update_after_the_largest_solve_it_allows() {
-    // 3,333 Adam updates of 2 weights are 9,999 entries; 3,334 are 10,002. Only validated, so
-    // the test stays fast.
-    let reply = post(&gradtrace::app(), "/v1/solve", &adam_updates(3334)).await;
-    assert_over_limit(&reply, "/epochs", "max_trace_entries", 10_000);
+    // 33,333 Adam updates of 2 weights are 99,999 entries; 33,334 are 100,002. Only validated,
+    // so the test stays fast.
+    let reply = post(&gradtrace::app(), "/v1/solve", &adam_updates(33_334)).await;
+    assert_over_limit(&reply, "/epochs", "max_trace_entries", 100_000);
 }
 
 #[tokio::test]

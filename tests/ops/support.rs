@@ -95,8 +95,8 @@ pub fn momentum() -> Value {
 }
 
 /// Adam on one of the course's samples for `epochs` updates: 2 weights, so
-/// `3 × epochs` trace entries. At 3,333 epochs it is as large a solve as the default limits
-/// allow (9,999 of 10,000 trace entries; ≈ 17 MB of JSON).
+/// `3 × epochs` trace entries. At 3,333 epochs it was as large a solve as the default limits
+/// allowed before issue 10 (9,999 of 10,000 trace entries; ≈ 17 MB of JSON).
 pub fn adam_updates(epochs: u64) -> Value {
     json!({
         "samples": [{"x": [1, 0.6], "t": 0.8}],
