@@ -8,4 +8,5 @@ mod limits;
 mod observability;
 mod overload;
 mod process;
+mod stream;
 mod support;
