@@ -486,18 +486,18 @@ mod tests {
 
     #[test]
     fn a_combination_that_breaks_a_joint_rule_is_refused_naming_the_variants() {
-        // Each range alone stays within the size cap; together the largest epochs and the
-        // smallest batch exceed it.
+        // Each range alone stays within the size cap (100,000 trace entries); together the
+        // largest epochs and the smallest batch exceed it (12,000 × 4 updates × 3 = 144,000).
         let mut body = class_template();
         body["template"]["samples"] = json!([
             {"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6},
             {"x": [0.2, 0.8], "t": 0.3}, {"x": [0.1, 0.1], "t": 0.1}
         ]);
-        body["template"]["epochs"] = json!({"choice": [1, 1200]});
+        body["template"]["epochs"] = json!({"choice": [1, 12000]});
         body["template"]["batch_size"] = json!({"choice": [4, 1]});
         body["count"] = json!(40);
         let Err(ApiError::Validation(errors)) = variants_body(&body) else {
-            panic!("some variants have 1200 epochs of 4 updates");
+            panic!("some variants have 12000 epochs of 4 updates");
         };
         assert_eq!(errors[0].pointer, "/template");
         assert!(errors[1].detail.contains("variant "), "{errors:?}");
