@@ -21,10 +21,12 @@ use crate::api::error::{problem_body, ApiError};
 use crate::api::extract;
 use crate::api::grade::{encode, grade_body_with};
 use crate::api::model::Detail;
-use crate::api::solve::{check_detail, rendered_text, solve_body_with, Format, SolveQuery};
+use crate::api::solve::{
+    effective_detail, rendered_text, sizing, solve_body_with, Format, SolveQuery,
+};
 use crate::api::stream::produce;
 use crate::api::validate;
-use crate::config::{Config, Limits, Sizing};
+use crate::config::{Config, Limits};
 use crate::grade;
 use crate::solve::expr::Precision;
 
@@ -129,9 +131,9 @@ struct SolveArgs {
     /// Significant figures of displayed numbers (default 4; 0 = in full), as `?precision=`.
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=17))]
     precision: Option<u32>,
-    /// How much of the solution: every step with its worked lines (default), every step's
-    /// values without lines, or a summary with no steps and the loss after every update, as
-    /// `?detail=`.
+    /// How much of the solution, as `?detail=`: every step with its worked lines (default),
+    /// every step's values without lines, or a summary with no steps and the loss after every
+    /// update. The Markdown and LaTeX renderings are always of the lines.
     #[arg(long, value_enum, default_value = "lines")]
     detail: CliDetail,
     /// Print the solution as NDJSON, one line per update as it is computed, byte for byte the
@@ -359,10 +361,9 @@ fn solve(args: &SolveArgs) -> ExitCode {
         CliFormat::Markdown => Format::Markdown,
         CliFormat::Latex => Format::Latex,
     };
-    let result = extract::parse(&bytes).and_then(|body| {
-        check_detail(format, args.detail.into())?;
-        solve_body_with(&body, &args.limits, args.detail.into())
-    });
+    let detail = effective_detail(format, args.detail.into());
+    let result =
+        extract::parse(&bytes).and_then(|body| solve_body_with(&body, &args.limits, detail));
     match result {
         Ok(response) if args.format == CliFormat::Json && args.precision.is_none() => {
             print_json(&response, args.compact)
@@ -392,11 +393,10 @@ fn solve(args: &SolveArgs) -> ExitCode {
 fn solve_stream(bytes: &[u8], args: &SolveArgs, precision: Option<Precision>) -> ExitCode {
     let detail: Detail = args.detail.into();
     let valid = extract::parse(bytes).and_then(|body| {
-        check_detail(Format::Ndjson, detail)?;
         Ok(validate::problem_sized(
             &body,
             &args.limits,
-            Sizing::Stream,
+            sizing(Format::Ndjson, detail),
         )?)
     });
     let valid = match valid {

@@ -190,7 +190,7 @@ pub struct CompareQuery {
     /// update, no steps (max_batch_summary_entries). `values`: each column also has `steps`,
     /// every update's values with `lines: []`; `lines`: its `steps` with their worked lines —
     /// the trace `POST /v1/solve?detail=` gives for the column's `problem`. The Markdown table
-    /// takes only `summary`.
+    /// is a summary whatever `detail` says.
     #[param(inline)]
     pub detail: Option<Detail>,
 }
@@ -255,8 +255,7 @@ pub async fn compare(
         CompareFormat::Json
     });
     let precision = display_precision(query.precision);
-    let detail = query.detail.unwrap_or(Detail::Summary);
-    check_detail(format, detail)?;
+    let detail = effective_detail(format, query.detail.unwrap_or(Detail::Summary));
     let (content_type, bytes) = blocking(move || -> Result<_, ApiError> {
         let compared = compare_body_with(&body, &limits, detail, precision)?;
         Ok(match format {
@@ -271,17 +270,12 @@ pub async fn compare(
     Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
 }
 
-/// A 400 when `detail` cannot be given in `format`: the table shows no steps.
-pub fn check_detail(format: CompareFormat, detail: Detail) -> Result<(), ApiError> {
-    match (format, detail) {
-        (CompareFormat::Markdown, Detail::Values | Detail::Lines) => {
-            Err(ApiError::BadRequest(format!(
-                "`detail={}` does not go with `format=markdown`: the comparison table shows no \
-                 steps, so it takes only `detail=summary` (the default).",
-                detail.name()
-            )))
-        }
-        _ => Ok(()),
+/// The detail a comparison in `format` is computed at: the table shows no steps, so it is
+/// always a summary (and held to its budget), whatever was asked.
+pub fn effective_detail(format: CompareFormat, detail: Detail) -> Detail {
+    match format {
+        CompareFormat::Markdown => Detail::Summary,
+        CompareFormat::Json => detail,
     }
 }
 

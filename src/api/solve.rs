@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, ProblemDetails};
 use super::extract::ApiJson;
-use super::model::{Detail, SolveRequest, SolveResponse, WireEnum};
+use super::model::{Detail, SolveRequest, SolveResponse};
 use super::stream::Streams;
 use super::validate::{self, ValidProblem};
 use crate::config::{Limits, Sizing};
@@ -61,8 +61,9 @@ pub struct SolveQuery {
     /// `lines` (default): every step with its worked `lines`. `values`: every step with all
     /// its values and `lines: []` — for longer runs (max_values_trace_entries,
     /// max_values_forward_entries). `summary`: `steps: []` and `loss.per_update`, the loss over
-    /// all samples after each update (max_summary_entries). Markdown and LaTeX take only
-    /// `lines`; a stream, `lines` or `values`.
+    /// all samples after each update (max_summary_entries); as a stream, a `header` and an
+    /// `end` line and no `step` lines. The Markdown and LaTeX renderings are the worked lines:
+    /// they ignore `detail` and are held to the limits of `lines`.
     #[param(inline)]
     pub detail: Option<Detail>,
     /// Significant figures of the numbers *displayed* in `substitution`, `latex` and the
@@ -96,14 +97,14 @@ impl SolveQuery {
         content_type = "application/json"
     ),
     responses(
-        (status = 200, description = "The worked solution: the JSON trace at its `detail`, its Markdown or LaTeX rendering, or an NDJSON stream (`format`, or `Accept`). A stream's lines, each a JSON object: first `{\"type\": \"header\", \"algorithm\", \"problem\"}`; then one `{\"type\": \"step\", …}` per update, with the fields of an item of `steps` at the `detail` (`lines` or `values`) and `precision` asked for; last `{\"type\": \"end\", \"status\", \"warnings\", \"final_weights\", \"final_bias\", \"loss\"}`. Put together, they are the JSON solution. A stream cut short after it started — over `stream_timeout`, or the service shutting down — ends instead with `{\"type\": \"error\", \"problem_type\", \"title\", \"status\", \"detail\", …}`: the problem details, their `type` URI as `problem_type`. A stream holds a solver thread while it computes and stops when the client goes away; it is held to `max_stream_updates` instead of the trace limits, and to `request_timeout` only until its first byte.",
+        (status = 200, description = "The worked solution: the JSON trace at its `detail`, its Markdown or LaTeX rendering, or an NDJSON stream (`format`, or `Accept`). A stream's lines, each a JSON object: first `{\"type\": \"header\", \"algorithm\", \"problem\"}`; then one `{\"type\": \"step\", …}` per update, with the fields of an item of `steps` at the `detail` (`lines` or `values`) and `precision` asked for; last `{\"type\": \"end\", \"status\", \"warnings\", \"final_weights\", \"final_bias\", \"loss\"}`. Put together, they are the JSON solution. A stream cut short after it started — over `stream_timeout`, or the service shutting down — ends instead with `{\"type\": \"error\", \"problem_type\", \"title\", \"status\", \"detail\", …}`: the problem details, their `type` URI as `problem_type`. At `detail=summary` a stream is its `header` and `end` lines, the end with `loss.per_update`. A stream holds a solver thread while it computes and stops when the client goes away; it is held to `max_stream_updates` instead of the trace limits (at `summary`, to `max_summary_entries`), and to `request_timeout` only until its first byte.",
          content(
             (SolveResponse = "application/json"),
             (String = "text/markdown"),
             (String = "application/x-latex"),
             (String = "application/x-ndjson")
          )),
-        (status = 400, description = "The body is not JSON (with line and column), a query parameter is not one of those listed, or `detail` does not go with `format` (Markdown and LaTeX need `lines`; a stream, `lines` or `values`)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON (with line and column), or a query parameter is not one of those listed", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "The body is over the body limit (1 MiB by default; `limit` names it)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "The problem breaks the contract, or asks for more than a configured limit allows; `errors` names every violation by JSON pointer (and the limit, with how an operator raises it)", body = ProblemDetails, content_type = "application/problem+json")
@@ -131,14 +132,12 @@ pub async fn solve(
         )));
     }
     let format = query.format.unwrap_or_else(|| negotiate(&headers));
-    let detail = query.detail.unwrap_or(Detail::Lines);
-    check_detail(format, detail)?;
+    let detail = effective_detail(format, query.detail.unwrap_or(Detail::Lines));
     let precision = query.display_precision();
+    let valid = validate::problem_sized(&body, &limits, sizing(format, detail))?;
     if format == Format::Ndjson {
-        let valid = validate::problem_sized(&body, &limits, Sizing::Stream)?;
         return super::stream::respond(valid, detail.into(), precision, streams).await;
     }
-    let valid = validate::problem_sized(&body, &limits, Sizing::Detail(detail.into()))?;
     blocking(move || {
         let response = respond_at(valid, detail.into());
         render_as(&response, format, precision)
@@ -146,27 +145,21 @@ pub async fn solve(
     .await?
 }
 
-/// A 400 when `detail` cannot be given in `format`: the renderings are the worked lines, and a
-/// stream is its steps.
-pub fn check_detail(format: Format, detail: Detail) -> Result<(), ApiError> {
-    let refused = match (format, detail) {
-        (Format::Markdown | Format::Latex, Detail::Values | Detail::Summary) => Some(
-            "the Markdown and LaTeX renderings are the worked lines, so they take only \
-             `detail=lines` (the default); `values` and `summary` are for `format=json`",
-        ),
-        (Format::Ndjson, Detail::Summary) => Some(
-            "a stream is its steps, so it takes `detail=lines` or `values`; for the summary, \
-             ask for `format=json`",
-        ),
-        _ => None,
-    };
-    match refused {
-        Some(why) => Err(ApiError::BadRequest(format!(
-            "`detail={}` does not go with `format={}`: {why}.",
-            detail.name(),
-            format.name()
-        ))),
-        None => Ok(()),
+/// The detail a response in `format` is computed at: the Markdown and LaTeX renderings are
+/// the worked lines, so they are always at `lines` (and its limits), whatever was asked.
+pub fn effective_detail(format: Format, detail: Detail) -> Detail {
+    match format {
+        Format::Markdown | Format::Latex => Detail::Lines,
+        Format::Json | Format::Ndjson => detail,
+    }
+}
+
+/// The size caps of a response in `format` at `detail`: a stream's (updates) for the steps of
+/// a stream; a stream at `summary` has no step lines and is held to the summary's.
+pub fn sizing(format: Format, detail: Detail) -> Sizing {
+    match (format, effective_detail(format, detail)) {
+        (Format::Ndjson, Detail::Lines | Detail::Values) => Sizing::Stream,
+        (_, detail) => Sizing::Detail(detail.into()),
     }
 }
 

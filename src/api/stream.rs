@@ -4,7 +4,8 @@
 //!
 //! Lines: `{"type":"header","algorithm","problem"}`, one `{"type":"step",…}` per update (the
 //! step's fields as in the JSON trace, at the detail and precision asked for), and
-//! `{"type":"end","status","warnings","final_weights","final_bias","loss"}`. A stream cut short
+//! `{"type":"end","status","warnings","final_weights","final_bias","loss"}` (at `detail=summary`
+//! there are no step lines, and the end's `loss` has `per_update`). A stream cut short
 //! after it started ends instead with `{"type":"error","problem_type",…}`: the problem details
 //! of the cause, whose own `type` URI is renamed `problem_type` so that every line's `type` says
 //! what the line is.
@@ -237,15 +238,20 @@ pub fn produce(
     if !send(json_line(&header)) {
         return;
     }
-    let rounded = problem.rounding.is_some();
-    let mut solver = Solver::with_detail(&problem, Hooks::default(), detail);
-    for mut step in solver.by_ref() {
-        display_at(&mut step, precision, rounded);
-        if !send(tagged_line("step", &step)) {
-            return;
+    let mut solution = if detail == solve::Detail::Summary {
+        // No step lines: the end carries the loss after every update.
+        solve::solve_detail(&problem, detail)
+    } else {
+        let rounded = problem.rounding.is_some();
+        let mut solver = Solver::with_detail(&problem, Hooks::default(), detail);
+        for mut step in solver.by_ref() {
+            display_at(&mut step, precision, rounded);
+            if !send(tagged_line("step", &step)) {
+                return;
+            }
         }
-    }
-    let mut solution = solver.finish(Vec::new());
+        solver.finish(Vec::new())
+    };
     complete_warnings(&mut solution.warnings, warnings, &problem);
     let end = End {
         kind: "end",

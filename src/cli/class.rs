@@ -15,7 +15,7 @@ use clap::Args;
 
 use super::{init_tracing, print_json, print_problem, read_input, write_stdout, CliDetail};
 use crate::api::batch::encode;
-use crate::api::compare::{check_detail, compare_body_with, display_precision};
+use crate::api::compare::{compare_body_with, display_precision, effective_detail};
 use crate::api::error::ApiError;
 use crate::api::extract;
 use crate::api::variants::{variants_body_with, VariantResult};
@@ -61,7 +61,7 @@ pub(super) struct CompareArgs {
     #[arg(long)]
     compact: bool,
     /// A summary of each configuration (default), or also its steps with their values or
-    /// their worked lines, as `?detail=`.
+    /// their worked lines, as `?detail=` (the Markdown table is always the summary).
     #[arg(long, value_enum, default_value = "summary")]
     detail: CliDetail,
     /// The same limits as `serve`, so a request the service refuses is refused here too.
@@ -112,10 +112,8 @@ pub(super) fn compare(args: &CompareArgs) -> ExitCode {
         CompareFormat::Markdown => crate::api::compare::CompareFormat::Markdown,
     };
     let precision = display_precision(args.precision);
-    let compared = body.and_then(|body| {
-        check_detail(format, args.detail.into())?;
-        compare_body_with(&body, &args.limits, args.detail.into(), precision)
-    });
+    let detail = effective_detail(format, args.detail.into());
+    let compared = body.and_then(|body| compare_body_with(&body, &args.limits, detail, precision));
     let compared = match compared {
         Ok(compared) => compared,
         Err(error) => return rejected(&error, args.compact),
