@@ -20,9 +20,15 @@ use tracing_subscriber::EnvFilter;
 use crate::api::error::{problem_body, ApiError};
 use crate::api::extract;
 use crate::api::grade::{encode, grade_body_with};
-use crate::api::solve::{rendered_text, solve_body_with, Format, SolveQuery};
+use crate::api::model::Detail;
+use crate::api::solve::{
+    effective_detail, rendered_text, sizing, solve_body_with, Format, SolveQuery,
+};
+use crate::api::stream::produce;
+use crate::api::validate;
 use crate::config::{Config, Limits};
 use crate::grade;
+use crate::solve::expr::Precision;
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -129,9 +135,36 @@ struct SolveArgs {
     /// of the fragment, as `?standalone=true` does.
     #[arg(long)]
     standalone: bool,
+    /// How much of the solution, as `?detail=`: every step with its worked lines (default),
+    /// every step's values without lines, or a summary with no steps and the loss after every
+    /// update. The Markdown and LaTeX renderings are always of the lines.
+    #[arg(long, value_enum, default_value = "lines")]
+    detail: CliDetail,
+    /// Print the solution as NDJSON, one line per update as it is computed, byte for byte the
+    /// endpoint's `?format=ndjson` (held to --max-stream-updates instead of the trace limits).
+    #[arg(long, conflicts_with_all = ["format", "compact"])]
+    stream: bool,
     /// The same limits as `serve`, so a problem the service refuses is refused here too.
     #[command(flatten)]
     limits: Limits,
+}
+
+/// The details `--detail` offers, as `?detail=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CliDetail {
+    Lines,
+    Values,
+    Summary,
+}
+
+impl From<CliDetail> for Detail {
+    fn from(detail: CliDetail) -> Self {
+        match detail {
+            CliDetail::Lines => Detail::Lines,
+            CliDetail::Values => Detail::Values,
+            CliDetail::Summary => Detail::Summary,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -323,37 +356,42 @@ fn solve(args: &SolveArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = extract::parse(&bytes).and_then(|body| solve_body_with(&body, &args.limits));
     let query = SolveQuery {
+        format: None,
+        detail: Some(args.detail.into()),
         precision: args.precision,
         ..SolveQuery::default()
     };
+    if args.stream {
+        return solve_stream(&bytes, args, query.display_precision());
+    }
+    let format = match args.format {
+        CliFormat::Json => Format::Json,
+        CliFormat::Markdown => Format::Markdown,
+        CliFormat::Latex => Format::Latex,
+    };
+    let detail = effective_detail(format, args.detail.into());
+    let result =
+        extract::parse(&bytes).and_then(|body| solve_body_with(&body, &args.limits, detail));
     match result {
         Ok(response) if args.format == CliFormat::Json && args.precision.is_none() => {
             print_json(&response, args.compact)
         }
-        Ok(response) => {
-            let format = match args.format {
-                CliFormat::Json => Format::Json,
-                CliFormat::Markdown => Format::Markdown,
-                CliFormat::Latex => Format::Latex,
-            };
-            match rendered_text(
-                &response,
-                format,
-                query.display_precision(),
-                args.standalone,
-            ) {
-                Ok(text) if format == Format::Json && !args.compact => {
-                    match serde_json::from_str::<serde_json::Value>(&text) {
-                        Ok(value) => print_json(&value, false),
-                        Err(_) => write_stdout(text.as_bytes()),
-                    }
+        Ok(response) => match rendered_text(
+            &response,
+            format,
+            query.display_precision(),
+            args.standalone,
+        ) {
+            Ok(text) if format == Format::Json && !args.compact => {
+                match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(value) => print_json(&value, false),
+                    Err(_) => write_stdout(text.as_bytes()),
                 }
-                Ok(text) => write_stdout(text.as_bytes()),
-                Err(error) => print_problem(&error, args.compact),
             }
-        }
+            Ok(text) => write_stdout(text.as_bytes()),
+            Err(error) => print_problem(&error, args.compact),
+        },
         Err(error) => {
             let code = print_problem(&error, args.compact);
             if code == ExitCode::SUCCESS {
@@ -361,6 +399,51 @@ fn solve(args: &SolveArgs) -> ExitCode {
             } else {
                 code
             }
+        }
+    }
+}
+
+/// `solve --stream`: the endpoint's NDJSON, line by line as it is computed.
+fn solve_stream(bytes: &[u8], args: &SolveArgs, precision: Option<Precision>) -> ExitCode {
+    let detail: Detail = args.detail.into();
+    let valid = extract::parse(bytes).and_then(|body| {
+        Ok(validate::problem_sized(
+            &body,
+            &args.limits,
+            sizing(Format::Ndjson, detail),
+        )?)
+    });
+    let valid = match valid {
+        Ok(valid) => valid,
+        Err(error) => {
+            let code = print_problem(&error, true);
+            return if code == ExitCode::SUCCESS {
+                ExitCode::from(1)
+            } else {
+                code
+            };
+        }
+    };
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let mut failed = None;
+    produce(valid, detail.into(), precision, |line, end| {
+        // Each line is flushed as it is computed, as the endpoint sends it.
+        let written = stdout.write_all(&line).and_then(|()| stdout.flush());
+        match written {
+            Ok(()) => !end,
+            Err(error) => {
+                failed = Some(error);
+                false
+            }
+        }
+    });
+    match failed {
+        None => ExitCode::SUCCESS,
+        // A closed pipe (`gradtrace solve --stream p.json | head`) is the reader's choice.
+        Some(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Some(error) => {
+            eprintln!("gradtrace: cannot write to stdout: {error}");
+            ExitCode::from(2)
         }
     }
 }

@@ -7,6 +7,9 @@
 //! same values with nothing set, which is what `gradtrace::app()` and the tests use. Nothing
 //! here is global: the config is a value handed to `api::app_with` and `serve_with`.
 //!
+//! The size caps of a problem depend on how it is answered ([`Sizing`]: a solution at a
+//! `detail`, or an NDJSON stream): [`Limits::problem_caps`] and [`Limits::batch_caps`] list them.
+//!
 //! [`Limit`] names each limit with its flag and variable, so that an error about a limit can
 //! tell an operator how to raise it (a unit test keeps those names equal to clap's).
 
@@ -16,35 +19,58 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::solve::Detail;
+
 /// Default body limit: 1 MiB.
 pub const DEFAULT_BODY_BYTES: u64 = 1024 * 1024;
 /// Default most samples in one problem.
 pub const DEFAULT_SAMPLES: u64 = 10_000;
 /// Default most features (inputs per sample, the length of `weights`).
 pub const DEFAULT_FEATURES: u64 = 1_000;
-/// Default most `updates × (parameters + 1)`: every update shows a few lines per parameter,
-/// about 1.7 kB of JSON each, so at this cap an answer is ≈ 17 MB and takes about 1.5 s on one
-/// core. (Measured: 100,000 Adam updates of the course's 2-weight problem are a 513 MB answer
-/// that takes 27 s, which is why the cap is on the trace's size rather than on updates.)
-pub const DEFAULT_TRACE_ENTRIES: u64 = 10_000;
-/// Default most `epochs × samples × (parameters + 1)`: every update shows each of its samples'
-/// forward pass (about 2 kB each), so full-batch runs grow with this rather than with updates.
-pub const DEFAULT_FORWARD_ENTRIES: u64 = 20_000;
+// The size caps of a solve, per `detail` (issue 10). Every default below is provisional until
+// the redesigned core is measured (`scripts/bench.sh`): lines get 10× and values 100× the trace
+// entries allowed before issue 10 (10,000, when one Adam update of the course's 2-weight
+// problem cost ≈ 220 µs with lines and ≈ 1.7 kB of JSON per entry, so 10,000 entries were
+// ≈ 17 MB and 1.5 s). A batch (batch, compare, variants) may ask for 5 times one problem's cap.
+
+/// Default most `updates × (parameters + 1)` with `detail=lines`: every update shows a few
+/// lines per parameter, so the answer grows with this.
+pub const DEFAULT_TRACE_ENTRIES: u64 = 100_000;
+/// Default most `epochs × samples × (parameters + 1)` with `detail=lines`: every update shows
+/// each of its samples' forward pass, so full-batch runs grow with this rather than with updates.
+pub const DEFAULT_FORWARD_ENTRIES: u64 = 200_000;
+/// Default most `updates × (parameters + 1)` with `detail=values` (no lines: the numbers only).
+pub const DEFAULT_VALUES_TRACE_ENTRIES: u64 = 1_000_000;
+/// Default most `epochs × samples × (parameters + 1)` with `detail=values`.
+pub const DEFAULT_VALUES_FORWARD_ENTRIES: u64 = 2_000_000;
+/// Default most `updates × samples × (parameters + 1)` with `detail=summary`: the loss over
+/// every sample after every update, which bounds both its arithmetic and its `per_update`.
+pub const DEFAULT_SUMMARY_ENTRIES: u64 = 10_000_000;
 /// Default most problems in one batch request (`/v1/solve/batch`, `/v1/grade/batch`, and the
 /// `count` of `/v1/variants`): a large class at once.
 pub const DEFAULT_BATCH_PROBLEMS: u64 = 1_000;
-/// Default most trace entries all the problems of one batch request may ask for together
-/// (`updates × (parameters + 1)`, summed): five single problems at their cap, about 85 MB of
-/// JSON and eight seconds of one core at worst. A class of 1,000 students on the course's
-/// three-sample exercise needs 9,000.
-pub const DEFAULT_BATCH_TRACE_ENTRIES: u64 = 50_000;
-/// Default most forward-pass entries of one batch request together, five times
-/// [`DEFAULT_FORWARD_ENTRIES`].
-pub const DEFAULT_BATCH_FORWARD_ENTRIES: u64 = 100_000;
+/// Default most trace entries all the problems of one batch request may ask for together with
+/// `detail=lines` (`updates × (parameters + 1)`, summed): five single problems at their cap.
+/// A class of 1,000 students on the course's three-sample exercise needs 9,000.
+pub const DEFAULT_BATCH_TRACE_ENTRIES: u64 = 5 * DEFAULT_TRACE_ENTRIES;
+/// Default most forward-pass entries of one batch request together with `detail=lines`.
+pub const DEFAULT_BATCH_FORWARD_ENTRIES: u64 = 5 * DEFAULT_FORWARD_ENTRIES;
+/// Default most trace entries of one batch request together with `detail=values`.
+pub const DEFAULT_BATCH_VALUES_TRACE_ENTRIES: u64 = 5 * DEFAULT_VALUES_TRACE_ENTRIES;
+/// Default most forward-pass entries of one batch request together with `detail=values`.
+pub const DEFAULT_BATCH_VALUES_FORWARD_ENTRIES: u64 = 5 * DEFAULT_VALUES_FORWARD_ENTRIES;
+/// Default most loss entries of one batch request together with `detail=summary`.
+pub const DEFAULT_BATCH_SUMMARY_ENTRIES: u64 = 5 * DEFAULT_SUMMARY_ENTRIES;
+/// Default most updates in one NDJSON stream: a stream's memory stays flat whatever its length
+/// (a bounded channel between the solver and the socket), so only time bounds it.
+pub const DEFAULT_STREAM_UPDATES: u64 = 10_000_000;
 /// Default most entries of `epochs` in `POST /v1/schedule`.
 pub const DEFAULT_SCHEDULE_EPOCHS: u64 = 10_000;
-/// Default time one request may take, reading its body included.
+/// Default time one request may take, reading its body included (a stream: until its first
+/// byte).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time one NDJSON stream may take once its first byte is sent.
+pub const DEFAULT_STREAM_TIMEOUT: Duration = Duration::from_secs(600);
 /// Default most requests in flight at once (`/healthz` and `/metrics` not counted); more are
 /// refused with 503 at once rather than queued.
 pub const DEFAULT_MAX_IN_FLIGHT: u64 = 64;
@@ -91,7 +117,8 @@ pub struct Limits {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub features: u64,
-    /// Most updates × (parameters + 1) in one trace (more: 422 at /epochs).
+    /// Most updates × (parameters + 1) in one trace with detail=lines, the default (more: 422
+    /// at /epochs).
     #[arg(
         long = "max-trace-entries",
         env = "GRADTRACE_MAX_TRACE_ENTRIES",
@@ -100,7 +127,8 @@ pub struct Limits {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub trace_entries: u64,
-    /// Most epochs × samples × (parameters + 1) in one trace (more: 422 at /epochs).
+    /// Most epochs × samples × (parameters + 1) in one trace with detail=lines (more: 422 at
+    /// /epochs).
     #[arg(
         long = "max-forward-entries",
         env = "GRADTRACE_MAX_FORWARD_ENTRIES",
@@ -109,6 +137,44 @@ pub struct Limits {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub forward_entries: u64,
+    /// Most updates × (parameters + 1) in one trace with detail=values (more: 422 at /epochs).
+    #[arg(
+        long = "max-values-trace-entries",
+        env = "GRADTRACE_MAX_VALUES_TRACE_ENTRIES",
+        value_name = "N",
+        default_value_t = DEFAULT_VALUES_TRACE_ENTRIES,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub values_trace_entries: u64,
+    /// Most epochs × samples × (parameters + 1) in one trace with detail=values (more: 422 at
+    /// /epochs).
+    #[arg(
+        long = "max-values-forward-entries",
+        env = "GRADTRACE_MAX_VALUES_FORWARD_ENTRIES",
+        value_name = "N",
+        default_value_t = DEFAULT_VALUES_FORWARD_ENTRIES,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub values_forward_entries: u64,
+    /// Most updates × samples × (parameters + 1) in one detail=summary solution: the loss over
+    /// every sample after every update (more: 422 at /epochs).
+    #[arg(
+        long = "max-summary-entries",
+        env = "GRADTRACE_MAX_SUMMARY_ENTRIES",
+        value_name = "N",
+        default_value_t = DEFAULT_SUMMARY_ENTRIES,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub summary_entries: u64,
+    /// Most updates in one NDJSON stream (more: 422 at /epochs, before any byte).
+    #[arg(
+        long = "max-stream-updates",
+        env = "GRADTRACE_MAX_STREAM_UPDATES",
+        value_name = "N",
+        default_value_t = DEFAULT_STREAM_UPDATES,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub stream_updates: u64,
     /// Most problems in one batch request (more: 422).
     #[arg(
         long = "max-batch-problems",
@@ -118,8 +184,8 @@ pub struct Limits {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub batch_problems: u64,
-    /// Most updates × (parameters + 1) of all the problems of one batch request together
-    /// (more: 422).
+    /// With detail=lines: most updates × (parameters + 1) of all the problems of one batch
+    /// request together (more: 422).
     #[arg(
         long = "max-batch-trace-entries",
         env = "GRADTRACE_MAX_BATCH_TRACE_ENTRIES",
@@ -128,8 +194,8 @@ pub struct Limits {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub batch_trace_entries: u64,
-    /// Most epochs × samples × (parameters + 1) of all the problems of one batch request
-    /// together (more: 422).
+    /// With detail=lines: most epochs × samples × (parameters + 1) of all the problems of one
+    /// batch request together (more: 422).
     #[arg(
         long = "max-batch-forward-entries",
         env = "GRADTRACE_MAX_BATCH_FORWARD_ENTRIES",
@@ -138,6 +204,36 @@ pub struct Limits {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub batch_forward_entries: u64,
+    /// With detail=values: most updates × (parameters + 1) of all the problems of one batch
+    /// request together (more: 422).
+    #[arg(
+        long = "max-batch-values-trace-entries",
+        env = "GRADTRACE_MAX_BATCH_VALUES_TRACE_ENTRIES",
+        value_name = "N",
+        default_value_t = DEFAULT_BATCH_VALUES_TRACE_ENTRIES,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub batch_values_trace_entries: u64,
+    /// With detail=values: most epochs × samples × (parameters + 1) of all the problems of one
+    /// batch request together (more: 422).
+    #[arg(
+        long = "max-batch-values-forward-entries",
+        env = "GRADTRACE_MAX_BATCH_VALUES_FORWARD_ENTRIES",
+        value_name = "N",
+        default_value_t = DEFAULT_BATCH_VALUES_FORWARD_ENTRIES,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub batch_values_forward_entries: u64,
+    /// With detail=summary: most updates × samples × (parameters + 1) of all the problems of
+    /// one batch request together (more: 422).
+    #[arg(
+        long = "max-batch-summary-entries",
+        env = "GRADTRACE_MAX_BATCH_SUMMARY_ENTRIES",
+        value_name = "N",
+        default_value_t = DEFAULT_BATCH_SUMMARY_ENTRIES,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub batch_summary_entries: u64,
     /// Most values of `epochs` in one POST /v1/schedule (more: 422 at /epochs).
     #[arg(
         long = "max-schedule-epochs",
@@ -157,9 +253,16 @@ impl Default for Limits {
             features: DEFAULT_FEATURES,
             trace_entries: DEFAULT_TRACE_ENTRIES,
             forward_entries: DEFAULT_FORWARD_ENTRIES,
+            values_trace_entries: DEFAULT_VALUES_TRACE_ENTRIES,
+            values_forward_entries: DEFAULT_VALUES_FORWARD_ENTRIES,
+            summary_entries: DEFAULT_SUMMARY_ENTRIES,
+            stream_updates: DEFAULT_STREAM_UPDATES,
             batch_problems: DEFAULT_BATCH_PROBLEMS,
             batch_trace_entries: DEFAULT_BATCH_TRACE_ENTRIES,
             batch_forward_entries: DEFAULT_BATCH_FORWARD_ENTRIES,
+            batch_values_trace_entries: DEFAULT_BATCH_VALUES_TRACE_ENTRIES,
+            batch_values_forward_entries: DEFAULT_BATCH_VALUES_FORWARD_ENTRIES,
+            batch_summary_entries: DEFAULT_BATCH_SUMMARY_ENTRIES,
             schedule_epochs: DEFAULT_SCHEDULE_EPOCHS,
         }
     }
@@ -169,6 +272,123 @@ impl Limits {
     /// The body limit as a `usize` (saturating on a 32-bit target).
     pub fn body_bytes(&self) -> usize {
         usize::try_from(self.body_bytes).unwrap_or(usize::MAX)
+    }
+
+    /// The caps one problem is held to when solved as `sizing` says, in the order they are
+    /// checked.
+    pub fn problem_caps(&self, sizing: Sizing) -> Vec<Cap> {
+        use Measure::*;
+        match sizing {
+            Sizing::Detail(Detail::Lines) => vec![
+                Cap::new(TraceEntries, self.trace_entries, Limit::TraceEntries),
+                Cap::new(ForwardEntries, self.forward_entries, Limit::ForwardEntries),
+            ],
+            Sizing::Detail(Detail::Values) => vec![
+                Cap::new(
+                    TraceEntries,
+                    self.values_trace_entries,
+                    Limit::ValuesTraceEntries,
+                ),
+                Cap::new(
+                    ForwardEntries,
+                    self.values_forward_entries,
+                    Limit::ValuesForwardEntries,
+                ),
+            ],
+            Sizing::Detail(Detail::Summary) => vec![Cap::new(
+                LossEntries,
+                self.summary_entries,
+                Limit::SummaryEntries,
+            )],
+            Sizing::Stream => vec![Cap::new(Updates, self.stream_updates, Limit::StreamUpdates)],
+        }
+    }
+
+    /// The caps all the problems of one batch request (batch, compare, variants) are held to
+    /// together at `detail`.
+    pub fn batch_caps(&self, detail: Detail) -> Vec<Cap> {
+        use Measure::*;
+        match detail {
+            Detail::Lines => vec![
+                Cap::new(
+                    TraceEntries,
+                    self.batch_trace_entries,
+                    Limit::BatchTraceEntries,
+                ),
+                Cap::new(
+                    ForwardEntries,
+                    self.batch_forward_entries,
+                    Limit::BatchForwardEntries,
+                ),
+            ],
+            Detail::Values => vec![
+                Cap::new(
+                    TraceEntries,
+                    self.batch_values_trace_entries,
+                    Limit::BatchValuesTraceEntries,
+                ),
+                Cap::new(
+                    ForwardEntries,
+                    self.batch_values_forward_entries,
+                    Limit::BatchValuesForwardEntries,
+                ),
+            ],
+            Detail::Summary => vec![Cap::new(
+                LossEntries,
+                self.batch_summary_entries,
+                Limit::BatchSummaryEntries,
+            )],
+        }
+    }
+}
+
+/// How a problem is answered, for its size caps: a whole solution at a detail, or a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sizing {
+    Detail(Detail),
+    Stream,
+}
+
+/// What a size cap counts of a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// `updates × (parameters + 1)`: the steps' values and lines.
+    TraceEntries,
+    /// `epochs × samples × (parameters + 1)`: the steps' forward passes.
+    ForwardEntries,
+    /// `updates × samples × (parameters + 1)`: the loss over every sample after every update.
+    LossEntries,
+    /// Updates.
+    Updates,
+}
+
+impl Measure {
+    /// What it counts, for messages: "trace entries (updates × (parameters + 1))".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Measure::TraceEntries => "trace entries (updates × (parameters + 1))",
+            Measure::ForwardEntries => "forward-pass entries (epochs × samples × (parameters + 1))",
+            Measure::LossEntries => "loss entries (updates × samples × (parameters + 1))",
+            Measure::Updates => "updates",
+        }
+    }
+}
+
+/// One size cap: what it counts, its value, and the limit that sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cap {
+    pub measure: Measure,
+    pub value: u64,
+    pub limit: Limit,
+}
+
+impl Cap {
+    fn new(measure: Measure, value: u64, limit: Limit) -> Self {
+        Cap {
+            measure,
+            value,
+            limit,
+        }
     }
 }
 
@@ -180,12 +400,20 @@ pub enum Limit {
     Features,
     TraceEntries,
     ForwardEntries,
+    ValuesTraceEntries,
+    ValuesForwardEntries,
+    SummaryEntries,
+    StreamUpdates,
     BatchProblems,
     BatchTraceEntries,
     BatchForwardEntries,
+    BatchValuesTraceEntries,
+    BatchValuesForwardEntries,
+    BatchSummaryEntries,
     ScheduleEpochs,
     RequestTimeout,
     MaxConnections,
+    StreamTimeout,
 }
 
 impl Limit {
@@ -196,12 +424,20 @@ impl Limit {
         Limit::Features,
         Limit::TraceEntries,
         Limit::ForwardEntries,
+        Limit::ValuesTraceEntries,
+        Limit::ValuesForwardEntries,
+        Limit::SummaryEntries,
+        Limit::StreamUpdates,
         Limit::BatchProblems,
         Limit::BatchTraceEntries,
         Limit::BatchForwardEntries,
+        Limit::BatchValuesTraceEntries,
+        Limit::BatchValuesForwardEntries,
+        Limit::BatchSummaryEntries,
         Limit::ScheduleEpochs,
         Limit::RequestTimeout,
         Limit::MaxConnections,
+        Limit::StreamTimeout,
     ];
 
     /// The flag without its dashes, as clap spells it.
@@ -212,12 +448,20 @@ impl Limit {
             Limit::Features => "max-features",
             Limit::TraceEntries => "max-trace-entries",
             Limit::ForwardEntries => "max-forward-entries",
+            Limit::ValuesTraceEntries => "max-values-trace-entries",
+            Limit::ValuesForwardEntries => "max-values-forward-entries",
+            Limit::SummaryEntries => "max-summary-entries",
+            Limit::StreamUpdates => "max-stream-updates",
             Limit::BatchProblems => "max-batch-problems",
             Limit::BatchTraceEntries => "max-batch-trace-entries",
             Limit::BatchForwardEntries => "max-batch-forward-entries",
+            Limit::BatchValuesTraceEntries => "max-batch-values-trace-entries",
+            Limit::BatchValuesForwardEntries => "max-batch-values-forward-entries",
+            Limit::BatchSummaryEntries => "max-batch-summary-entries",
             Limit::ScheduleEpochs => "max-schedule-epochs",
             Limit::RequestTimeout => "request-timeout",
             Limit::MaxConnections => "max-connections",
+            Limit::StreamTimeout => "stream-timeout",
         }
     }
 
@@ -314,7 +558,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 pub struct Config {
     #[command(flatten)]
     pub limits: Limits,
-    /// Longest a request may take, reading its body included (then 503): 10s, 500ms, 2m.
+    /// Longest a request may take, reading its body included (then 503); a stream, until its
+    /// first byte: 10s, 500ms, 2m.
     #[arg(
         long = "request-timeout",
         env = "GRADTRACE_REQUEST_TIMEOUT",
@@ -323,6 +568,16 @@ pub struct Config {
         value_parser = parse_duration
     )]
     pub request_timeout: Duration,
+    /// Longest an NDJSON stream may run once its first byte is sent (then it ends with an
+    /// `error` line); until then --request-timeout applies: 10m, 90s.
+    #[arg(
+        long = "stream-timeout",
+        env = "GRADTRACE_STREAM_TIMEOUT",
+        value_name = "DURATION",
+        default_value = "10m",
+        value_parser = parse_duration
+    )]
+    pub stream_timeout: Duration,
     /// Most requests in flight at once, /healthz and /metrics not counted; more are refused
     /// at once with 503 and Retry-After instead of waiting in a queue.
     #[arg(
@@ -387,6 +642,7 @@ impl Default for Config {
         Config {
             limits: Limits::default(),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            stream_timeout: DEFAULT_STREAM_TIMEOUT,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             solver_threads: None,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,

@@ -9,8 +9,9 @@
 //!   [`api::extract`] (the JSON body extractor), [`api::model`] (wire types and their OpenAPI
 //!   schemas), [`api::validate`] (JSON → `Problem`, every violation with its pointer; also used
 //!   by the CLI), [`api::catalog`] (algorithms, hyperparameters, ranges, defaults), and one file
-//!   per group of endpoints: [`api::solve`], [`api::grade`], [`api::batch`], [`api::compare`],
-//!   [`api::variants`], [`api::schedule`], [`api::meta`], [`api::examples`].
+//!   per group of endpoints: [`api::solve`] (with [`api::stream`], its NDJSON stream),
+//!   [`api::grade`], [`api::batch`], [`api::compare`], [`api::variants`], [`api::schedule`],
+//!   [`api::meta`], [`api::examples`].
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
 //! - [`grade`] — checking a student's answers against the trace: tolerances, carried-forward
 //!   errors, named mistakes (pure).
@@ -61,8 +62,9 @@ pub async fn serve(
 }
 
 /// Serve [`app_with`]`(config)` on `listener` until `shutdown` resolves; then stop accepting
-/// connections, let the requests in flight finish, and return — at the latest
-/// `config.shutdown_grace` after the signal, whatever is still running.
+/// connections, end running streams with their `error` line, let the requests in flight
+/// finish, and return — at the latest `config.shutdown_grace` after the signal, whatever is
+/// still running.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     config: &Config,
@@ -70,13 +72,16 @@ pub async fn serve_with(
 ) -> io::Result<()> {
     let grace = config.shutdown_grace;
     let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
-    let (router, metrics) = api::app_and_metrics(config);
+    let (router, metrics, streams) = api::serving(config);
     let connections = api::server::Connections {
         header_timeout: config.header_timeout,
         max_connections: config.max_connections(),
     };
     let server = api::server::serve(listener, router, metrics, connections, async move {
         shutdown.await;
+        // Running streams end with their `error` line now, so their connections close within
+        // the grace period like any other request's.
+        streams.stop();
         let _ = signalled.send(());
     });
     let deadline = async move {

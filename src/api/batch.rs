@@ -6,8 +6,9 @@
 //! The request as a whole is refused (422, pointer `/problems` or `/submissions`) only when it
 //! is too big: more than `limits.batch_problems` items, or valid problems that together ask for
 //! more trace than `limits.batch_trace_entries` / `batch_forward_entries` (`config::Limits`).
-//! No maths and no grading here: items go through `validate::problem_with` and
-//! `solve::respond`, or `grade::grade_body_with`, exactly as the single endpoints' bodies do.
+//! No maths and no grading here: items go through `validate::problem_sized` and
+//! `solve::respond_at` (at the request's `detail`), or `grade::grade_body_with`, exactly as the
+//! single endpoints' bodies do.
 
 use axum::extract::Query;
 use axum::http::header;
@@ -17,16 +18,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::openapi::schema::{AnyOfBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::error::{ApiError, FieldError, LimitDetails, ProblemDetails};
 use super::extract::ApiJson;
 use super::grade::{grade_body_with, GradeOutput, GradeQuery, GradeRequest};
-use super::model::{SolveRequest, SolveResponse};
-use super::solve::{blocking, respond};
+use super::model::{Detail, SolveRequest, SolveResponse};
+use super::solve::{blocking, respond_at};
 use super::validate;
 use crate::class::{parallel, TraceSize};
-use crate::config::{Limit, Limits};
+use crate::config::{Limit, Limits, Sizing};
 use crate::grade::Format as GradeFormat;
 
 /// The request body of `POST /v1/solve/batch`.
@@ -111,13 +112,15 @@ pub struct SolveBatchResponse {
 /// Each item of `problems` is solved exactly as `POST /v1/solve` would solve it, and its result
 /// is put in the same place of `results`: the solution, or the problem+json error (with its
 /// `status`, 422 for a broken problem) that `/v1/solve` would return for that body. Items are
-/// spread over the machine's cores. At most 1000 items, and the valid ones may ask for at most
-/// 50 000 trace entries together (updates × (parameters + 1), summed); beyond either limit the
-/// whole request is a 422 naming `/problems`.
+/// spread over the machine's cores; `detail` applies to every solution. At most 1000 items, and
+/// the valid ones may ask for at most five times one problem's trace limit of that detail
+/// together (by default, with `lines`, 500 000 trace entries: updates × (parameters + 1),
+/// summed); beyond either limit the whole request is a 422 naming `/problems`.
 #[utoipa::path(
     post,
     path = "/v1/solve/batch",
     tag = "class",
+    params(DetailQuery),
     request_body(
         content = SolveBatchRequest,
         description = "`{\"problems\": [...]}`: bodies of `POST /v1/solve`. The example's second \
@@ -127,34 +130,38 @@ pub struct SolveBatchResponse {
     ),
     responses(
         (status = 200, description = "One result per item, in order: a solution, or a problem+json error object", body = SolveBatchResponse),
-        (status = 400, description = "The body is not JSON (with line and column)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON (with line and column), or `detail` is not one of those listed", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "The body is over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "The body is not `{\"problems\": [...]}`, has more than 1000 items, or its valid items together ask for more than the trace budget; `errors` names `/problems` and the limit", body = ProblemDetails, content_type = "application/problem+json")
+        (status = 422, description = "The body is not `{\"problems\": [...]}`, has more than 1000 items, or its valid items together ask for more than the trace budget of the `detail`; `errors` names `/problems` and the limit", body = ProblemDetails, content_type = "application/problem+json")
     )
 )]
 pub async fn solve_batch(
+    query: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
-    let bytes = blocking(move || encode(&solve_batch_body_with(&body, &limits)?)).await??;
+    let detail = DetailQuery::read(query)?;
+    let bytes = blocking(move || encode(&solve_batch_body_with(&body, &limits, detail)?)).await??;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
 /// The whole endpoint but HTTP within the default limits, synchronously (CPU-bound: call it off
 /// the async workers).
 pub fn solve_batch_body(body: &Value) -> Result<SolveBatchResponse, ApiError> {
-    solve_batch_body_with(body, &Limits::default())
+    solve_batch_body_with(body, &Limits::default(), Detail::Lines)
 }
 
-/// The whole endpoint but HTTP within `limits`, synchronously.
+/// The whole endpoint but HTTP within `limits`, at `detail`, synchronously.
 pub fn solve_batch_body_with(
     body: &Value,
     limits: &Limits,
+    detail: Detail,
 ) -> Result<SolveBatchResponse, ApiError> {
     let items = items(body, "problems", "bodies of POST /v1/solve", limits)?;
+    let sizing = Sizing::Detail(detail.into());
     let validated: Vec<Result<validate::ValidProblem, ApiError>> = parallel::map(items, |item| {
-        validate::problem_with(item, limits).map_err(ApiError::from)
+        validate::problem_sized(item, limits, sizing).map_err(ApiError::from)
     })
     .into_iter()
     .map(|result| result.unwrap_or_else(|panicked| Err(internal(panicked))))
@@ -165,9 +172,9 @@ pub fn solve_batch_body_with(
         .fold(TraceSize::default(), |sum, valid| {
             sum.plus(TraceSize::of(&valid.problem))
         });
-    check_budget(total, "/problems", limits)?;
+    check_budget(total, "/problems", limits, detail)?;
     let results = parallel::map(&validated, |item| match item {
-        Ok(valid) => SolveOutcome::Solved(Box::new(respond(valid.clone()))),
+        Ok(valid) => SolveOutcome::Solved(Box::new(respond_at(valid.clone(), detail.into()))),
         Err(error) => SolveOutcome::Failed(error.problem()),
     })
     .into_iter()
@@ -176,6 +183,35 @@ pub fn solve_batch_body_with(
     })
     .collect();
     Ok(SolveBatchResponse { results })
+}
+
+/// The query of the endpoints that return solutions without rendering them: `/v1/solve/batch`
+/// and `/v1/variants`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DetailQuery {
+    /// `lines` (default): every solution's steps with their worked `lines`. `values`: every
+    /// step with all its values and `lines: []`, for longer runs (its own, larger limits).
+    /// `summary`: `steps: []` and `loss.per_update`, the loss over all samples after each
+    /// update. Each solution is what `POST /v1/solve?detail=` returns for its problem.
+    #[param(inline)]
+    pub detail: Option<Detail>,
+}
+
+impl DetailQuery {
+    /// The detail asked for, or the 400 of a query that is not understood.
+    pub fn read(
+        query: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<Detail, ApiError> {
+        let Query(query) = query.map_err(|rejection| {
+            ApiError::BadRequest(format!(
+                "The query string is not understood: {}. `detail` is lines, values or summary.",
+                rejection.body_text()
+            ))
+        })?;
+        Ok(query.detail.unwrap_or(Detail::Lines))
+    }
 }
 
 /// The request body of `POST /v1/grade/batch`.
@@ -239,8 +275,8 @@ pub struct GradeBatchResponse {
 /// `format` of the query (the same for every item), and its result is put in the same place of
 /// `results`: the grade, or the problem+json error `/v1/grade` would return for that body.
 /// Submissions are spread over the machine's cores. At most 1000 submissions, and their
-/// problems may ask for at most 50 000 trace entries together; beyond either limit the whole
-/// request is a 422 naming `/submissions`.
+/// problems may ask for at most `max_batch_trace_entries` together (by default 500 000); beyond
+/// either limit the whole request is a 422 naming `/submissions`.
 #[utoipa::path(
     post,
     path = "/v1/grade/batch",
@@ -301,7 +337,8 @@ pub fn grade_batch_body_with(
     .into_iter()
     .flatten()
     .fold(TraceSize::default(), TraceSize::plus);
-    check_budget(total, "/submissions", limits)?;
+    // Grading reads the worked lines.
+    check_budget(total, "/submissions", limits, Detail::Lines)?;
     let results = parallel::map(items, |item| match grade_body_with(item, format, limits) {
         Ok(grade) => GradeOutcome::Graded(grade),
         Err(error) => GradeOutcome::Failed(error.problem()),
@@ -404,9 +441,14 @@ pub fn items<'a>(
     }
 }
 
-/// A 422 when `total` is over the class budget of `limits`, named at `pointer`.
-pub fn check_budget(total: TraceSize, pointer: &str, limits: &Limits) -> Result<(), ApiError> {
-    match total.over_budget(limits) {
+/// A 422 when `total` is over the class budget of `limits` at `detail`, named at `pointer`.
+pub fn check_budget(
+    total: TraceSize,
+    pointer: &str,
+    limits: &Limits,
+    detail: Detail,
+) -> Result<(), ApiError> {
+    match total.over_budget(limits, detail.into()) {
         Some((why, limit, value)) => Err(ApiError::Validation(vec![FieldError::over_limit(
             pointer,
             format!("{why}; split the request, or ask for fewer epochs"),

@@ -4,8 +4,9 @@
 //!
 //! Each configuration's keys are laid over the problem (`hyperparameters` and `conventions` key
 //! by key, `algorithm` and `bias_correction` whole), and the result goes through
-//! `validate::problem` and `solve::respond` exactly as a `/v1/solve` body does, so every column
-//! equals `/v1/solve` of its `problem`. An error's pointer names where the offending value came
+//! `validate::problem_sized` and `solve::respond_at` exactly as a `/v1/solve` body does, so every
+//! column equals `/v1/solve` of its `problem`. A comparison is a summary (`detail=summary`, the
+//! default, with its limits); `values` or `lines` add each column's `steps`. An error's pointer names where the offending value came
 //! from: `/problem/...` or `/configurations/<i>/...`. The arithmetic of the comparison is in
 //! `class::compare`.
 
@@ -21,14 +22,14 @@ use super::batch::{check_budget, encode, internal};
 use super::error::{ApiError, FieldError, ProblemDetails};
 use super::extract::ApiJson;
 use super::model::{
-    Algorithm, Conventions, Hyperparameters, ResolvedProblem, SolveResponse, WireEnum,
+    Algorithm, Conventions, Detail, Hyperparameters, ResolvedProblem, SolveResponse, WireEnum,
 };
-use super::solve::{blocking, respond};
+use super::solve::{blocking, display_at, respond_at};
 use super::validate;
 use crate::class::{compare, parallel, TraceSize, MAX_CONFIGURATIONS};
-use crate::config::Limits;
+use crate::config::{Limits, Sizing};
 use crate::solve::expr::{Precision, DEFAULT_PRECISION};
-use crate::solve::{Status, Warning};
+use crate::solve::{Status, Step, Warning};
 
 /// The keys a configuration may set.
 const CONFIGURATION_KEYS: &[&str] = &[
@@ -114,6 +115,10 @@ pub struct CompareResult {
     /// The fewest updates after which the loss is at most `loss_threshold` (0: the initial
     /// weights already are); null when no update reaches it, or when no threshold was given.
     pub updates_to_threshold: Option<u64>,
+    /// Only with `detail=values` or `lines`: every update, as `POST /v1/solve?detail=` of
+    /// `problem` gives them. A comparison is a summary by default, without steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<Step>>,
 }
 
 /// The response of `POST /v1/compare`.
@@ -176,10 +181,18 @@ pub struct CompareQuery {
     /// chooses the table.
     #[param(inline)]
     pub format: Option<CompareFormat>,
-    /// Significant figures of the numbers in the table (default 4; 0 shows each in full).
-    /// The JSON always carries full precision.
+    /// Significant figures of the numbers in the table, and in the steps' worked lines with
+    /// `detail=lines` (default 4; 0 shows each in full). The JSON's numbers always carry full
+    /// precision.
     #[param(minimum = 0, maximum = 17, example = 4)]
     pub precision: Option<u32>,
+    /// `summary` (default): each column's status, final weights, and loss per epoch and per
+    /// update, no steps (max_batch_summary_entries). `values`: each column also has `steps`,
+    /// every update's values with `lines: []`; `lines`: its `steps` with their worked lines —
+    /// the trace `POST /v1/solve?detail=` gives for the column's `problem`. The Markdown table
+    /// is a summary whatever `detail` says.
+    #[param(inline)]
+    pub detail: Option<Detail>,
 }
 
 /// Compare optimizers on one problem.
@@ -224,7 +237,7 @@ pub async fn compare(
     let bad_query = |detail: String| {
         ApiError::BadRequest(format!(
             "The query string is not understood{detail}. `format` is json or markdown; \
-             `precision` is an integer from 0 to 17."
+             `detail` is summary, values or lines; `precision` is an integer from 0 to 17."
         ))
     };
     let Query(query) =
@@ -242,8 +255,9 @@ pub async fn compare(
         CompareFormat::Json
     });
     let precision = display_precision(query.precision);
+    let detail = effective_detail(format, query.detail.unwrap_or(Detail::Summary));
     let (content_type, bytes) = blocking(move || -> Result<_, ApiError> {
-        let compared = compare_body_with(&body, &limits)?;
+        let compared = compare_body_with(&body, &limits, detail, precision)?;
         Ok(match format {
             CompareFormat::Json => ("application/json", encode(&compared.response)?),
             CompareFormat::Markdown => (
@@ -256,6 +270,15 @@ pub async fn compare(
     Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
 }
 
+/// The detail a comparison in `format` is computed at: the table shows no steps, so it is
+/// always a summary (and held to its budget), whatever was asked.
+pub fn effective_detail(format: CompareFormat, detail: Detail) -> Detail {
+    match format {
+        CompareFormat::Markdown => Detail::Summary,
+        CompareFormat::Json => detail,
+    }
+}
+
 /// `precision` as the renderings take it: 0 is every digit.
 pub fn display_precision(precision: Option<u32>) -> Option<Precision> {
     precision.map(|p| match p {
@@ -266,18 +289,24 @@ pub fn display_precision(precision: Option<u32>) -> Option<Precision> {
 
 /// The whole endpoint but HTTP and rendering within the default limits, synchronously.
 pub fn compare_body(body: &Value) -> Result<Compared, ApiError> {
-    compare_body_with(body, &Limits::default())
+    compare_body_with(body, &Limits::default(), Detail::Summary, None)
 }
 
-/// The whole endpoint but HTTP and rendering within `limits`, synchronously (the CLI's
-/// `compare` too).
-pub fn compare_body_with(body: &Value, limits: &Limits) -> Result<Compared, ApiError> {
+/// The whole endpoint but HTTP and rendering within `limits`, at `detail` (with the lines'
+/// numbers displayed at `precision`), synchronously (the CLI's `compare` too).
+pub fn compare_body_with(
+    body: &Value,
+    limits: &Limits,
+    detail: Detail,
+    precision: Option<Precision>,
+) -> Result<Compared, ApiError> {
+    let sizing = Sizing::Detail(detail.into());
     let request = read_request(body)?;
     let mut errors: Vec<FieldError> = Vec::new();
     let mut valid = Vec::with_capacity(request.configurations.len());
     for (i, configuration) in request.configurations.iter().enumerate() {
         let (merged, from_configuration) = merge(request.problem, configuration);
-        match validate::problem_with(&merged, limits) {
+        match validate::problem_sized(&merged, limits, sizing) {
             Ok(problem) => valid.push(problem),
             Err(found) => {
                 for error in found {
@@ -301,17 +330,30 @@ pub fn compare_body_with(body: &Value, limits: &Limits) -> Result<Compared, ApiE
     let total = valid.iter().fold(TraceSize::default(), |sum, v| {
         sum.plus(TraceSize::of(&v.problem))
     });
-    check_budget(total, "/configurations", limits)?;
+    check_budget(total, "/configurations", limits, detail)?;
 
-    let solved: Vec<SolveResponse> = parallel::map(&valid, |v| respond(v.clone()))
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .map_err(internal)?;
+    let mut solved: Vec<SolveResponse> =
+        parallel::map(&valid, |v| respond_at(v.clone(), detail.into()))
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(internal)?;
     let results = solved
-        .iter()
+        .iter_mut()
         .zip(&request.labels)
         .map(|(response, label)| {
-            let per_update = compare::loss_per_update(&response.core_problem, &response.solution);
+            let rounded = response.core_problem.rounding.is_some();
+            let per_update = match response.solution.loss.per_update.take() {
+                Some(per_update) => per_update,
+                None => compare::loss_per_update(&response.core_problem, &response.solution),
+            };
+            // The steps move to the column; the table needs only the loss per update.
+            let steps = (detail != Detail::Summary).then(|| {
+                let mut steps = std::mem::take(&mut response.solution.steps);
+                for step in &mut steps {
+                    display_at(step, precision, rounded);
+                }
+                steps
+            });
             let solution = &response.solution;
             CompareResult {
                 label: label
@@ -321,7 +363,7 @@ pub fn compare_body_with(body: &Value, limits: &Limits) -> Result<Compared, ApiE
                 problem: response.problem.clone(),
                 status: solution.status,
                 warnings: solution.warnings.clone(),
-                updates: solution.steps.len() as u64,
+                updates: per_update.len() as u64,
                 final_weights: solution.final_weights.clone(),
                 final_bias: solution.final_bias,
                 updates_to_threshold: request.loss_threshold.and_then(|threshold| {
@@ -333,6 +375,7 @@ pub fn compare_body_with(body: &Value, limits: &Limits) -> Result<Compared, ApiE
                     per_epoch: solution.loss.per_epoch.clone(),
                     per_update,
                 },
+                steps,
             }
         })
         .collect();

@@ -62,11 +62,14 @@ impl FieldError {
 /// raises it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct LimitDetails {
-    /// The limit: `max_body_bytes`, `max_samples`, `max_features`, `max_trace_entries`,
-    /// `max_forward_entries`, `max_batch_problems`, `max_schedule_epochs` or `request_timeout`.
+    /// The limit, as its flag without the dashes: `max_body_bytes`, `max_samples`,
+    /// `max_features`, `max_trace_entries`, `max_values_trace_entries`, `max_summary_entries`,
+    /// `max_stream_updates`, `max_batch_problems`, `request_timeout`, `stream_timeout`, …
+    /// (`serve --help` lists them all).
     #[schema(example = "max_samples")]
     pub name: String,
-    /// Its value in force: a count, bytes for `max_body_bytes`, seconds for `request_timeout`.
+    /// Its value in force: a count, bytes for `max_body_bytes`, seconds for `request_timeout`
+    /// and `stream_timeout`.
     #[schema(value_type = f64, example = 10000)]
     pub value: serde_json::Number,
     /// The `serve` flag that sets it.
@@ -125,7 +128,8 @@ impl LimitDetails {
 pub struct ProblemDetails {
     /// Stable identifier of the kind of problem: `https://gradtrace.dev/problems/` followed by
     /// `validation`, `malformed-json`, `unsupported-media-type`, `payload-too-large`,
-    /// `not-found`, `method-not-allowed`, `bad-request`, `overloaded`, `timeout` or `internal`.
+    /// `not-found`, `method-not-allowed`, `bad-request`, `overloaded`, `timeout`,
+    /// `shutting-down` (only in a stream's `error` line) or `internal`.
     #[serde(rename = "type")]
     #[schema(example = "https://gradtrace.dev/problems/validation")]
     pub kind: String,
@@ -176,6 +180,10 @@ pub enum ApiError {
     TooManyConnections { retry_after: u64 },
     /// The request took longer than the configured limit. 503 with `Retry-After` (seconds).
     Timeout { limit: Duration, retry_after: u64 },
+    /// A stream ran longer than its configured limit (its `error` line). 503.
+    StreamTimeout { limit: Duration },
+    /// The service is stopping (SIGTERM): a running stream's `error` line. 503.
+    ShuttingDown,
     /// No such path, or no such resource under it. 404.
     NotFound(String),
     /// The path exists but not with this method. 405.
@@ -209,7 +217,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Overloaded { .. }
             | ApiError::TooManyConnections { .. }
-            | ApiError::Timeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            | ApiError::Timeout { .. }
+            | ApiError::StreamTimeout { .. }
+            | ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -286,6 +296,25 @@ impl ApiError {
                     Limit::RequestTimeout.how_to_raise()
                 ),
             ),
+            ApiError::StreamTimeout { limit } => (
+                "timeout",
+                "Request took too long",
+                format!(
+                    "The stream ran for its limit of {} (stream_timeout; {}) and was cut \
+                     short; ask for fewer updates, or post the last weights as a new problem \
+                     to go on.",
+                    shown_duration(*limit),
+                    Limit::StreamTimeout.how_to_raise()
+                ),
+            ),
+            ApiError::ShuttingDown => (
+                "shutting-down",
+                "The service is shutting down",
+                "The service is stopping, so the stream was cut short; try again in a moment \
+                 (another instance may answer), or post the last weights as a new problem to \
+                 go on."
+                    .to_string(),
+            ),
             ApiError::NotFound(detail) => ("not-found", "Not found", detail.clone()),
             ApiError::MethodNotAllowed(detail) => {
                 ("method-not-allowed", "Method not allowed", detail.clone())
@@ -313,6 +342,10 @@ impl ApiError {
                 }
                 ApiError::Timeout { limit, .. } => Some(Box::new(LimitDetails::duration(
                     Limit::RequestTimeout,
+                    *limit,
+                ))),
+                ApiError::StreamTimeout { limit } => Some(Box::new(LimitDetails::duration(
+                    Limit::StreamTimeout,
                     *limit,
                 ))),
                 _ => None,

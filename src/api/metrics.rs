@@ -45,6 +45,8 @@ pub struct Metrics {
     connections_open: IntGauge,
     connections_over_cap: IntCounter,
     connections_refused: IntCounter,
+    /// NDJSON streams being sent.
+    pub streams_open: IntGauge,
 }
 
 impl Metrics {
@@ -115,12 +117,14 @@ impl Metrics {
                 "Connections closed at once because the cap and the probe reserve were full",
             )
             .expect("constant metric definitions are valid"),
+            streams_open: IntGauge::new("streams_open", "NDJSON streams being sent right now")
+                .expect("constant metric definitions are valid"),
             registry,
         };
         metrics
             .solver_threads
             .set(i64::try_from(solver_threads).unwrap_or(i64::MAX));
-        let collectors: [Box<dyn prometheus::core::Collector>; 10] = [
+        let collectors: [Box<dyn prometheus::core::Collector>; 11] = [
             Box::new(metrics.requests.clone()),
             Box::new(metrics.duration.clone()),
             Box::new(metrics.in_flight.clone()),
@@ -131,6 +135,7 @@ impl Metrics {
             Box::new(metrics.connections_open.clone()),
             Box::new(metrics.connections_over_cap.clone()),
             Box::new(metrics.connections_refused.clone()),
+            Box::new(metrics.streams_open.clone()),
         ];
         for collector in collectors {
             // Registration fails only for a duplicate name, which the list above rules out.
@@ -221,8 +226,9 @@ fn method_label(method: &Method) -> &'static str {
                         `gradtrace_http_request_duration_seconds{method,route}` (histogram), \
                         `gradtrace_http_requests_in_flight`, `gradtrace_http_requests_shed_total{reason}`, \
                         `gradtrace_solver_threads`, `gradtrace_solver_threads_busy`, \
-                        `gradtrace_solver_jobs_waiting`. `route` is the matched path pattern \
-                        (`/v1/examples/{id}`), or `unmatched`.",
+                        `gradtrace_solver_jobs_waiting`, `gradtrace_streams_open`. `route` is the \
+                        matched path pattern (`/v1/examples/{id}`), or `unmatched`; a stream is \
+                        counted and timed until its first byte.",
          body = String,
          content_type = "text/plain"),
         (status = 500, description = "The metrics could not be rendered", body = ProblemDetails, content_type = "application/problem+json")

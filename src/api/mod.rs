@@ -26,6 +26,7 @@ pub mod overload;
 pub mod schedule;
 pub mod server;
 pub mod solve;
+pub mod stream;
 pub mod validate;
 pub mod variants;
 
@@ -47,6 +48,7 @@ use crate::config::{Config, CorsOrigins};
 use error::{ApiError, PROBLEM_JSON};
 use metrics::Metrics;
 use overload::{Guard, SolverPool};
+use stream::{Shutdown, Streams};
 
 /// The header that carries a request's id, in the request (a client may choose it) and in the
 /// response.
@@ -190,15 +192,17 @@ pub fn app() -> Router {
 
 /// The whole service with `config`'s limits, pool, time limit and CORS origins.
 pub fn app_with(config: &Config) -> Router {
-    app_and_metrics(config).0
+    serving(config).0
 }
 
-/// [`app_with`] and its metrics, which the accept loop (`server`) adds its connection counts to.
-pub fn app_and_metrics(config: &Config) -> (Router, Metrics) {
+/// [`app_with`], its metrics (the accept loop, `server`, adds its connection counts to them),
+/// and the switch that ends its running streams when the service stops.
+pub fn serving(config: &Config) -> (Router, Metrics, Shutdown) {
     let (router, api) = documented();
     let limits = config.limits;
     let threads = config.solver_threads();
     let metrics = Metrics::new(threads);
+    let (streams, shutdown) = Streams::new(config.stream_timeout, &metrics);
     let pool = SolverPool::new(threads, &metrics);
     let guard = Guard::new(
         config.max_in_flight(),
@@ -217,6 +221,7 @@ pub fn app_and_metrics(config: &Config) -> (Router, Metrics) {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes()))
         .layer(Extension(limits))
+        .layer(Extension(streams))
         .layer(Extension(metrics.clone()))
         .layer(middleware::from_fn_with_state(guard, overload::guard))
         .layer(middleware::map_response(move |response| {
@@ -244,7 +249,7 @@ pub fn app_and_metrics(config: &Config) -> (Router, Metrics) {
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(middleware::map_request(drop_unusable_request_id));
-    (app, metrics)
+    (app, metrics, shutdown)
 }
 
 /// Browsers may call from any origin, or from the configured ones; never with credentials.

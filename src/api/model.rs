@@ -163,6 +163,22 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// How much of each solution a response carries (SPEC §12). The numbers are the same at
+    /// every detail; only what is written out differs.
+    Detail {
+        /// Every step with its worked `lines` (the default; the Markdown and LaTeX renderings
+        /// need them).
+        Lines = "lines",
+        /// Every step with all its values and `lines: []`: the same trace without the worked
+        /// text, for runs too long to write out (its own, larger limits).
+        Values = "values",
+        /// `steps: []`, and `loss.per_update`, the loss over all samples after each update:
+        /// status, warnings, final weights, and the loss per epoch and per update.
+        Summary = "summary",
+    }
+}
+
 /// One training sample.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -586,6 +602,16 @@ impl From<Activation> for solve::Activation {
             Activation::Linear => solve::Activation::Linear,
             Activation::Tanh => solve::Activation::Tanh,
             Activation::Relu => solve::Activation::Relu,
+        }
+    }
+}
+
+impl From<Detail> for solve::Detail {
+    fn from(value: Detail) -> Self {
+        match value {
+            Detail::Lines => solve::Detail::Lines,
+            Detail::Values => solve::Detail::Values,
+            Detail::Summary => solve::Detail::Summary,
         }
     }
 }

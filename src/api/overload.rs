@@ -6,9 +6,13 @@
 //!   still sees the service);
 //! - every request has `request_timeout` to be answered, reading its body included, or gets 503
 //!   naming the limit;
-//! - CPU-heavy work runs through [`blocking`] on the solver pool: at most `solver_threads` jobs
-//!   compute at once, each on a blocking thread, never on the async workers that answer
-//!   `/healthz`; the others wait (in the bounded set of requests in flight).
+//! - CPU-heavy work runs through [`blocking`] (or, for a stream's producer, [`start`]) on the
+//!   solver pool: at most `solver_threads` jobs compute at once, each on a blocking thread,
+//!   never on the async workers that answer `/healthz`; the others wait (in the bounded set of
+//!   requests in flight).
+//! - a stream's time limit applies only until its first byte: the limit wraps the handler, which
+//!   returns as soon as the stream's producer has started; the body then runs under the
+//!   stream's own limit (`api::stream`).
 //!
 //! The pool reaches [`blocking`] through a task-local set by [`guard`] for the request being
 //! answered, so every handler that calls `blocking` is bounded by its app's pool without
@@ -97,22 +101,52 @@ impl SolverPool {
     }
 }
 
+impl SolverPool {
+    /// Start `work` on a blocking thread once a permit is free, and return as soon as it has
+    /// started (a stream's producer, which hands its output over a channel). If the caller stops
+    /// waiting for the permit, the job never starts; once started it holds its permit, and
+    /// counts as busy, until `work` returns — so a stream's solver is bounded like any solve.
+    pub async fn start(&self, work: impl FnOnce() + Send + 'static) -> Result<(), ApiError> {
+        let permit = {
+            let _waiting = Counted::new(&self.waiting);
+            self.permits.clone().acquire_owned().await
+        }
+        .map_err(|_| ApiError::Internal("the solver pool is closed".to_string()))?;
+        // Raised before the thread is spawned, so it is up when the response starts.
+        let busy = Counted::new(&self.busy);
+        tokio::task::spawn_blocking(move || {
+            let _busy = busy;
+            work();
+            drop(permit);
+        });
+        Ok(())
+    }
+
+    fn current() -> SolverPool {
+        POOL.try_with(SolverPool::clone)
+            .unwrap_or_else(|_| SolverPool::fallback())
+    }
+}
+
+/// Start CPU-bound work on the solver pool of the request being answered, without waiting for
+/// it to end ([`SolverPool::start`]).
+pub async fn start(work: impl FnOnce() + Send + 'static) -> Result<(), ApiError> {
+    SolverPool::current().start(work).await
+}
+
 /// Run CPU-bound work on the solver pool of the request being answered (see the module
 /// header), off the async workers.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    let pool = POOL
-        .try_with(SolverPool::clone)
-        .unwrap_or_else(|_| SolverPool::fallback());
-    pool.run(work).await
+    SolverPool::current().run(work).await
 }
 
 /// A gauge raised for as long as this value lives, lowered even when a future is dropped.
-struct Counted(IntGauge);
+pub struct Counted(IntGauge);
 
 impl Counted {
-    fn new(gauge: &IntGauge) -> Self {
+    pub fn new(gauge: &IntGauge) -> Self {
         gauge.inc();
         Counted(gauge.clone())
     }

@@ -1,6 +1,7 @@
-//! `POST /v1/solve` (docs/contract.md §7): validate, run the core, serialize — as JSON, or rendered as
-//! Markdown or LaTeX (`?format=`, or the `Accept` header). The CLI's `solve` command goes through
-//! `solve_body` and `render_as` too, so both give the same output for the same problem.
+//! `POST /v1/solve` (docs/contract.md §7, §12): validate, run the core, serialize — as JSON at a `detail`,
+//! rendered as Markdown or LaTeX, or streamed as NDJSON (`?format=`, or the `Accept` header;
+//! the stream is `api::stream`). The CLI's `solve` command goes through `solve_body_with`,
+//! `rendered_text` and `stream::produce` too, so both give the same output for the same problem.
 
 use axum::extract::Query;
 use axum::http::{header, HeaderMap};
@@ -11,9 +12,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, ProblemDetails};
 use super::extract::ApiJson;
-use super::model::{SolveRequest, SolveResponse};
+use super::model::{Detail, SolveRequest, SolveResponse};
+use super::stream::Streams;
 use super::validate::{self, ValidProblem};
-use crate::config::Limits;
+use crate::config::{Limits, Sizing};
 use crate::render;
 use crate::solve;
 use crate::solve::expr::{Precision, DEFAULT_PRECISION};
@@ -31,6 +33,8 @@ pub enum Format {
     /// compiles with pdflatex after `\documentclass{article}\usepackage{amsmath}`
     /// (`standalone=true` gives the whole document; docs/latex.md).
     Latex,
+    /// NDJSON, one line per update as it is computed (SPEC §12).
+    Ndjson,
 }
 
 impl Format {
@@ -40,6 +44,7 @@ impl Format {
             Format::Json => "application/json",
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Latex => "application/x-latex; charset=utf-8",
+            Format::Ndjson => super::stream::NDJSON,
         }
     }
 }
@@ -49,10 +54,20 @@ impl Format {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SolveQuery {
-    /// `json` (default), `markdown` or `latex`. Without it, an `Accept` header of
-    /// `text/markdown` or `application/x-latex` chooses the rendering.
+    /// `json` (default), `markdown`, `latex`, or `ndjson` (a stream: a `header` line, one `step`
+    /// line per update as it is computed, an `end` line; see the 200 response). Without it, an
+    /// `Accept` header of `text/markdown`, `application/x-latex` or `application/x-ndjson`
+    /// chooses.
     #[param(inline)]
     pub format: Option<Format>,
+    /// `lines` (default): every step with its worked `lines`. `values`: every step with all
+    /// its values and `lines: []` — for longer runs (max_values_trace_entries,
+    /// max_values_forward_entries). `summary`: `steps: []` and `loss.per_update`, the loss over
+    /// all samples after each update (max_summary_entries); as a stream, a `header` and an
+    /// `end` line and no `step` lines. The Markdown and LaTeX renderings are the worked lines:
+    /// they ignore `detail` and are held to the limits of `lines`.
+    #[param(inline)]
+    pub detail: Option<Detail>,
     /// Significant figures of the numbers *displayed* in `substitution`, `latex` and the
     /// renderings (default 4, as the course prints them); 0 shows each number in full (the
     /// shortest decimal that reads back as the same double). `value`s always keep full
@@ -82,6 +97,7 @@ impl SolveQuery {
                     Format::Json => "JSON",
                     Format::Markdown => "Markdown",
                     Format::Latex => "LaTeX",
+                    Format::Ndjson => "an NDJSON stream",
                 }
             ))),
             (_, _) => Ok(false),
@@ -109,11 +125,12 @@ impl SolveQuery {
         content_type = "application/json"
     ),
     responses(
-        (status = 200, description = "The worked solution: the JSON trace, or its Markdown or LaTeX rendering (`format`, or `Accept`); the LaTeX is a fragment, or with `standalone=true` a whole document",
+        (status = 200, description = "The worked solution: the JSON trace at its `detail`, its Markdown or LaTeX rendering, or an NDJSON stream (`format`, or `Accept`). A stream's lines, each a JSON object: first `{\"type\": \"header\", \"algorithm\", \"problem\"}`; then one `{\"type\": \"step\", …}` per update, with the fields of an item of `steps` at the `detail` (`lines` or `values`) and `precision` asked for; last `{\"type\": \"end\", \"status\", \"warnings\", \"final_weights\", \"final_bias\", \"loss\"}`. Put together, they are the JSON solution. A stream cut short after it started — over `stream_timeout`, or the service shutting down — ends instead with `{\"type\": \"error\", \"problem_type\", \"title\", \"status\", \"detail\", …}`: the problem details, their `type` URI as `problem_type`. At `detail=summary` a stream is its `header` and `end` lines, the end with `loss.per_update`. The LaTeX is a fragment, or with `standalone=true` a whole document. A stream holds a solver thread while it computes and stops when the client goes away; it is held to `max_stream_updates` instead of the trace limits (at `summary`, to `max_summary_entries`), and to `request_timeout` only until its first byte.",
          content(
             (SolveResponse = "application/json"),
             (String = "text/markdown"),
-            (String = "application/x-latex")
+            (String = "application/x-latex"),
+            (String = "application/x-ndjson")
          )),
         (status = 400, description = "The body is not JSON (with line and column), a query parameter is not one of those listed, or `standalone=true` comes with a rendering other than LaTeX", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "The body is over the body limit (1 MiB by default; `limit` names it)", body = ProblemDetails, content_type = "application/problem+json"),
@@ -125,41 +142,80 @@ pub async fn solve(
     query: Result<Query<SolveQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     Extension(limits): Extension<Limits>,
+    Extension(streams): Extension<Streams>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
+    const ALLOWED: &str = "`format` is json, markdown, latex or ndjson; `detail` is lines, \
+                           values or summary; `precision` is an integer from 0 to 17; \
+                           `standalone` is true or false.";
     let Query(query) = query.map_err(|rejection| {
         ApiError::BadRequest(format!(
-            "The query string is not understood: {}. `format` is json, markdown or latex; \
-             `precision` is an integer from 0 to 17; `standalone` is true or false.",
+            "The query string is not understood: {}. {ALLOWED}",
             rejection.body_text()
         ))
     })?;
     if query.precision.is_some_and(|p| p > 17) {
-        return Err(ApiError::BadRequest(
+        return Err(ApiError::BadRequest(format!(
             "`precision` is an integer from 0 to 17 (an f64 has no 18th significant digit); \
-             `format` is json, markdown or latex."
-                .to_string(),
-        ));
+             {ALLOWED}"
+        )));
     }
     let format = query.format.unwrap_or_else(|| negotiate(&headers));
     let standalone = query.standalone(format)?;
-    let valid = validate::problem_with(&body, &limits)?;
+    let detail = effective_detail(format, query.detail.unwrap_or(Detail::Lines));
     let precision = query.display_precision();
+    let valid = validate::problem_sized(&body, &limits, sizing(format, detail))?;
+    if format == Format::Ndjson {
+        return super::stream::respond(valid, detail.into(), precision, streams).await;
+    }
     blocking(move || {
-        let response = respond(valid);
+        let response = respond_at(valid, detail.into());
         render_as(&response, format, precision, standalone)
     })
     .await?
 }
 
-/// The rendering an `Accept` header asks for: Markdown or LaTeX when it names them, else JSON.
+/// The detail a response in `format` is computed at: the Markdown and LaTeX renderings are
+/// the worked lines, so they are always at `lines` (and its limits), whatever was asked.
+pub fn effective_detail(format: Format, detail: Detail) -> Detail {
+    match format {
+        Format::Markdown | Format::Latex => Detail::Lines,
+        Format::Json | Format::Ndjson => detail,
+    }
+}
+
+/// The size caps of a response in `format` at `detail`: a stream's (updates) for the steps of
+/// a stream; a stream at `summary` has no step lines and is held to the summary's.
+pub fn sizing(format: Format, detail: Detail) -> Sizing {
+    match (format, effective_detail(format, detail)) {
+        (Format::Ndjson, Detail::Lines | Detail::Values) => Sizing::Stream,
+        (_, detail) => Sizing::Detail(detail.into()),
+    }
+}
+
+impl Format {
+    /// The spelling of `?format=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Latex => "latex",
+            Format::Ndjson => "ndjson",
+        }
+    }
+}
+
+/// The rendering an `Accept` header asks for: NDJSON, Markdown or LaTeX when it names them,
+/// else JSON.
 fn negotiate(headers: &HeaderMap) -> Format {
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if accept.contains("text/markdown") {
+    if accept.contains(super::stream::NDJSON) {
+        Format::Ndjson
+    } else if accept.contains("text/markdown") {
         Format::Markdown
     } else if accept.contains("application/x-latex") || accept.contains("text/x-tex") {
         Format::Latex
@@ -192,16 +248,16 @@ pub fn rendered_text(
     match format {
         Format::Json => {
             let mut response = response.clone();
-            if let (Some(precision), false) = (precision, response.problem.rounding.is_some()) {
-                for step in &mut response.solution.steps {
-                    for line in &mut step.lines {
-                        line.render(precision);
-                    }
-                }
+            let rounded = response.problem.rounding.is_some();
+            for step in &mut response.solution.steps {
+                display_at(step, precision, rounded);
             }
             super::json::to_string(&response)
                 .map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
         }
+        Format::Ndjson => Err(ApiError::Internal(
+            "a stream is written line by line by api::stream, not rendered whole".to_string(),
+        )),
         Format::Markdown => Ok(render::markdown(
             &response.core_problem,
             &response.solution,
@@ -220,38 +276,64 @@ pub fn rendered_text(
     }
 }
 
-/// Validate and solve an already parsed body within the default limits, synchronously.
-pub fn solve_body(body: &serde_json::Value) -> Result<SolveResponse, ApiError> {
-    solve_body_with(body, &Limits::default())
+/// A step's displayed numbers (its lines' `substitution` and `latex`) at `precision`, when one
+/// is asked for and the problem is not in hand-calculation mode (whose rounded values are
+/// shown as they are). (To be replaced by the core's serializer at a precision, issue 10.)
+pub fn display_at(step: &mut solve::Step, precision: Option<Precision>, rounded: bool) {
+    if let (Some(precision), false) = (precision, rounded) {
+        for line in &mut step.lines {
+            line.render(precision);
+        }
+    }
 }
 
-/// Validate and solve an already parsed body within `limits`, synchronously (the CLI).
+/// Validate and solve an already parsed body within the default limits, synchronously.
+pub fn solve_body(body: &serde_json::Value) -> Result<SolveResponse, ApiError> {
+    solve_body_with(body, &Limits::default(), Detail::Lines)
+}
+
+/// Validate and solve an already parsed body within `limits` at `detail`, synchronously (the
+/// CLI).
 pub fn solve_body_with(
     body: &serde_json::Value,
     limits: &Limits,
+    detail: Detail,
 ) -> Result<SolveResponse, ApiError> {
-    Ok(respond(validate::problem_with(body, limits)?))
+    let valid = validate::problem_sized(body, limits, Sizing::Detail(detail.into()))?;
+    Ok(respond_at(valid, detail.into()))
 }
 
-/// Run the core on a validated problem and assemble the response; validation warnings come
-/// before the run's own.
+/// Run the core on a validated problem with every line and assemble the response.
 pub fn respond(valid: ValidProblem) -> SolveResponse {
+    respond_at(valid, solve::Detail::Lines)
+}
+
+/// Run the core on a validated problem at `detail` and assemble the response.
+pub fn respond_at(valid: ValidProblem, detail: solve::Detail) -> SolveResponse {
     let ValidProblem {
         problem,
         warnings,
         echo,
     } = valid;
-    let mut solution = solve::solve(&problem);
-    solution.warnings.splice(0..0, warnings);
-    solution
-        .warnings
-        .extend(super::examples::errata_warnings(&problem));
+    let mut solution = solve::solve_detail(&problem, detail);
+    complete_warnings(&mut solution.warnings, warnings, &problem);
     SolveResponse {
         algorithm: echo.algorithm,
         problem: echo,
         solution,
         core_problem: problem,
     }
+}
+
+/// A solution's warnings as a response gives them: the validation's first, then the run's,
+/// then the course's errata that concern the problem.
+pub fn complete_warnings(
+    run: &mut Vec<solve::Warning>,
+    validation: Vec<solve::Warning>,
+    problem: &solve::Problem,
+) {
+    run.splice(0..0, validation);
+    run.extend(super::examples::errata_warnings(problem));
 }
 
 /// Run CPU-bound work off the async workers, on the bounded solver pool, so one long solve

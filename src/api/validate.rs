@@ -18,9 +18,9 @@ use super::model::{
     self, Activation, Algorithm, EpsilonPlacement, Loss, Reduction, ResolvedProblem, SchedulePer,
     Sign, WireEnum,
 };
-use crate::config::{Limit, Limits};
+use crate::config::{Limit, Limits, Measure, Sizing};
 use crate::solve::expr::count;
-use crate::solve::{self, Warning};
+use crate::solve::{self, Detail, Warning};
 
 /// The most digits `rounding` accepts: an `f64` has no 18th significant digit to round to.
 pub const MAX_ROUNDING_DIGITS: u64 = 17;
@@ -76,9 +76,20 @@ pub fn problem(body: &Value) -> Result<ValidProblem, Vec<FieldError>> {
     problem_with(body, &Limits::default())
 }
 
-/// Validate a `POST /v1/solve` body within `limits`.
+/// Validate a `POST /v1/solve` body within `limits`, to be solved with its lines.
 pub fn problem_with(body: &Value, limits: &Limits) -> Result<ValidProblem, Vec<FieldError>> {
+    problem_sized(body, limits, Sizing::Detail(Detail::Lines))
+}
+
+/// Validate a `POST /v1/solve` body within `limits`, held to the size caps of `sizing` (a
+/// detail's, or a stream's).
+pub fn problem_sized(
+    body: &Value,
+    limits: &Limits,
+    sizing: Sizing,
+) -> Result<ValidProblem, Vec<FieldError>> {
     let mut check = Check::new(limits);
+    check.sizing = sizing;
     let Some(top) = check.top_object(body, TOP_KEYS, "a problem") else {
         return Err(check.errors);
     };
@@ -375,6 +386,7 @@ enum HyperValue {
 struct Check {
     errors: Vec<FieldError>,
     limits: Limits,
+    sizing: Sizing,
 }
 
 impl Check {
@@ -382,6 +394,7 @@ impl Check {
         Check {
             errors: Vec::new(),
             limits: *limits,
+            sizing: Sizing::Detail(Detail::Lines),
         }
     }
 
@@ -1037,8 +1050,8 @@ impl Check {
         (epochs.len() == items.len()).then_some(epochs)
     }
 
-    /// The size caps (`limits.trace_entries`, `limits.forward_entries`), reported at
-    /// `/epochs`, the knob that usually moves them.
+    /// The size caps of `self.sizing` (`Limits::problem_caps`), reported at `/epochs`, the
+    /// knob that usually moves them; the first one over is named.
     fn limits(&mut self, epochs: u64, batch: u64, samples: u64, parameters: u64, is_cg: bool) {
         let per_epoch = if is_cg {
             1
@@ -1047,33 +1060,70 @@ impl Check {
         };
         let width = u128::from(parameters) + 1;
         let updates = u128::from(epochs) * u128::from(per_epoch);
-        let entries = updates * width;
-        let forward = u128::from(epochs) * u128::from(samples) * width;
-        let (max_trace, max_forward) = (self.limits.trace_entries, self.limits.forward_entries);
-        if entries > u128::from(max_trace) {
+        let over = self
+            .limits
+            .problem_caps(self.sizing)
+            .into_iter()
+            .find_map(|cap| {
+                let (size, what) = match cap.measure {
+                    Measure::TraceEntries => (
+                        updates * width,
+                        format!(
+                            "asks for {} ({} × {per_epoch} per epoch) of {}: {} (updates × \
+                             (parameters + 1))",
+                            count(updates, "update", "updates"),
+                            count(epochs, "epoch", "epochs"),
+                            count(parameters, "parameter", "parameters"),
+                            count(updates * width, "trace entry", "trace entries"),
+                        ),
+                    ),
+                    Measure::ForwardEntries => {
+                        let forward = u128::from(epochs) * u128::from(samples) * width;
+                        (
+                            forward,
+                            format!(
+                            "asks for {forward} forward-pass entries (epochs {epochs} × samples \
+                             {samples} × (parameters {parameters} + 1))"
+                        ),
+                        )
+                    }
+                    Measure::LossEntries => {
+                        let loss = updates * u128::from(samples) * width;
+                        (
+                            loss,
+                            format!(
+                                "asks for {loss} loss entries (updates {updates} × samples \
+                             {samples} × (parameters {parameters} + 1))"
+                            ),
+                        )
+                    }
+                    Measure::Updates => (
+                        updates,
+                        format!(
+                            "asks for {} ({} × {per_epoch} per epoch)",
+                            count(updates, "update", "updates"),
+                            count(epochs, "epoch", "epochs"),
+                        ),
+                    ),
+                };
+                (size > u128::from(cap.value)).then_some((cap, what))
+            });
+        if let Some((cap, what)) = over {
+            let hint = match self.sizing {
+                Sizing::Detail(Detail::Lines) => {
+                    "; detail=values or summary, or a stream, allow longer runs"
+                }
+                _ => "",
+            };
             self.over_limit(
                 "/epochs",
                 format!(
-                    "asks for {} ({} × {per_epoch} per epoch) of {}: {} (updates × \
-                     (parameters + 1)); the limit is {max_trace} (max_trace_entries)",
-                    count(updates, "update", "updates"),
-                    count(epochs, "epoch", "epochs"),
-                    count(parameters, "parameter", "parameters"),
-                    count(entries, "trace entry", "trace entries"),
+                    "{what}; the limit is {} ({}){hint}",
+                    cap.value,
+                    cap.limit.name()
                 ),
-                Limit::TraceEntries,
-                max_trace,
-            );
-        } else if forward > u128::from(max_forward) {
-            self.over_limit(
-                "/epochs",
-                format!(
-                    "asks for {forward} forward-pass entries (epochs {epochs} × samples \
-                     {samples} × (parameters {parameters} + 1)); the limit is {max_forward} \
-                     (max_forward_entries)"
-                ),
-                Limit::ForwardEntries,
-                max_forward,
+                cap.limit,
+                cap.value,
             );
         }
     }

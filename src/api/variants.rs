@@ -6,6 +6,7 @@
 //! variant, solve each as `/v1/solve` would. The generator and its contract are
 //! `class::variants` (and `variants.md`, this endpoint's OpenAPI description).
 
+use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -13,15 +14,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 
-use super::batch::{check_budget, encode, internal};
+use super::batch::{check_budget, encode, internal, DetailQuery};
 use super::error::{ApiError, FieldError, LimitDetails, ProblemDetails};
 use super::extract::ApiJson;
-use super::model::SolveResponse;
-use super::solve::{blocking, respond};
+use super::model::{Detail, SolveResponse};
+use super::solve::{blocking, respond_at};
 use super::validate::{self, ValidProblem};
 use crate::class::variants::{Probe, Template, Variant, GENERATOR, SPECIFICATION};
 use crate::class::{parallel, TraceSize};
-use crate::config::{Limit, Limits};
+use crate::config::{Limit, Limits, Sizing};
 use crate::solve::expr::count;
 
 /// Variants whose errors a 422 lists when drawn variants break a rule (the rest are counted).
@@ -95,6 +96,7 @@ pub struct VariantsResponse {
     path = "/v1/variants",
     tag = "class",
     description = SPECIFICATION,
+    params(DetailQuery),
     request_body(
         content = VariantsRequest,
         description = "A template, a count and a seed. The example: the course's momentum \
@@ -104,28 +106,35 @@ pub struct VariantsResponse {
     ),
     responses(
         (status = 200, description = "`count` variants from `start`, each with the drawn values, the problem and its solution", body = VariantsResponse),
-        (status = 400, description = "The body is not JSON (with line and column)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON (with line and column), or `detail` is not one of those listed", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "The body is over 1 MiB", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "The request breaks the contract: a malformed range, a range that can draw a value breaking a rule (pointer under `/template`, with the value), drawn variants that break a rule joining two fields, `count` over 1000, or more trace than the budget (named at `/count`)", body = ProblemDetails, content_type = "application/problem+json")
     )
 )]
 pub async fn variants(
+    query: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
-    let bytes = blocking(move || encode(&variants_body_with(&body, &limits)?)).await??;
+    let detail = DetailQuery::read(query)?;
+    let bytes = blocking(move || encode(&variants_body_with(&body, &limits, detail)?)).await??;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
 /// The whole endpoint but HTTP within the default limits, synchronously (CPU-bound: call it off
 /// the async workers).
 pub fn variants_body(body: &Value) -> Result<VariantsResponse, ApiError> {
-    variants_body_with(body, &Limits::default())
+    variants_body_with(body, &Limits::default(), Detail::Lines)
 }
 
-/// The whole endpoint but HTTP within `limits`, synchronously.
-pub fn variants_body_with(body: &Value, limits: &Limits) -> Result<VariantsResponse, ApiError> {
+/// The whole endpoint but HTTP within `limits`, each solution at `detail`, synchronously.
+pub fn variants_body_with(
+    body: &Value,
+    limits: &Limits,
+    detail: Detail,
+) -> Result<VariantsResponse, ApiError> {
+    let sizing = Sizing::Detail(detail.into());
     let request = read_request(body, limits)?;
     let template = Template::parse(request.template).map_err(|errors| {
         ApiError::Validation(
@@ -135,13 +144,13 @@ pub fn variants_body_with(body: &Value, limits: &Limits) -> Result<VariantsRespo
                 .collect(),
         )
     })?;
-    check_template(&template, limits)?;
+    check_template(&template, limits, sizing)?;
 
     let indices: Vec<u64> = (0..request.count).map(|k| request.start + k).collect();
     let drawn: Vec<(Variant, Result<ValidProblem, Vec<FieldError>>)> =
         parallel::map(&indices, |&index| {
             let variant = template.draw(request.seed, index);
-            let valid = validate::problem_with(&variant.problem, limits);
+            let valid = validate::problem_sized(&variant.problem, limits, sizing);
             (variant, valid)
         })
         .into_iter()
@@ -155,7 +164,7 @@ pub fn variants_body_with(body: &Value, limits: &Limits) -> Result<VariantsRespo
         .fold(TraceSize::default(), |sum, v| {
             sum.plus(TraceSize::of(&v.problem))
         });
-    check_budget(total, "/count", limits)?;
+    check_budget(total, "/count", limits, detail)?;
 
     let variants = parallel::map(&drawn, |(variant, valid)| {
         // `check_variants` let only valid variants through.
@@ -170,7 +179,7 @@ pub fn variants_body_with(body: &Value, limits: &Limits) -> Result<VariantsRespo
                 })
                 .collect(),
             problem: variant.problem.clone(),
-            solution: respond(valid.clone()),
+            solution: respond_at(valid.clone(), detail.into()),
         })
     })
     .into_iter()
@@ -278,10 +287,10 @@ fn read_request<'a>(body: &'a Value, limits: &Limits) -> Result<Request<'a>, Api
 }
 
 /// Validate every probe of the template; a value that breaks a rule is a 422 under `/template`.
-fn check_template(template: &Template, limits: &Limits) -> Result<(), ApiError> {
+fn check_template(template: &Template, limits: &Limits, sizing: Sizing) -> Result<(), ApiError> {
     let probes = template.probes();
     let results = parallel::map(&probes, |probe: &Probe| {
-        validate::problem_with(&probe.body, limits).err()
+        validate::problem_sized(&probe.body, limits, sizing).err()
     })
     .into_iter()
     .collect::<Result<Vec<_>, _>>()
@@ -482,18 +491,18 @@ mod tests {
 
     #[test]
     fn a_combination_that_breaks_a_joint_rule_is_refused_naming_the_variants() {
-        // Each range alone stays within the size cap; together the largest epochs and the
-        // smallest batch exceed it.
+        // Each range alone stays within the size cap (100,000 trace entries); together the
+        // largest epochs and the smallest batch exceed it (12,000 × 4 updates × 3 = 144,000).
         let mut body = class_template();
         body["template"]["samples"] = json!([
             {"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6},
             {"x": [0.2, 0.8], "t": 0.3}, {"x": [0.1, 0.1], "t": 0.1}
         ]);
-        body["template"]["epochs"] = json!({"choice": [1, 1200]});
+        body["template"]["epochs"] = json!({"choice": [1, 12000]});
         body["template"]["batch_size"] = json!({"choice": [4, 1]});
         body["count"] = json!(40);
         let Err(ApiError::Validation(errors)) = variants_body(&body) else {
-            panic!("some variants have 1200 epochs of 4 updates");
+            panic!("some variants have 12000 epochs of 4 updates");
         };
         assert_eq!(errors[0].pointer, "/template");
         assert!(errors[1].detail.contains("variant "), "{errors:?}");

@@ -134,7 +134,7 @@ pub fn markdown(columns: &[Column<'_>], threshold: Option<f64>, precision: Preci
             None => row("…", &|_| "…".to_string()),
         }
     }
-    row("updates", &|c| c.solution.steps.len().to_string());
+    row("updates", &|c| c.per_update.len().to_string());
     if let Some(threshold) = threshold {
         row(
             &format!("updates to reach loss ≤ {}", number(threshold)),

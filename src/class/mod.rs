@@ -12,16 +12,16 @@ pub mod parallel;
 pub mod rng;
 pub mod variants;
 
-use crate::config::{Limit, Limits};
-use crate::solve::{Optimizer, Problem};
+use crate::config::{Limit, Limits, Measure};
+use crate::solve::{Detail, Optimizer, Problem};
 
 /// The most configurations one comparison may hold (the course compares four; every algorithm
 /// twice is twenty).
 pub const MAX_CONFIGURATIONS: usize = 20;
 
 // The most problems one batch (or one `count` of variants) may hold, and the trace budget all of
-// them share, are configurable limits: `config::Limits` (`batch_problems`,
-// `batch_trace_entries`, `batch_forward_entries`) says why each default is what it is.
+// them share at each detail, are configurable limits: `config::Limits` (`batch_problems`,
+// `batch_caps`) says why each default is what it is.
 
 /// How much trace a validated problem asks for, counted as the single-problem caps count it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,6 +30,8 @@ pub struct TraceSize {
     pub entries: u64,
     /// `epochs × samples × (parameters + 1)`.
     pub forward: u64,
+    /// `updates × samples × (parameters + 1)`: a summary's loss after every update.
+    pub loss: u64,
 }
 
 impl TraceSize {
@@ -42,12 +44,11 @@ impl TraceSize {
             samples.div_ceil((problem.batch_size as u64).max(1))
         };
         let width = problem.weights.len() as u64 + u64::from(problem.bias.is_some()) + 1;
+        let updates = problem.epochs.saturating_mul(per_epoch);
         TraceSize {
-            entries: problem
-                .epochs
-                .saturating_mul(per_epoch)
-                .saturating_mul(width),
+            entries: updates.saturating_mul(width),
             forward: problem.epochs.saturating_mul(samples).saturating_mul(width),
+            loss: updates.saturating_mul(samples).saturating_mul(width),
         }
     }
 
@@ -56,35 +57,34 @@ impl TraceSize {
         TraceSize {
             entries: self.entries.saturating_add(other.entries),
             forward: self.forward.saturating_add(other.forward),
+            loss: self.loss.saturating_add(other.loss),
         }
     }
 
-    /// Why this total is over the budget of `limits`, if it is, and which limit that is.
-    pub fn over_budget(self, limits: &Limits) -> Option<(String, Limit, u64)> {
-        let (max_trace, max_forward) = (limits.batch_trace_entries, limits.batch_forward_entries);
-        if self.entries > max_trace {
-            Some((
-                format!(
-                    "ask for {} trace entries together (updates × (parameters + 1), summed over \
-                     the problems); the limit is {max_trace} (max_batch_trace_entries)",
-                    self.entries
-                ),
-                Limit::BatchTraceEntries,
-                max_trace,
-            ))
-        } else if self.forward > max_forward {
-            Some((
-                format!(
-                    "ask for {} forward-pass entries together (epochs × samples × (parameters \
-                     + 1), summed over the problems); the limit is {max_forward} \
-                     (max_batch_forward_entries)",
-                    self.forward
-                ),
-                Limit::BatchForwardEntries,
-                max_forward,
-            ))
-        } else {
-            None
-        }
+    /// Why this total is over the batch budget of `limits` at `detail`, if it is, and which
+    /// limit that is.
+    pub fn over_budget(self, limits: &Limits, detail: Detail) -> Option<(String, Limit, u64)> {
+        limits.batch_caps(detail).into_iter().find_map(|cap| {
+            let size = match cap.measure {
+                Measure::TraceEntries => self.entries,
+                Measure::ForwardEntries => self.forward,
+                Measure::LossEntries => self.loss,
+                // No batch is streamed.
+                Measure::Updates => return None,
+            };
+            (size > cap.value).then(|| {
+                (
+                    format!(
+                        "ask for {size} {} together, summed over the problems; the limit is {} \
+                         ({})",
+                        cap.measure.describe(),
+                        cap.value,
+                        cap.limit.name()
+                    ),
+                    cap.limit,
+                    cap.value,
+                )
+            })
+        })
     }
 }

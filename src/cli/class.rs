@@ -13,9 +13,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{init_tracing, print_json, print_problem, read_input, write_stdout};
+use super::{init_tracing, print_json, print_problem, read_input, write_stdout, CliDetail};
 use crate::api::batch::encode;
-use crate::api::compare::{compare_body_with, display_precision};
+use crate::api::compare::{compare_body_with, display_precision, effective_detail};
 use crate::api::error::ApiError;
 use crate::api::extract;
 use crate::api::variants::{variants_body_with, VariantResult};
@@ -37,6 +37,10 @@ pub(super) struct VariantsArgs {
     /// of NDJSON on stdout.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// How much of each solution, as `?detail=`: every step with its worked lines (default),
+    /// every step's values without lines, or a summary with no steps.
+    #[arg(long, value_enum, default_value = "lines")]
+    detail: CliDetail,
     /// The same limits as `serve`, so a request the service refuses is refused here too.
     #[command(flatten)]
     limits: Limits,
@@ -56,6 +60,10 @@ pub(super) struct CompareArgs {
     /// Print compact JSON, byte for byte what the endpoint sends, instead of pretty JSON.
     #[arg(long)]
     compact: bool,
+    /// A summary of each configuration (default), or also its steps with their values or
+    /// their worked lines, as `?detail=` (the Markdown table is always the summary).
+    #[arg(long, value_enum, default_value = "summary")]
+    detail: CliDetail,
     /// The same limits as `serve`, so a request the service refuses is refused here too.
     #[command(flatten)]
     limits: Limits,
@@ -73,10 +81,11 @@ pub(super) fn variants(args: &VariantsArgs) -> ExitCode {
         Ok(body) => body,
         Err(code) => return code,
     };
-    let response = match body.and_then(|body| variants_body_with(&body, &args.limits)) {
-        Ok(response) => response,
-        Err(error) => return rejected(&error, false),
-    };
+    let response =
+        match body.and_then(|body| variants_body_with(&body, &args.limits, args.detail.into())) {
+            Ok(response) => response,
+            Err(error) => return rejected(&error, false),
+        };
     match &args.out {
         Some(dir) => match write_files(dir, &response.variants) {
             Ok(count) => {
@@ -102,16 +111,19 @@ pub(super) fn compare(args: &CompareArgs) -> ExitCode {
         Ok(body) => body,
         Err(code) => return code,
     };
-    let compared = match body.and_then(|body| compare_body_with(&body, &args.limits)) {
+    let format = match args.format {
+        CompareFormat::Json => crate::api::compare::CompareFormat::Json,
+        CompareFormat::Markdown => crate::api::compare::CompareFormat::Markdown,
+    };
+    let precision = display_precision(args.precision);
+    let detail = effective_detail(format, args.detail.into());
+    let compared = body.and_then(|body| compare_body_with(&body, &args.limits, detail, precision));
+    let compared = match compared {
         Ok(compared) => compared,
         Err(error) => return rejected(&error, args.compact),
     };
     match args.format {
-        CompareFormat::Markdown => write_stdout(
-            compared
-                .markdown(display_precision(args.precision))
-                .as_bytes(),
-        ),
+        CompareFormat::Markdown => write_stdout(compared.markdown(precision).as_bytes()),
         CompareFormat::Json if args.compact => match encode(&compared.response) {
             Ok(bytes) => write_stdout(&bytes),
             Err(error) => rejected(&error, true),

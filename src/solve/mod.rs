@@ -8,6 +8,8 @@
 //! Layout: `problem` (validated input), `neuron` (model §1), `optim/` (one file per optimizer,
 //! §3), `schedule` (§5), `expr` (worked-line expressions and hand rounding, §6), `trace` (§7).
 
+// STAND-IN (issue 10): `detail` until the redesigned core provides it.
+mod detail;
 pub mod expr;
 pub mod neuron;
 pub mod optim;
@@ -15,6 +17,7 @@ pub mod problem;
 pub mod schedule;
 pub mod trace;
 
+pub use detail::*;
 pub use problem::*;
 pub use trace::*;
 
@@ -130,6 +133,7 @@ impl<'p> Solver<'p> {
                 initial: total_loss(self.problem, &initial_params(self.problem)),
                 final_: total_loss(self.problem, &self.params),
                 per_epoch: self.epoch_losses,
+                per_update: None, // STAND-IN (issue 10)
             },
         }
     }

@@ -151,6 +151,10 @@ pub struct LossSummary {
     pub final_: Option<f64>,
     /// After each completed epoch.
     pub per_epoch: Vec<Option<f64>>,
+    /// After each update, at the weights it ends with: only with `detail=summary`, which has
+    /// no `steps` to read them from. (STAND-IN field, issue 10: the redesigned core adds it.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_update: Option<Vec<Option<f64>>>,
 }
 
 /// The core's answer for a problem.

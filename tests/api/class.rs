@@ -148,16 +148,17 @@ async fn batches_over_the_item_limit_or_the_trace_budget_are_refused_naming_the_
         .unwrap_or("")
         .contains("1000"));
 
-    // Each at 9 996 trace entries, under the single-problem cap; six are over 50 000, and the
-    // request is refused before any is solved.
+    // Each at 99 996 trace entries (2 updates × 3 per epoch), under the single-problem cap of
+    // 100 000; six are over the batch budget of 500 000, and the request is refused before any
+    // is solved.
     let mut long = momentum();
-    long["epochs"] = json!(1666);
+    long["epochs"] = json!(16666);
     let reply = post("/v1/solve/batch", &json!({"problems": vec![long; 6]})).await;
     let problem = assert_problem(&reply, 422);
     assert_eq!(problem["errors"][0]["pointer"], "/problems");
     let detail = problem["errors"][0]["detail"].as_str().unwrap_or("");
     assert!(
-        detail.contains("59976") && detail.contains("50000"),
+        detail.contains("599976") && detail.contains("500000"),
         "{detail}"
     );
 

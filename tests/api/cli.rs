@@ -95,3 +95,129 @@ async fn solve_format_markdown_prints_the_endpoints_rendering() {
     .await;
     assert_eq!(latex.stdout, reply.body);
 }
+
+/// The course's Adam problem on two samples with a bias, three epochs: six updates.
+fn adam() -> Value {
+    json!({
+        "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
+        "weights": [0.5, 0.5],
+        "bias": 0.1,
+        "algorithm": "adam",
+        "hyperparameters": {"learning_rate": 0.2, "beta1": 0.8, "beta2": 0.8},
+        "epochs": 3
+    })
+}
+
+async fn endpoint_bytes(path: &str, body: &Value) -> Vec<u8> {
+    let reply = crate::helpers::request(
+        axum::http::Method::POST,
+        path,
+        Some("application/json"),
+        body.to_string(),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    reply.body
+}
+
+#[tokio::test]
+async fn solve_stream_prints_the_endpoints_ndjson_byte_for_byte() {
+    for (args, query) in [
+        (&["solve", "--stream", "-"][..], "?format=ndjson"),
+        (
+            &["solve", "--stream", "--detail", "values", "-"][..],
+            "?format=ndjson&detail=values",
+        ),
+        (
+            &["solve", "--stream", "--precision", "2", "-"][..],
+            "?format=ndjson&precision=2",
+        ),
+        (
+            &["solve", "--stream", "--detail", "summary", "-"][..],
+            "?format=ndjson&detail=summary",
+        ),
+    ] {
+        let output = gradtrace(args, &adam().to_string());
+        assert!(output.status.success(), "{output:?}");
+        let served = endpoint_bytes(&format!("/v1/solve{query}"), &adam()).await;
+        assert_eq!(output.stdout, served, "{args:?}");
+        // Header, six steps (none in a summary), end.
+        let lines = if query.contains("summary") { 2 } else { 8 };
+        assert_eq!(output.stdout.iter().filter(|b| **b == b'\n').count(), lines);
+    }
+}
+
+#[test]
+fn solve_stream_refuses_what_the_endpoint_refuses_with_exit_1() {
+    let output = gradtrace(
+        &["solve", "--stream", "--max-stream-updates", "5", "-"],
+        &adam().to_string(),
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let problem: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(problem["status"], 422);
+    assert_eq!(problem["errors"][0]["limit"]["name"], "max_stream_updates");
+}
+
+#[tokio::test]
+async fn solve_detail_prints_the_endpoints_bytes_at_each_detail() {
+    for detail in ["lines", "values", "summary"] {
+        let output = gradtrace(
+            &["solve", "--compact", "--detail", detail, "-"],
+            &adam().to_string(),
+        );
+        assert!(output.status.success(), "{output:?}");
+        let mut served = endpoint_bytes(&format!("/v1/solve?detail={detail}"), &adam()).await;
+        served.push(b'\n');
+        assert_eq!(output.stdout, served, "{detail}");
+    }
+    // A rendering is of the lines whatever the detail, as the endpoint's.
+    let output = gradtrace(
+        &["solve", "--format", "latex", "--detail", "values", "-"],
+        &adam().to_string(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let served = endpoint_bytes("/v1/solve?format=latex&detail=values", &adam()).await;
+    assert_eq!(output.stdout, served);
+}
+
+#[tokio::test]
+async fn variants_and_compare_take_the_endpoints_detail() {
+    let body = json!({"template": adam(), "count": 2, "seed": 3});
+    for detail in ["lines", "values", "summary"] {
+        let output = gradtrace(&["variants", "--detail", detail, "-"], &body.to_string());
+        assert!(output.status.success(), "{output:?}");
+        let served: Value = serde_json::from_slice(
+            &endpoint_bytes(&format!("/v1/variants?detail={detail}"), &body).await,
+        )
+        .expect("JSON");
+        // One compact line per variant, each the endpoint's item byte for byte.
+        let expected: String = served["variants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| format!("{v}\n"))
+            .collect();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            expected,
+            "{detail}"
+        );
+    }
+    let body = gradtrace::api::compare::course_exercise();
+    for detail in ["summary", "values", "lines"] {
+        let output = gradtrace(
+            &["compare", "--compact", "--detail", detail, "-"],
+            &body.to_string(),
+        );
+        assert!(output.status.success(), "{output:?}");
+        let mut served = endpoint_bytes(&format!("/v1/compare?detail={detail}"), &body).await;
+        served.push(b'\n');
+        assert_eq!(output.stdout, served, "{detail}");
+    }
+}

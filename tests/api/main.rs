@@ -6,6 +6,7 @@
 mod class;
 mod cli;
 mod course;
+mod detail;
 mod errors;
 mod golden;
 mod grade;

@@ -376,7 +376,8 @@ async fn responses() -> Vec<Text> {
         "weights": [0.5],
         "algorithm": "gd",
         "hyperparameters": {"learning_rate": 0.2},
-        "epochs": 6000,
+        // One past the default trace cap: two entries (the weight, and the update) per epoch.
+        "epochs": gradtrace::config::DEFAULT_TRACE_ENTRIES / 2 + 1,
     });
     let mut one_input = course("gd", &json!({"learning_rate": 0.2}));
     one_input["samples"][1]["x"] = json!([0.5]);

@@ -129,10 +129,10 @@ async fn a_full_batch_run_over_the_forward_limit_is_a_422_at_epochs() {
 
 #[tokio::test]
 async fn the_default_trace_limit_refuses_the_update_after_the_largest_solve_it_allows() {
-    // 3,333 Adam updates of 2 weights are 9,999 entries; 3,334 are 10,002. Only validated, so
-    // the test stays fast.
-    let reply = post(&gradtrace::app(), "/v1/solve", &adam_updates(3334)).await;
-    assert_over_limit(&reply, "/epochs", "max_trace_entries", 10_000);
+    // 33,333 Adam updates of 2 weights are 99,999 entries; 33,334 are 100,002. Only validated,
+    // so the test stays fast.
+    let reply = post(&gradtrace::app(), "/v1/solve", &adam_updates(33_334)).await;
+    assert_over_limit(&reply, "/epochs", "max_trace_entries", 100_000);
 }
 
 #[tokio::test]
@@ -277,4 +277,131 @@ fn the_offline_solve_applies_the_same_limits_from_flags_and_the_environment() {
         assert_eq!(problem["errors"][0]["pointer"], "/samples", "{problem}");
         assert_names_limit(&problem["errors"][0]["limit"], "max_samples", json!(1));
     }
+}
+
+#[tokio::test]
+async fn each_detail_is_held_to_its_own_trace_limits() {
+    // The course's momentum problem: 2 samples online, 2 weights, so each epoch is 2 updates
+    // of 3 trace entries, 2 × 2 × 3 = 12 loss entries and 2 updates.
+    let app = app(Limits {
+        trace_entries: 30,
+        values_trace_entries: 60,
+        summary_entries: 120,
+        stream_updates: 20,
+        ..Limits::default()
+    });
+    let with_epochs = |epochs: u64| {
+        let mut body = momentum();
+        body["epochs"] = json!(epochs);
+        body
+    };
+    // 6 epochs: 36 trace entries, over lines' 30, under values' 60.
+    assert_over_limit(
+        &post(&app, "/v1/solve", &with_epochs(6)).await,
+        "/epochs",
+        "max_trace_entries",
+        30,
+    );
+    let values = post(&app, "/v1/solve?detail=values", &with_epochs(6)).await;
+    assert_eq!(values.status, 200, "{}", values.text());
+    assert_eq!(values.json()["steps"].as_array().map(Vec::len), Some(12));
+    // 10 epochs: 60 entries, at values' limit; 11 are over it.
+    assert_eq!(
+        post(&app, "/v1/solve?detail=values", &with_epochs(10))
+            .await
+            .status,
+        200
+    );
+    assert_over_limit(
+        &post(&app, "/v1/solve?detail=values", &with_epochs(11)).await,
+        "/epochs",
+        "max_values_trace_entries",
+        60,
+    );
+    // A summary counts loss entries only: 10 epochs are 120, 11 are 132.
+    let summary = post(&app, "/v1/solve?detail=summary", &with_epochs(10)).await;
+    assert_eq!(summary.status, 200, "{}", summary.text());
+    assert_eq!(
+        summary.json()["loss"]["per_update"]
+            .as_array()
+            .map(Vec::len),
+        Some(20)
+    );
+    assert_over_limit(
+        &post(&app, "/v1/solve?detail=summary", &with_epochs(11)).await,
+        "/epochs",
+        "max_summary_entries",
+        120,
+    );
+    // A stream counts updates: 10 epochs are 20, 11 are 22, whatever its detail.
+    for query in ["?format=ndjson", "?format=ndjson&detail=values"] {
+        let at = post(&app, &format!("/v1/solve{query}"), &with_epochs(10)).await;
+        assert_eq!(at.status, 200, "{}", at.text());
+        assert_over_limit(
+            &post(&app, &format!("/v1/solve{query}"), &with_epochs(11)).await,
+            "/epochs",
+            "max_stream_updates",
+            20,
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_batch_is_held_to_the_budget_of_its_detail() {
+    let app = app(Limits {
+        batch_trace_entries: 20,
+        batch_values_trace_entries: 30,
+        batch_summary_entries: 30,
+        ..Limits::default()
+    });
+    // Each course momentum problem is 6 trace entries and 12 loss entries.
+    let problems = |n: usize| json!({"problems": vec![momentum(); n]});
+    assert_over_limit(
+        &post(&app, "/v1/solve/batch", &problems(4)).await,
+        "/problems",
+        "max_batch_trace_entries",
+        20,
+    );
+    assert_eq!(
+        post(&app, "/v1/solve/batch?detail=values", &problems(5))
+            .await
+            .status,
+        200
+    );
+    assert_over_limit(
+        &post(&app, "/v1/solve/batch?detail=values", &problems(6)).await,
+        "/problems",
+        "max_batch_values_trace_entries",
+        30,
+    );
+    assert_eq!(
+        post(&app, "/v1/solve/batch?detail=summary", &problems(2))
+            .await
+            .status,
+        200
+    );
+    assert_over_limit(
+        &post(&app, "/v1/solve/batch?detail=summary", &problems(3)).await,
+        "/problems",
+        "max_batch_summary_entries",
+        30,
+    );
+    // A comparison is a summary unless it asks for steps.
+    let compare = json!({
+        "problem": momentum(),
+        "configurations": [{"algorithm": "momentum"}, {"algorithm": "gd"}, {"algorithm": "adam"}]
+    });
+    assert_over_limit(
+        &post(&app, "/v1/compare", &compare).await,
+        "/configurations",
+        "max_batch_summary_entries",
+        30,
+    );
+    let variants = json!({"template": momentum(), "count": 6, "seed": 1});
+    assert_over_limit(
+        &post(&app, "/v1/variants?detail=values", &variants).await,
+        "/count",
+        "max_batch_values_trace_entries",
+        30,
+    );
 }

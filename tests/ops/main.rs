@@ -9,4 +9,5 @@ mod limits;
 mod observability;
 mod overload;
 mod process;
+mod stream;
 mod support;

@@ -95,7 +95,8 @@ async fn healthz_answers_within_50_ms_while_four_maximum_size_solves_run() {
     let _serial = serial().await;
     let mut server = Binary::start(&["--solver-threads", "2", "--request-timeout", "300s"]).await;
     let addr = server.addr;
-    // The largest solve the default limits allow: 3,333 Adam updates, 9,999 trace entries.
+    // The largest solve the default limits allowed before issue 10: 3,333 Adam updates, 9,999
+    // trace entries, ≈ 17 MB of JSON each.
     let body = adam_updates(3333).to_string();
     let solves: Vec<_> = (0..4)
         .map(|_| {

@@ -95,8 +95,8 @@ pub fn momentum() -> Value {
 }
 
 /// Adam on one of the course's samples for `epochs` updates: 2 weights, so
-/// `3 × epochs` trace entries. At 3,333 epochs it is as large a solve as the default limits
-/// allow (9,999 of 10,000 trace entries; ≈ 17 MB of JSON).
+/// `3 × epochs` trace entries. At 3,333 epochs it was as large a solve as the default limits
+/// allowed before issue 10 (9,999 of 10,000 trace entries; ≈ 17 MB of JSON).
 pub fn adam_updates(epochs: u64) -> Value {
     json!({
         "samples": [{"x": [1, 0.6], "t": 0.8}],
@@ -476,4 +476,147 @@ impl Drop for Binary {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// An NDJSON stream read line by line as it arrives over its own connection (chunked transfer
+/// encoding decoded on the way).
+pub struct StreamReader {
+    stream: TcpStream,
+    /// Bytes after the header block not yet decoded.
+    raw: Vec<u8>,
+    /// Decoded body bytes not yet returned as lines.
+    decoded: Vec<u8>,
+    /// The last chunk was read.
+    done: bool,
+    pub status: u16,
+    pub head: String,
+}
+
+impl StreamReader {
+    /// POST `body` to `path` and read the response's header block.
+    pub async fn open(addr: SocketAddr, path: &str, body: &Value) -> StreamReader {
+        let mut stream = TcpStream::connect(addr).await.expect("the server accepts");
+        stream
+            .write_all(&request_bytes(
+                addr,
+                "POST",
+                path,
+                &[],
+                Some(body.to_string().as_bytes()),
+            ))
+            .await
+            .expect("the request is sent");
+        let mut reader = StreamReader {
+            stream,
+            raw: Vec::new(),
+            decoded: Vec::new(),
+            done: false,
+            status: 0,
+            head: String::new(),
+        };
+        let split = loop {
+            if let Some(split) = reader.raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                break split;
+            }
+            assert!(
+                reader.fill().await,
+                "the connection closed before the headers"
+            );
+        };
+        reader.head = String::from_utf8_lossy(&reader.raw[..split]).into_owned();
+        reader.status = reader
+            .head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status line");
+        reader.raw.drain(..split + 4);
+        reader
+    }
+
+    /// A header's value (names compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_string())
+        })
+    }
+
+    /// More bytes from the socket (at most 30 s of waiting); false at its end.
+    async fn fill(&mut self) -> bool {
+        let mut buffer = vec![0u8; 64 * 1024];
+        let read = tokio::time::timeout(Duration::from_secs(30), self.stream.read(&mut buffer))
+            .await
+            .expect("the server sends something within 30 s");
+        match read {
+            Ok(0) | Err(_) => false,
+            Ok(n) => {
+                self.raw.extend_from_slice(&buffer[..n]);
+                true
+            }
+        }
+    }
+
+    /// Move every complete chunk of `raw` into `decoded`.
+    fn decode(&mut self) {
+        while let Some(end) = self.raw.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(String::from_utf8_lossy(&self.raw[..end]).trim(), 16)
+                .expect("a chunk size");
+            if size == 0 {
+                self.done = true;
+                self.raw.clear();
+                return;
+            }
+            if self.raw.len() < end + 2 + size + 2 {
+                return;
+            }
+            self.decoded
+                .extend_from_slice(&self.raw[end + 2..end + 2 + size]);
+            self.raw.drain(..end + 2 + size + 2);
+        }
+    }
+
+    /// The next line, parsed; `None` at the end of the stream.
+    pub async fn line(&mut self) -> Option<Value> {
+        loop {
+            if let Some(at) = self.decoded.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = self.decoded.drain(..=at).collect();
+                return Some(serde_json::from_slice(&line).unwrap_or_else(|e| {
+                    panic!(
+                        "a line is not JSON ({e}): {}",
+                        String::from_utf8_lossy(&line)
+                    )
+                }));
+            }
+            if self.done {
+                assert!(self.decoded.is_empty(), "the stream ends mid-line");
+                return None;
+            }
+            self.decode();
+            if self.decoded.contains(&b'\n') || self.done {
+                continue;
+            }
+            if !self.fill().await {
+                assert!(self.decoded.is_empty(), "the connection closed mid-line");
+                return None;
+            }
+        }
+    }
+
+    /// Every line to the end of the stream.
+    pub async fn rest(&mut self) -> Vec<Value> {
+        let mut lines = Vec::new();
+        while let Some(line) = self.line().await {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+/// A series of `/metrics` as a number (0 when absent).
+pub async fn metric_now(addr: SocketAddr, series: &str) -> f64 {
+    let reply = http(addr, "GET", "/metrics", &[], None).await;
+    metric(&String::from_utf8_lossy(&reply.body), series).unwrap_or(0.0)
 }
