@@ -11,7 +11,9 @@
 //!   by the CLI), [`api::catalog`] (algorithms, hyperparameters, ranges, defaults), and one file
 //!   per group of endpoints: [`api::solve`] (with [`api::stream`], its NDJSON stream),
 //!   [`api::grade`], [`api::batch`], [`api::compare`], [`api::variants`], [`api::schedule`],
-//!   [`api::meta`], [`api::examples`].
+//!   [`api::meta`], [`api::examples`]; [`api::server`] is the accept loop (header timeout,
+//!   connection cap and its probe reserve, graceful shutdown), [`api::docs`] the Swagger UI at
+//!   `/docs` and `/docs/`, and [`api::json`] the one JSON encoder (it never writes `-0.0`).
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
 //! - [`grade`] — checking a student's answers against the trace: tolerances, carried-forward
 //!   errors, named mistakes (pure).
