@@ -77,31 +77,18 @@ pub struct SolveQuery {
     pub precision: Option<u32>,
     /// With `format=latex` (or an `Accept` of `application/x-latex`): `true` returns a whole
     /// document that pdflatex compiles as it is (the preamble, `\begin{document}`, the fragment,
-    /// `\end{document}`) instead of the fragment alone (default `false`). With any other
-    /// rendering `true` is a 400. See docs/latex.md.
+    /// `\end{document}`) instead of the fragment alone (default `false`). The other
+    /// renderings ignore it. See docs/latex.md.
     #[param(example = false)]
     pub standalone: Option<bool>,
 }
 
 impl SolveQuery {
-    /// Whether a whole LaTeX document is asked for; `standalone=true` with another rendering
-    /// is an error rather than ignored, so a caller learns the document did not come.
-    pub fn standalone(&self, format: Format) -> Result<bool, ApiError> {
-        match (self.standalone, format) {
-            (Some(true), Format::Latex) => Ok(true),
-            (Some(true), other) => Err(ApiError::BadRequest(format!(
-                "`standalone=true` asks for a whole LaTeX document, so it goes with \
-                 `format=latex`; this request asks for {}. Add `format=latex`, or leave \
-                 `standalone` out.",
-                match other {
-                    Format::Json => "JSON",
-                    Format::Markdown => "Markdown",
-                    Format::Latex => "LaTeX",
-                    Format::Ndjson => "an NDJSON stream",
-                }
-            ))),
-            (_, _) => Ok(false),
-        }
+    /// Whether a whole LaTeX document is asked for. Only the LaTeX rendering has a document
+    /// to make whole; the others ignore it, as they ignore `detail`'s choice of lines (a query
+    /// that schemathesis finds schema-valid must not be refused for a combination).
+    pub fn standalone(&self, format: Format) -> bool {
+        self.standalone == Some(true) && format == Format::Latex
     }
 
     /// The display precision asked for, if any.
@@ -132,7 +119,7 @@ impl SolveQuery {
             (String = "application/x-latex"),
             (String = "application/x-ndjson")
          )),
-        (status = 400, description = "The body is not JSON (with line and column), a query parameter is not one of those listed, or `standalone=true` comes with a rendering other than LaTeX", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON (with line and column), a query parameter is not one of those listed", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "The body is over the body limit (1 MiB by default; `limit` names it)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as application/json", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "The problem breaks the contract, or asks for more than a configured limit allows; `errors` names every violation by JSON pointer (and the limit, with how an operator raises it)", body = ProblemDetails, content_type = "application/problem+json")
@@ -161,7 +148,7 @@ pub async fn solve(
         )));
     }
     let format = query.format.unwrap_or_else(|| negotiate(&headers));
-    let standalone = query.standalone(format)?;
+    let standalone = query.standalone(format);
     let detail = effective_detail(format, query.detail.unwrap_or(Detail::Lines));
     let precision = query.display_precision();
     let valid = validate::problem_sized(&body, &limits, sizing(format, detail))?;
