@@ -4,19 +4,10 @@
 
 use std::fmt::Write;
 
-/// How many digits displayed numbers get.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Precision {
-    /// The shortest decimal that reads back as the same `f64`.
-    #[default]
-    Full,
-    /// Rounded (half away from zero) to this many significant figures, trailing zeros dropped.
-    Significant(u32),
-}
-
-/// Displayed numbers default to 4 significant figures, as the course prints them; `value`s keep
-/// full precision.
-pub const DEFAULT_PRECISION: Precision = Precision::Significant(4);
+pub use super::number::{
+    decimal_digits, format_number, round_decimals, round_significant, write_number, Precision,
+    Sink, DEFAULT_PRECISION,
+};
 
 /// An arithmetic expression over named quantities and literal numbers.
 #[derive(Debug, Clone, PartialEq)]
@@ -457,140 +448,6 @@ pub fn power(base: f64, exponent: u64) -> f64 {
         remaining >>= 1;
     }
     result
-}
-
-/// A number for display: positional between 1e-5 and 1e15, scientific outside
-/// (`1e-8`, or `1 \times 10^{-8}` in LaTeX).
-pub fn format_number(value: f64, precision: Precision, tex: bool) -> String {
-    if !value.is_finite() {
-        return if tex {
-            "\\text{NaN}".into()
-        } else {
-            "NaN".into()
-        };
-    }
-    let value = match precision {
-        Precision::Full => value,
-        Precision::Significant(k) => round_significant(value, k.max(1)),
-    };
-    if value == 0.0 {
-        return "0".into();
-    }
-    let (negative, digits, exponent) = decimal_digits(value);
-    let sign = if negative {
-        if tex {
-            "-"
-        } else {
-            "−"
-        }
-    } else {
-        ""
-    };
-    if (-5..15).contains(&exponent) {
-        format!("{sign}{}", positional(&digits, exponent))
-    } else {
-        let mantissa = positional(&digits, 0);
-        if tex {
-            if mantissa == "1" {
-                format!("{sign}10^{{{exponent}}}")
-            } else {
-                format!("{sign}{mantissa} \\times 10^{{{exponent}}}")
-            }
-        } else {
-            format!("{sign}{mantissa}e{exponent}")
-        }
-    }
-}
-
-/// The shortest round-trip decimal of `|value|` as its significant digits and the exponent of the
-/// first one (`0.0235` → `("235", -2)`).
-pub fn decimal_digits(value: f64) -> (bool, String, i32) {
-    let formatted = format!("{:e}", value.abs());
-    let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let digits = digits.trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    (
-        value.is_sign_negative(),
-        digits.to_string(),
-        exponent.parse().unwrap_or(0),
-    )
-}
-
-fn positional(digits: &str, exponent: i32) -> String {
-    let len = digits.len() as i32;
-    if exponent < 0 {
-        format!("0.{}{}", "0".repeat((-exponent - 1) as usize), digits)
-    } else if exponent + 1 >= len {
-        format!("{}{}", digits, "0".repeat((exponent + 1 - len) as usize))
-    } else {
-        let split = (exponent + 1) as usize;
-        format!("{}.{}", &digits[..split], &digits[split..])
-    }
-}
-
-/// Round half away from zero to `k` significant figures, on the decimal a person reads.
-pub fn round_significant(value: f64, k: u32) -> f64 {
-    if !value.is_finite() || value == 0.0 {
-        return value;
-    }
-    let (_, _, exponent) = decimal_digits(value);
-    round_at(value, exponent - k as i32 + 1)
-}
-
-/// Round half away from zero to `k` decimals, on the decimal a person reads.
-pub fn round_decimals(value: f64, k: u32) -> f64 {
-    if !value.is_finite() || value == 0.0 {
-        return value;
-    }
-    round_at(value, -(k.min(400) as i32))
-}
-
-/// Round the shortest decimal of `value` at the digit of weight `10^place`, half away from zero.
-fn round_at(value: f64, place: i32) -> f64 {
-    let (negative, digits, exponent) = decimal_digits(value);
-    // Number of digits kept: those of weight ≥ 10^place.
-    let keep = exponent - place + 1;
-    if keep >= digits.len() as i32 {
-        return value;
-    }
-    let bytes = digits.as_bytes();
-    let round_up = keep >= 0 && bytes.get(keep.max(0) as usize).is_some_and(|d| *d >= b'5');
-    let mut kept: Vec<u8> = if keep > 0 {
-        bytes[..keep as usize].to_vec()
-    } else {
-        Vec::new()
-    };
-    let mut exponent = exponent;
-    if keep < 0 || (keep == 0 && !round_up) {
-        return if negative { -0.0 } else { 0.0 };
-    }
-    if round_up {
-        let mut i = kept.len();
-        loop {
-            if i == 0 {
-                kept.insert(0, b'1');
-                exponent += 1;
-                break;
-            }
-            i -= 1;
-            if kept[i] == b'9' {
-                kept[i] = b'0';
-            } else {
-                kept[i] += 1;
-                break;
-            }
-        }
-    }
-    let mantissa = String::from_utf8(kept).unwrap_or_default();
-    let text = format!(
-        "{}{}.{}e{}",
-        if negative { "-" } else { "" },
-        &mantissa[..1],
-        &mantissa[1..],
-        exponent
-    );
-    text.parse().unwrap_or(value)
 }
 
 #[cfg(test)]

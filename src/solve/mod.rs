@@ -10,6 +10,7 @@
 
 pub mod expr;
 pub mod neuron;
+pub mod number;
 pub mod optim;
 pub mod problem;
 pub mod schedule;
