@@ -39,10 +39,51 @@ impl Decimal {
     /// non-finite values. The digits are those of Rust's `{:e}`.
     pub fn shortest(value: f64) -> Option<Decimal> {
         let fast = Decimal::ryu(value)?;
-        if fast.len < 16 {
+        if fast.len < 16 || !fast.is_below_a_tie(value) {
             Some(fast)
         } else {
             Decimal::exact(value)
+        }
+    }
+
+    /// Whether `value` lies exactly halfway between these digits and the next decimal of the
+    /// same length — the one case where `ryu` (ties to even) and `{:e}` (ties upwards) pick
+    /// different shortest digits. Checked exactly: `value = m·2^b` with `m` odd, and the
+    /// midpoint is `N·10^s` with `N = 10·digits + 5` odd, so they are equal only if `b = s` and
+    /// the odd parts agree.
+    fn is_below_a_tie(&self, value: f64) -> bool {
+        let bits = value.abs().to_bits();
+        let (fraction, biased) = (bits & ((1 << 52) - 1), (bits >> 52) as i32);
+        let (mut m, mut b) = if biased == 0 {
+            (fraction, -1074)
+        } else {
+            (fraction | (1 << 52), biased - 1075)
+        };
+        if m == 0 {
+            return false;
+        }
+        let zeros = m.trailing_zeros();
+        m >>= zeros;
+        b += zeros as i32;
+        let mut n: u128 = 0;
+        for d in self.digits() {
+            n = n * 10 + *d as u128;
+        }
+        let n = n * 10 + 5;
+        // The weight of the midpoint's last digit.
+        let s = self.exponent - self.len as i32;
+        if b != s {
+            return false;
+        }
+        let five_power = |e: i32| (0..e).try_fold(1u128, |p, _| p.checked_mul(5));
+        if s >= 0 {
+            five_power(s)
+                .and_then(|p| p.checked_mul(n))
+                .is_some_and(|odd| odd == m as u128)
+        } else {
+            five_power(-s)
+                .and_then(|p| p.checked_mul(m as u128))
+                .is_some_and(|odd| odd == n)
         }
     }
 
@@ -51,10 +92,14 @@ impl Decimal {
     /// an exact tie between two shortest candidates upwards and `ryu` to the even one, so
     /// only the last digit can differ (by one). Rounding at a higher place never sees it.
     fn for_rounding_at(value: f64, place: i32) -> Option<Decimal> {
-        let fast = Decimal::ryu(value)?;
-        let keep = fast.exponent as i64 - place as i64 + 1;
-        if fast.len < 16 || keep < fast.len as i64 - 1 {
-            Some(fast)
+        Decimal::ryu(value).and_then(|fast| fast.or_exact_for(value, place))
+    }
+
+    /// These (`ryu`) digits, or `{:e}`'s where rounding at `place` would see the last one.
+    fn or_exact_for(self, value: f64, place: i32) -> Option<Decimal> {
+        let keep = self.exponent as i64 - place as i64 + 1;
+        if self.len < 16 || keep < self.len as i64 - 1 || !self.is_below_a_tie(value) {
+            Some(self)
         } else {
             Decimal::exact(value)
         }
@@ -275,12 +320,37 @@ const POWERS_OF_TEN: [f64; 23] = [
 
 /// Where text goes: a `String`, a formatter, or a JSON string being written.
 pub trait Sink {
+    /// Text without a backslash, quote or control character (digits, symbols' plain text,
+    /// operators): a JSON string takes it as it is.
     fn put(&mut self, text: &str);
+
+    /// LaTeX, which has backslashes.
+    fn tex(&mut self, text: &str) {
+        self.put(text);
+    }
+
+    /// ASCII text (digits, signs, TeX), without a UTF-8 check.
+    fn put_ascii(&mut self, bytes: &[u8]) {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            self.put(text);
+        }
+    }
 }
 
 impl Sink for String {
+    #[inline]
     fn put(&mut self, text: &str) {
         self.push_str(text);
+    }
+
+    #[inline]
+    fn put_ascii(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            // Callers give ASCII; anything else would not be one character per byte.
+            if byte.is_ascii() {
+                self.push(byte as char);
+            }
+        }
     }
 }
 
@@ -306,11 +376,17 @@ pub fn decimal_digits(value: f64) -> (bool, String, i32) {
 
 /// Round half away from zero to `k` significant figures, on the decimal a person reads.
 pub fn round_significant(value: f64, k: u32) -> f64 {
+    if !value.is_finite() || value == 0.0 {
+        return value;
+    }
+    if let Some(d) = rounded_by_scaling(value, k) {
+        return d.to_f64();
+    }
     let Some(fast) = Decimal::ryu(value) else {
         return value;
     };
     let place = significant_place(&fast, k);
-    match Decimal::for_rounding_at(value, place) {
+    match fast.or_exact_for(value, place) {
         Some(d) => round_at(value, &d, place),
         None => value,
     }
@@ -355,10 +431,16 @@ pub fn format_number(value: f64, precision: Precision, tex: bool) -> String {
 
 /// `format_number`, written into `out`.
 pub fn write_number(out: &mut impl Sink, value: f64, precision: Precision, tex: bool) {
-    match displayed(value, precision) {
-        Display::NotFinite => out.put(if tex { "\\text{NaN}" } else { "NaN" }),
+    write_display(out, &displayed(value, precision), tex);
+}
+
+/// A number as `displayed` worked it out.
+pub fn write_display(out: &mut impl Sink, display: &Display, tex: bool) {
+    match display {
+        Display::NotFinite if tex => out.tex("\\text{NaN}"),
+        Display::NotFinite => out.put("NaN"),
         Display::Zero => out.put("0"),
-        Display::Digits(d) => write_decimal(out, &d, tex),
+        Display::Digits(d) => write_decimal(out, d, tex),
     }
 }
 
@@ -378,15 +460,31 @@ pub fn displayed(value: f64, precision: Precision) -> Display {
     }
     let k = match precision {
         Precision::Full => {
+            // A number with up to 12 significant figures (the inputs, the literals of a
+            // formula) is its own 12-figure rounding: when that reads back as the value, it is
+            // the shortest decimal (a shorter one would be its own rounding too).
+            if value != 0.0 {
+                if let Some(d) = rounded_by_scaling(value, MAX_SCALED_FIGURES) {
+                    if d.to_f64() == value {
+                        return Display::Digits(d);
+                    }
+                }
+            }
             return Decimal::shortest(value).map_or(Display::Zero, Display::Digits);
         }
         Precision::Significant(k) => k.max(1),
     };
+    if value == 0.0 {
+        return Display::Zero;
+    }
+    if let Some(d) = rounded_by_scaling(value, k) {
+        return Display::Digits(d);
+    }
     let Some(fast) = Decimal::ryu(value) else {
         return Display::Zero;
     };
     let place = significant_place(&fast, k);
-    let Some(decimal) = Decimal::for_rounding_at(value, place) else {
+    let Some(decimal) = fast.or_exact_for(value, place) else {
         return Display::Zero;
     };
     match decimal.rounded_at(place) {
@@ -413,6 +511,96 @@ pub fn displayed(value: f64, precision: Precision) -> Display {
     }
 }
 
+/// The most significant figures [`rounded_by_scaling`] rounds to.
+const MAX_SCALED_FIGURES: u32 = 12;
+
+/// `10^i` for `i` in `-POWERS..=POWERS`, each the double nearest the power.
+const POWERS: i32 = 320;
+
+fn powers_of_ten() -> &'static [f64] {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (-POWERS..=POWERS)
+            .map(|i| format!("1e{i}").parse().unwrap_or(f64::NAN))
+            .collect()
+    })
+}
+
+/// `value` (finite, non-zero) rounded half away from zero to `k` significant figures of its
+/// shortest decimal, by scaling it to a `k`-digit integer: exact whenever the scaled value is
+/// clearly away from a half and from a power of ten; `None` (the digit path decides) otherwise.
+///
+/// The scaled product is within 2.3e-16 (relative) of the exact scaling, and the shortest
+/// decimal within 1.2e-16 of the value, so a fraction farther than 1e-15·10^k from ½ rounds
+/// the same way for both.
+fn rounded_by_scaling(value: f64, k: u32) -> Option<Decimal> {
+    if k > MAX_SCALED_FIGURES {
+        return None;
+    }
+    let powers = powers_of_ten();
+    let power = |i: i32| powers.get((i + POWERS) as usize).copied();
+    let magnitude = value.abs();
+    let binary_exponent = ((magnitude.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+    if !(-960..=960).contains(&binary_exponent) {
+        return None;
+    }
+    // ⌊log₁₀ 2^e⌋ (78913 / 2^18 is log₁₀ 2 to well within that for |e| < 1650), then one up
+    // if the value reaches the next power.
+    let mut exponent = (binary_exponent * 78913) >> 18;
+    if magnitude >= power(exponent + 1)? {
+        exponent += 1;
+    }
+    let (low, high) = (power(exponent)?, power(exponent + 1)?);
+    if magnitude == low {
+        // The double nearest a power of ten reads back as that power: `1`, `1e-8`.
+        let mut digits = [0u8; MAX_DIGITS];
+        digits[0] = 1;
+        return Some(Decimal {
+            negative: value.is_sign_negative(),
+            digits,
+            len: 1,
+            exponent,
+        });
+    }
+    // Too near a power of ten, the exact decade is the digit path's to decide.
+    if magnitude < low * (1.0 + 1e-14) || magnitude > high * (1.0 - 1e-14) {
+        return None;
+    }
+    let shift = k as i32 - 1 - exponent;
+    let scaled = magnitude * power(shift)?;
+    // Positive and below 10^12: truncation is the floor.
+    let whole = (scaled as u64) as f64;
+    let fraction = scaled - whole;
+    let margin = 1e-15 * power(k as i32)?;
+    if (fraction - 0.5).abs() <= margin {
+        return None;
+    }
+    let mut mantissa = whole as u64 + u64::from(fraction > 0.5);
+    let top = 10u64.pow(k);
+    if mantissa >= top {
+        mantissa /= 10;
+        exponent += 1;
+    }
+    if mantissa < top / 10 {
+        return None;
+    }
+    let mut digits = [0u8; MAX_DIGITS];
+    let mut len = k as usize;
+    for slot in digits[..len].iter_mut().rev() {
+        *slot = (mantissa % 10) as u8;
+        mantissa /= 10;
+    }
+    while len > 0 && digits[len - 1] == 0 {
+        len -= 1;
+    }
+    Some(Decimal {
+        negative: value.is_sign_negative(),
+        digits,
+        len: len as u8,
+        exponent,
+    })
+}
+
 /// `0` as digits (what the first formatter printed for a rounded value beyond the range).
 const ZERO_DIGITS: Decimal = Decimal {
     negative: false,
@@ -423,7 +611,11 @@ const ZERO_DIGITS: Decimal = Decimal {
 
 /// A decimal, positional between 1e-5 and 1e15 and scientific outside.
 pub fn write_decimal(out: &mut impl Sink, d: &Decimal, tex: bool) {
-    let mut buffer = [0u8; 400];
+    if d.negative {
+        out.put(if tex { "-" } else { "−" });
+    }
+    // The longest: "0.0000" and 17 digits, or 17 digits and " \\times 10^{-324}".
+    let mut buffer = [0u8; 64];
     let mut at = 0usize;
     let mut push = |byte: u8| {
         if at < buffer.len() {
@@ -431,43 +623,27 @@ pub fn write_decimal(out: &mut impl Sink, d: &Decimal, tex: bool) {
             at += 1;
         }
     };
-    if d.negative {
-        if tex {
-            push(b'-');
-        } else {
-            for byte in "−".bytes() {
-                push(byte);
-            }
-        }
-    }
     let digits = d.digits();
     let exponent = d.exponent;
     if (-5..15).contains(&exponent) {
         positional(&mut push, digits, exponent);
-    } else {
-        let is_one = digits == [1];
-        if !(tex && is_one) {
-            positional(&mut push, digits, 0);
-        }
-        if tex {
-            let prefix: &[u8] = if is_one { b"10^{" } else { b" \\times 10^{" };
-            for byte in prefix {
-                push(*byte);
-            }
-        } else {
-            push(b'e');
-        }
-        let mut power = itoa::Buffer::new();
-        for byte in power.format(exponent).bytes() {
-            push(byte);
-        }
-        if tex {
-            push(b'}');
-        }
+        out.put_ascii(&buffer[..at]);
+        return;
     }
-    // Only ASCII and "−" were written, whole.
-    if let Ok(text) = std::str::from_utf8(&buffer[..at]) {
-        out.put(text);
+    let is_one = digits == [1];
+    if !(tex && is_one) {
+        positional(&mut push, digits, 0);
+    }
+    if !tex {
+        push(b'e');
+    }
+    out.put_ascii(&buffer[..at]);
+    if tex {
+        out.tex(if is_one { "10^{" } else { " \\times 10^{" });
+    }
+    out.put(itoa::Buffer::new().format(exponent));
+    if tex {
+        out.put("}");
     }
 }
 
@@ -655,6 +831,16 @@ mod tests {
             // An exact tie between two 16-digit candidates, which `ryu` breaks the other way.
             7.578087935555933e14,
         ];
+        // Every decade's power, its neighbours, and halves at several figures: where the scaled
+        // rounding must hand over to the digits.
+        for e in -320..=308 {
+            let power: f64 = format!("1e{e}").parse().unwrap_or(1.0);
+            let half: f64 = format!("1.2345e{e}").parse().unwrap_or(1.0);
+            let five: f64 = format!("9.9995e{e}").parse().unwrap_or(1.0);
+            for v in [power, half, five] {
+                out.extend([v, v.next_up(), v.next_down(), v.next_up().next_up()]);
+            }
+        }
         // More such ties: quarters and eighths near 10^15.
         for i in 0..2_000u64 {
             out.push(7.5e14 + i as f64 * 0.125 + (next() % 1_000_000) as f64);
