@@ -76,11 +76,37 @@ fn time(label: &str, updates: u64, mut run: impl FnMut() -> usize) {
 }
 
 fn main() {
+    if std::env::var_os("NUMBERS").is_some() {
+        let values: Vec<f64> = (0..1000)
+            .map(|i| 0.6899744811276125 * (1.0 + i as f64 * 1e-3))
+            .collect();
+        for precision in [expr_precision(4), expr_precision(0)] {
+            let start = Instant::now();
+            let mut out = String::new();
+            for _ in 0..1000 {
+                out.clear();
+                for v in &values {
+                    gradtrace::solve::expr::write_number(&mut out, *v, precision, false);
+                }
+            }
+            println!(
+                "{precision:?}: {:.1} ns per number",
+                start.elapsed().as_nanos() as f64 / 1e6
+            );
+        }
+        return;
+    }
     if std::env::var_os("JSON_ONLY").is_some() {
-        let solved = solve(&course_adam(1000));
+        let solved = solve(&course_adam(100));
         let mut total = 0;
-        for _ in 0..100 {
-            total += serde_json::to_vec(&solved).map_or(0, |v| v.len());
+        let iterations: usize = std::env::var("ITERATIONS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100);
+        for _ in 0..iterations {
+            let mut out = Vec::new();
+            solved.write_json(&mut out, None);
+            total += out.len();
         }
         println!("{total}");
         return;
@@ -93,11 +119,28 @@ fn main() {
             solve(&problem).steps.len()
         });
         let solved = solve(&problem);
+        time(
+            &format!("{name}: serde JSON of a solved trace"),
+            updates,
+            || serde_json::to_vec(&solved).map_or(0, |v| v.len()),
+        );
         time(&format!("{name}: JSON of a solved trace"), updates, || {
-            serde_json::to_vec(&solved).map_or(0, |v| v.len())
+            let mut out = Vec::new();
+            solved.write_json(&mut out, None);
+            out.len()
         });
         time(&format!("{name}: lines + JSON"), updates, || {
-            serde_json::to_vec(&solve(&problem)).map_or(0, |v| v.len())
+            let mut out = Vec::new();
+            solve(&problem).write_json(&mut out, None);
+            out.len()
         });
+    }
+}
+
+fn expr_precision(k: u32) -> gradtrace::solve::expr::Precision {
+    if k == 0 {
+        gradtrace::solve::expr::Precision::Full
+    } else {
+        gradtrace::solve::expr::Precision::Significant(k)
     }
 }

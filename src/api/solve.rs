@@ -158,16 +158,11 @@ pub fn rendered_text(
 ) -> Result<String, ApiError> {
     let display = precision.unwrap_or(DEFAULT_PRECISION);
     match format {
+        // Hand-rounded lines keep their rounded digits whatever is asked (`Line::shown`).
         Format::Json => {
-            let mut response = response.clone();
-            if let (Some(precision), false) = (precision, response.problem.rounding.is_some()) {
-                for step in &mut response.solution.steps {
-                    for line in &mut step.lines {
-                        line.render(precision);
-                    }
-                }
-            }
-            serde_json::to_string(&response)
+            let mut out = Vec::new();
+            response.write_json(&mut out, precision);
+            String::from_utf8(out)
                 .map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
         }
         Format::Markdown => Ok(render::markdown(

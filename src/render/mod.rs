@@ -8,7 +8,7 @@ mod markdown;
 pub use latex::latex;
 pub use markdown::markdown;
 
-use crate::solve::expr::{format_number, tex_to_text, Precision};
+use crate::solve::expr::{format_number, Precision};
 use crate::solve::{
     Activation, EpsilonPlacement, LineSearch, Loss, MomentumForm, Optimizer, Problem, Reduction,
     ScheduleKind, SchedulePer, SignConvention, Solution, Step,
@@ -320,18 +320,6 @@ fn line_precision(problem: &Problem, precision: Precision) -> Precision {
     }
 }
 
-/// Lines of a step re-rendered at `precision`.
-fn lines_at(step: &Step, precision: Precision) -> Vec<crate::solve::Line> {
-    step.lines
-        .iter()
-        .cloned()
-        .map(|mut line| {
-            line.render(precision);
-            line
-        })
-        .collect()
-}
-
 /// A vector for display: `(0.5009, 0.5006)`.
 fn vector(values: &[f64], precision: Precision, tex: bool) -> String {
     let items: Vec<String> = values
@@ -349,8 +337,4 @@ fn status_sentence(solution: &Solution) -> &'static str {
             "diverged: the trace stops before the first non-finite update"
         }
     }
-}
-
-fn text_symbol(symbol: &str) -> String {
-    tex_to_text(symbol)
 }
