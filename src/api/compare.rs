@@ -24,7 +24,7 @@ use super::extract::ApiJson;
 use super::model::{
     Algorithm, Conventions, Detail, Hyperparameters, ResolvedProblem, SolveResponse, WireEnum,
 };
-use super::solve::{blocking, display_at, respond_at};
+use super::solve::{blocking, respond_at};
 use super::validate;
 use crate::class::{compare, parallel, TraceSize, MAX_CONFIGURATIONS};
 use crate::config::{Limits, Sizing};
@@ -118,7 +118,8 @@ pub struct CompareResult {
     /// Only with `detail=values` or `lines`: every update, as `POST /v1/solve?detail=` of
     /// `problem` gives them. A comparison is a summary by default, without steps.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<Step>>,
+    #[schema(value_type = Option<Vec<Step>>)]
+    pub steps: Option<Vec<serde_json::Value>>,
 }
 
 /// The response of `POST /v1/compare`.
@@ -341,18 +342,16 @@ pub fn compare_body_with(
         .iter_mut()
         .zip(&request.labels)
         .map(|(response, label)| {
-            let rounded = response.core_problem.rounding.is_some();
             let per_update = match response.solution.loss.per_update.take() {
                 Some(per_update) => per_update,
                 None => compare::loss_per_update(&response.core_problem, &response.solution),
             };
             // The steps move to the column; the table needs only the loss per update.
             let steps = (detail != Detail::Summary).then(|| {
-                let mut steps = std::mem::take(&mut response.solution.steps);
-                for step in &mut steps {
-                    display_at(step, precision, rounded);
-                }
-                steps
+                std::mem::take(&mut response.solution.steps)
+                    .iter()
+                    .map(|step| serde_json::to_value(step.view(precision)).unwrap_or_default())
+                    .collect()
             });
             let solution = &response.solution;
             CompareResult {

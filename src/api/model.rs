@@ -164,7 +164,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// How much of each solution a response carries (SPEC §12). The numbers are the same at
+    /// How much of each solution a response carries (docs/contract.md §12). The numbers are the same at
     /// every detail; only what is written out differs.
     Detail {
         /// Every step with its worked `lines` (the default; the Markdown and LaTeX renderings
@@ -422,6 +422,39 @@ pub struct SolveResponse {
     #[serde(skip)]
     #[schema(ignore)]
     pub core_problem: solve::Problem,
+}
+
+impl SolveResponse {
+    /// The response's JSON (the bytes of [`SolveResponse::view`]) written into `out`, the
+    /// steps straight from the trace.
+    pub fn write_json(&self, out: &mut Vec<u8>, precision: Option<crate::solve::expr::Precision>) {
+        out.extend_from_slice(b"{\"algorithm\":");
+        let _ = serde_json::to_writer(&mut *out, &self.algorithm);
+        out.extend_from_slice(b",\"problem\":");
+        let _ = serde_json::to_writer(&mut *out, &self.problem);
+        out.push(b',');
+        crate::solve::json::write_solution_members(out, &self.solution, precision);
+        out.push(b'}');
+    }
+
+    /// The response serialized with its lines' numbers shown at `precision` (`None`: as
+    /// solved), without copying it.
+    pub fn view(&self, precision: Option<crate::solve::expr::Precision>) -> SolveResponseView<'_> {
+        SolveResponseView {
+            algorithm: self.algorithm,
+            problem: &self.problem,
+            solution: self.solution.view(precision),
+        }
+    }
+}
+
+/// A [`SolveResponse`] at a display precision.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SolveResponseView<'a> {
+    pub algorithm: Algorithm,
+    pub problem: &'a ResolvedProblem,
+    #[serde(flatten)]
+    pub solution: solve::SolutionView<'a>,
 }
 
 /// The request body of `POST /v1/schedule` (docs/contract.md §5).

@@ -33,7 +33,7 @@ pub enum Format {
     /// compiles with pdflatex after `\documentclass{article}\usepackage{amsmath}`
     /// (`standalone=true` gives the whole document; docs/latex.md).
     Latex,
-    /// NDJSON, one line per update as it is computed (SPEC §12).
+    /// NDJSON, one line per update as it is computed (docs/contract.md §12).
     Ndjson,
 }
 
@@ -233,13 +233,11 @@ pub fn rendered_text(
 ) -> Result<String, ApiError> {
     let display = precision.unwrap_or(DEFAULT_PRECISION);
     match format {
+        // Hand-rounded lines keep their rounded digits whatever is asked (`Line::shown`).
         Format::Json => {
-            let mut response = response.clone();
-            let rounded = response.problem.rounding.is_some();
-            for step in &mut response.solution.steps {
-                display_at(step, precision, rounded);
-            }
-            super::json::to_string(&response)
+            let mut out = Vec::new();
+            response.write_json(&mut out, precision);
+            String::from_utf8(out)
                 .map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
         }
         Format::Ndjson => Err(ApiError::Internal(
@@ -260,17 +258,6 @@ pub fn rendered_text(
             &response.solution,
             display,
         )),
-    }
-}
-
-/// A step's displayed numbers (its lines' `substitution` and `latex`) at `precision`, when one
-/// is asked for and the problem is not in hand-calculation mode (whose rounded values are
-/// shown as they are). (To be replaced by the core's serializer at a precision, issue 10.)
-pub fn display_at(step: &mut solve::Step, precision: Option<Precision>, rounded: bool) {
-    if let (Some(precision), false) = (precision, rounded) {
-        for line in &mut step.lines {
-            line.render(precision);
-        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! A solution streamed as NDJSON (SPEC §12): `POST /v1/solve` with `?format=ndjson` or
+//! A solution streamed as NDJSON (docs/contract.md §12): `POST /v1/solve` with `?format=ndjson` or
 //! `Accept: application/x-ndjson`, and `gradtrace solve --stream` (the same bytes: both write
 //! through [`produce`]).
 //!
@@ -34,7 +34,7 @@ use super::error::ApiError;
 use super::metrics::Metrics;
 use super::model::{Algorithm, ResolvedProblem};
 use super::overload::{self, Counted};
-use super::solve::{complete_warnings, display_at};
+use super::solve::complete_warnings;
 use super::validate::ValidProblem;
 use crate::solve::expr::Precision;
 use crate::solve::{self, Hooks, LossSummary, Solver, Status, Warning};
@@ -242,11 +242,9 @@ pub fn produce(
         // No step lines: the end carries the loss after every update.
         solve::solve_detail(&problem, detail)
     } else {
-        let rounded = problem.rounding.is_some();
         let mut solver = Solver::with_detail(&problem, Hooks::default(), detail);
-        for mut step in solver.by_ref() {
-            display_at(&mut step, precision, rounded);
-            if !send(tagged_line("step", &step)) {
+        for step in solver.by_ref() {
+            if !send(tagged_line("step", &step.view(precision))) {
                 return;
             }
         }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{Answer, GradeFieldError};
 use crate::solve::expr::tex_to_text;
-use crate::solve::{Line, Problem, SignConvention, Solution, Step};
+use crate::solve::{Line, Pointer, Problem, SignConvention, Solution, Step, Symbol};
 
 /// A worked line, found by the update it belongs to and its place in that update.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,12 +19,12 @@ pub(crate) struct LineRef {
     pub t: u64,
     /// The line's position in `Step.lines` of the plain solution.
     pub position: usize,
-    /// The line's symbol, in LaTeX, as the core writes it (the key of an override).
-    pub symbol: String,
+    /// The line's symbol (its LaTeX, as the core writes it, is the key of an override).
+    pub symbol: Symbol,
     /// Where the step carries the line's value (`Line.pointer`), when the line is the one that
     /// pointer finds; used to find the same quantity in runs whose symbols differ (another
     /// epoch's `α_e`).
-    pub carried_at: Option<String>,
+    pub carried_at: Option<Pointer>,
 }
 
 /// An answer's resolved address.
@@ -263,23 +263,20 @@ fn line_for_pointer(problem: &Problem, solution: &Solution, tokens: &[String]) -
         let position = step
             .lines
             .iter()
-            .rposition(|l| l.pointer.as_deref() == Some(wanted.as_str()))?;
+            .rposition(|l| l.pointer.is_some_and(|p| p == *wanted))?;
         Some(line_ref(step, position, &step.lines[position]))
     })
 }
 
 fn line_ref(step: &Step, position: usize, line: &Line) -> LineRef {
     // The pointer finds this very line only if it is the last line carried there.
-    let carried_at = line.pointer.clone().filter(|p| {
-        step.lines
-            .iter()
-            .rposition(|l| l.pointer.as_deref() == Some(p.as_str()))
-            == Some(position)
-    });
+    let carried_at = line
+        .pointer
+        .filter(|p| step.lines.iter().rposition(|l| l.pointer == Some(*p)) == Some(position));
     LineRef {
         t: step.index,
         position,
-        symbol: line.symbol.clone(),
+        symbol: line.symbol,
         carried_at,
     }
 }
@@ -290,17 +287,24 @@ fn describe(
     fallback: &str,
 ) -> (String, Option<String>) {
     match line.and_then(|l| find_line(solution, l)) {
-        Some(line) => (tex_to_text(&line.symbol), Some(line.formula.clone())),
+        Some(line) => (line.symbol.text(), Some(line.formula())),
         None => (fallback.to_string(), None),
     }
 }
 
 /// Whitespace does not matter in a symbol, and `(w_{1})_{2}` is `(w_1)_2`.
 fn normalized(symbol: &str) -> String {
-    tex_to_text(symbol)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    without_whitespace(&tex_to_text(symbol))
+}
+
+/// A line's symbol as `normalized` reads it: its plain text (what `tex_to_text` makes of its
+/// LaTeX) without whitespace.
+fn normalized_symbol(symbol: &Symbol) -> String {
+    without_whitespace(&symbol.text())
+}
+
+fn without_whitespace(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn by_symbol(
@@ -328,10 +332,10 @@ fn by_symbol(
             found
                 .lines
                 .iter()
-                .position(|l| normalized(&l.symbol) == wanted)
+                .position(|l| normalized_symbol(&l.symbol) == wanted)
         });
     let Some(position) = position else {
-        let known: Vec<String> = found.lines.iter().map(|l| tex_to_text(&l.symbol)).collect();
+        let known: Vec<String> = found.lines.iter().map(|l| l.symbol.text()).collect();
         return Err((
             "symbol",
             format!(
@@ -344,13 +348,12 @@ fn by_symbol(
     let reference = line_ref(found, position, line);
     let pointer = line
         .pointer
-        .as_deref()
         .map(|relative| format!("/steps/{position_of_step}{relative}"));
     Ok(Target {
         pointer,
         value: line.value,
-        quantity: tex_to_text(&line.symbol),
-        formula: Some(line.formula.clone()),
+        quantity: line.symbol.text(),
+        formula: Some(line.formula()),
         line: Some(reference),
     })
 }
@@ -380,7 +383,7 @@ pub(crate) fn find_line<'s>(solution: &'s Solution, reference: &LineRef) -> Opti
             .lines
             .iter()
             .rev()
-            .find(|l| l.pointer.as_deref() == Some(at.as_str()))
+            .find(|l| l.pointer.as_ref() == Some(at))
         {
             return Some(line);
         }

@@ -450,7 +450,7 @@ fn carried_forward(
         };
         let already = overrides
             .get(&line.t)
-            .is_some_and(|m| m.contains_key(&line.symbol));
+            .is_some_and(|m| m.contains_key(&line.symbol.tex()));
         let Some(expected) = run.value(&r.target) else {
             continue;
         };
@@ -460,7 +460,7 @@ fn carried_forward(
         overrides
             .entry(line.t)
             .or_default()
-            .insert(line.symbol.clone(), r.answer.value);
+            .insert(line.symbol.tex(), r.answer.value);
         run = carried_run(problem, &overrides);
     }
     (run, overrides)
@@ -657,7 +657,7 @@ fn result(index: usize, r: &Resolved, verdict: &Verdict, mistake: Option<Mistake
         address: Address {
             pointer: target.pointer.clone(),
             step: line.map(|l| l.t),
-            symbol: line.map(|l| l.symbol.clone()),
+            symbol: line.map(|l| l.symbol.tex()),
         },
         quantity: target.quantity.clone(),
         formula: target.formula.clone(),

@@ -63,7 +63,7 @@ pub fn latex(problem: &Problem, solution: &Solution, precision: Precision) -> St
             heading_tex(problem, step, precision)
         ));
         let line_precision = line_precision(problem, precision);
-        let lines = lines_at(step, line_precision);
+        let lines = &step.lines;
         out.push_str("\\begin{align*}\n");
         for (i, line) in lines.iter().enumerate() {
             let end = if i + 1 < lines.len() { " \\\\" } else { "" };

@@ -34,8 +34,8 @@ pub fn markdown(problem: &Problem, solution: &Solution, precision: Precision) ->
             step_heading(problem, step, precision, false)
         ));
         let line_precision = line_precision(problem, precision);
-        for line in lines_at(step, line_precision) {
-            out.push_str(&equation(&line, line_precision));
+        for line in &step.lines {
+            out.push_str(&equation(line, line_precision));
             out.push_str("\n\n");
         }
         for warning in solution
@@ -78,11 +78,12 @@ pub fn markdown(problem: &Problem, solution: &Solution, precision: Precision) ->
 
 /// `symbol = formula = substitution = value`, leaving out a part that repeats the one before.
 fn equation(line: &crate::solve::Line, precision: Precision) -> String {
-    let mut parts = vec![text_symbol(&line.symbol)];
-    if line.formula != line.substitution {
-        parts.push(line.formula.clone());
+    let mut parts = vec![line.symbol.text()];
+    let (formula, substitution) = (line.formula(), line.substitution(precision));
+    if formula != substitution {
+        parts.push(formula);
     }
-    parts.push(line.substitution.clone());
+    parts.push(substitution);
     let value = format_number(line.value, precision, false);
     if parts.last() != Some(&value) {
         parts.push(value);

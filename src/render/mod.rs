@@ -8,7 +8,7 @@ mod markdown;
 pub use latex::{latex, latex_document, running_text as latex_text, PREAMBLE as LATEX_PREAMBLE};
 pub use markdown::markdown;
 
-use crate::solve::expr::{count, format_number, tex_to_text, Precision};
+use crate::solve::expr::{count, format_number, Precision};
 use crate::solve::{
     Activation, EpsilonPlacement, LineSearch, Loss, MomentumForm, Optimizer, Problem, Reduction,
     ScheduleKind, SchedulePer, SignConvention, Solution, Step,
@@ -316,7 +316,7 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
 /// course's tables do (from 1); `None` for one epoch without a schedule, where it matters not.
 fn epoch_numbering(problem: &Problem, precision: Precision) -> Option<String> {
     let number = |x: f64| format_number(x, precision, false);
-    let rounded = |x: f64| crate::solve::optim::round_value(problem.rounding, x);
+    let rounded = |x: f64| crate::solve::reading::round_value(problem.rounding, x);
     let alpha0 = problem.optimizer.learning_rate();
     let Some(schedule) = &problem.schedule else {
         if problem.epochs <= 1 {
@@ -371,18 +371,6 @@ fn line_precision(problem: &Problem, precision: Precision) -> Precision {
     }
 }
 
-/// Lines of a step re-rendered at `precision`.
-fn lines_at(step: &Step, precision: Precision) -> Vec<crate::solve::Line> {
-    step.lines
-        .iter()
-        .cloned()
-        .map(|mut line| {
-            line.render(precision);
-            line
-        })
-        .collect()
-}
-
 /// A vector for display: `(0.5009, 0.5006)`.
 fn vector(values: &[f64], precision: Precision, tex: bool) -> String {
     let items: Vec<String> = values
@@ -400,8 +388,4 @@ fn status_sentence(solution: &Solution) -> &'static str {
             "diverged: the trace stops before the first non-finite update"
         }
     }
-}
-
-fn text_symbol(symbol: &str) -> String {
-    tex_to_text(symbol)
 }

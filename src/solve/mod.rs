@@ -5,46 +5,89 @@
 //! and a grader that resumes from a student's own values can reuse it; [`solve`] runs a whole
 //! problem.
 //!
+//! Every formula is written once and read in one of two ways (`reading`): as plain numbers, or
+//! as worked lines with those very numbers. The [`Detail`] of a run says which, and how much of
+//! the trace is kept: every line, every step's values, or only the summary.
+//!
 //! Layout: `problem` (validated input), `neuron` (model §1), `optim/` (one file per optimizer,
-//! §3), `schedule` (§5), `expr` (worked-line expressions and hand rounding, §6), `trace` (§7).
+//! §3), `schedule` (§5), `expr` (the arithmetic and worked-line expressions), `number`
+//! (display and hand rounding, §6), `symbol` (names and pointers), `reading` (the two
+//! readings), `trace` (§7).
 
-// STAND-IN (issue 10): `detail` until the redesigned core provides it.
-mod detail;
 pub mod expr;
+pub mod json;
 pub mod neuron;
+pub mod number;
 pub mod optim;
 pub mod problem;
+pub mod reading;
 pub mod schedule;
+pub mod symbol;
 pub mod trace;
 
-pub use detail::*;
 pub use problem::*;
+pub use symbol::{Pointer, Symbol};
 pub use trace::*;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
-use expr::{div, lit, mul, q, square, sub, sum, Expr};
-use neuron::{inputs, total_loss};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use neuron::{total_loss, GradientNaming, SampleNumbers};
 use optim::cg::{CgConfig, CgState};
-use optim::{State, Update, Worked};
+use optim::{State, Update};
+use reading::{Lines, Reading, Values};
+use symbol::{Const, Name, Pointer as LinePointer};
 
-/// Run a whole problem to the end (or to divergence or convergence).
+/// How much of a run is kept (docs/contract.md §12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    /// Every step with its worked lines (the whole trace of docs/contract.md §7).
+    #[default]
+    Lines,
+    /// Every step's values, without lines.
+    Values,
+    /// No steps: the status, warnings, final weights and the loss per epoch and per update.
+    Summary,
+}
+
+/// Run a whole problem to the end (or to divergence or convergence), with every line.
 pub fn solve(problem: &Problem) -> Solution {
-    solve_with(problem, Hooks::default())
+    solve_detail_with(problem, Hooks::default(), Detail::Lines)
 }
 
 /// Run a whole problem with hooks (a grader's carried-forward values, a simulated slip).
 pub fn solve_with(problem: &Problem, hooks: Hooks) -> Solution {
-    let mut solver = Solver::with_hooks(problem, hooks);
-    let steps: Vec<Step> = solver.by_ref().collect();
-    solver.finish(steps)
+    solve_detail_with(problem, hooks, Detail::Lines)
+}
+
+/// Run a whole problem keeping `detail`: `Values` leaves every step's `lines` empty, `Summary`
+/// leaves `steps` empty and fills `loss.per_update`. The numbers are the same in all three.
+pub fn solve_detail(problem: &Problem, detail: Detail) -> Solution {
+    solve_detail_with(problem, Hooks::default(), detail)
+}
+
+/// `solve_detail` with hooks.
+pub fn solve_detail_with(problem: &Problem, hooks: Hooks, detail: Detail) -> Solution {
+    let mut solver = Solver::with_detail(problem, hooks, detail);
+    if detail == Detail::Summary {
+        while solver.advance() {}
+        solver.finish(Vec::new())
+    } else {
+        let steps: Vec<Step> = solver.by_ref().collect();
+        solver.finish(steps)
+    }
 }
 
 /// Ways to run a problem other than the plain one, for graders.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hooks {
-    /// Per update `t`, values to use in place of the lines' own, by line symbol: a student's
-    /// answers carried forward. Each line still records the value it computes.
+    /// Per update `t`, values to use in place of the lines' own, by line symbol (LaTeX, as
+    /// the core writes it): a student's answers carried forward. Each line still records the
+    /// value it computes.
     pub overrides: BTreeMap<u64, BTreeMap<String, f64>>,
     /// Every update starts from the initial weights, as a student who forgets to carry the new
     /// weights to the next sample does (accumulators still carry).
@@ -55,8 +98,18 @@ pub struct Hooks {
 #[derive(Debug, Clone)]
 pub struct Solver<'p> {
     problem: &'p Problem,
+    hooks: Hooks,
+    detail: Detail,
+    run: Run,
+}
+
+/// What a run has done so far, and room reused from update to update.
+#[derive(Debug, Clone)]
+struct Run {
     params: Vec<f64>,
     state: State,
+    /// Where an update writes the next state (swapped in when the update is applied).
+    next_state: State,
     cg_state: CgState,
     /// Updates applied so far.
     t: u64,
@@ -67,7 +120,24 @@ pub struct Solver<'p> {
     status: Option<Status>,
     warnings: Vec<Warning>,
     epoch_losses: Vec<Option<f64>>,
-    hooks: Hooks,
+    /// The loss over all samples after each update (`Detail::Summary`).
+    update_losses: Option<Vec<Option<f64>>>,
+    // The update being computed.
+    start: Vec<f64>,
+    forward: Vec<SampleNumbers>,
+    per_sample: Vec<f64>,
+    dw: Vec<f64>,
+    gradient: Vec<f64>,
+    new_params: Vec<f64>,
+}
+
+/// An update that was applied, for its step.
+struct Applied {
+    t: u64,
+    epoch: u64,
+    batch: Range<usize>,
+    learning_rate: f64,
+    conjugate: Option<ConjugateStep>,
 }
 
 impl<'p> Solver<'p> {
@@ -76,14 +146,16 @@ impl<'p> Solver<'p> {
         Self::with_hooks(problem, Hooks::default())
     }
 
-    /// A solver that applies `hooks` as it goes.
+    /// A solver that applies `hooks` as it goes, with every line.
     pub fn with_hooks(problem: &'p Problem, hooks: Hooks) -> Self {
-        let params: Vec<f64> = problem
-            .weights
-            .iter()
-            .copied()
-            .chain(problem.bias)
-            .collect();
+        Self::with_detail(problem, hooks, Detail::Lines)
+    }
+
+    /// A solver that applies `hooks` and keeps `detail`: its steps carry lines only at
+    /// `Lines`; at `Summary` it records the loss after every update (and its steps, if it is
+    /// iterated rather than [`advance`](Solver::advance)d, have no lines).
+    pub fn with_detail(problem: &'p Problem, hooks: Hooks, detail: Detail) -> Self {
+        let params = initial_params(problem);
         let mut warnings = Vec::new();
         if problem.bias_correction && !problem.optimizer.has_moving_average() {
             warnings.push(Warning::new(
@@ -95,244 +167,100 @@ impl<'p> Solver<'p> {
                 None,
             ));
         }
+        let state = State::initial(problem, params.len());
         Solver {
-            state: State::initial(problem, params.len()),
-            params,
             problem,
-            cg_state: CgState::default(),
-            t: 0,
-            epochs_done: 0,
-            next_batch: 0,
-            status: None,
-            warnings,
-            epoch_losses: Vec::new(),
             hooks,
+            detail,
+            run: Run {
+                next_state: state.clone(),
+                state,
+                params,
+                cg_state: CgState::default(),
+                t: 0,
+                epochs_done: 0,
+                next_batch: 0,
+                status: None,
+                warnings,
+                epoch_losses: Vec::new(),
+                update_losses: (detail == Detail::Summary).then(Vec::new),
+                start: Vec::new(),
+                forward: Vec::new(),
+                per_sample: Vec::new(),
+                dw: Vec::new(),
+                gradient: Vec::new(),
+                new_params: Vec::new(),
+            },
         }
     }
 
     /// The parameters now: weights, then the bias.
     pub fn params(&self) -> &[f64] {
-        &self.params
+        &self.run.params
     }
 
-    /// Assemble the solution from the steps this solver produced.
+    /// The detail this solver keeps.
+    pub fn detail(&self) -> Detail {
+        self.detail
+    }
+
+    /// The warnings so far.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.run.warnings
+    }
+
+    /// Assemble the solution from the steps this solver produced (none for a summary, or for
+    /// a stream that sent them as it went).
     pub fn finish(self, steps: Vec<Step>) -> Solution {
-        let n = self.problem.weights.len();
-        let status = self.status.unwrap_or(Status::Completed);
+        let problem = self.problem;
+        let run = self.run;
+        let n = problem.weights.len();
         Solution {
-            status,
-            warnings: self.warnings,
+            status: run.status.unwrap_or(Status::Completed),
+            warnings: run.warnings,
             steps,
-            final_weights: self.params.iter().take(n).copied().collect(),
-            final_bias: self
+            final_weights: run.params.iter().take(n).copied().collect(),
+            final_bias: run
                 .params
                 .get(n)
                 .copied()
-                .filter(|_| self.problem.bias.is_some()),
+                .filter(|_| problem.bias.is_some()),
             loss: LossSummary {
-                initial: total_loss(self.problem, &initial_params(self.problem)),
-                final_: total_loss(self.problem, &self.params),
-                per_epoch: self.epoch_losses,
-                per_update: None, // STAND-IN (issue 10)
+                initial: total_loss(problem, &initial_params(problem)),
+                final_: total_loss(problem, &run.params),
+                per_epoch: run.epoch_losses,
+                per_update: run.update_losses,
             },
         }
     }
 
-    fn batches_per_epoch(&self) -> usize {
-        let m = self.problem.samples.len();
-        let b = self.problem.batch_size.clamp(1, m.max(1));
-        m.div_ceil(b)
-    }
-
-    fn is_cg(&self) -> bool {
-        matches!(self.problem.optimizer, Optimizer::ConjugateGradient { .. })
-    }
-
     /// Compute the next update, or `None` once the run has ended.
     pub fn next_step(&mut self) -> Option<Step> {
-        if self.status.is_some() {
-            return None;
-        }
-        if self.epochs_done >= self.problem.epochs || self.problem.samples.is_empty() {
-            self.status = Some(Status::Completed);
-            return None;
-        }
-        let problem = self.problem;
-        let batch: Vec<usize> = if self.is_cg() {
-            (0..problem.samples.len()).collect()
+        let t = self.run.t.saturating_add(1);
+        let overrides = self.hooks.overrides.get(&t);
+        let stale = self.hooks.stale_weights;
+        let rounding = self.problem.rounding;
+        if self.detail == Detail::Lines {
+            let mut reading = Lines::new(rounding, overrides);
+            let applied = self.run.update(self.problem, stale, &mut reading)?;
+            let lines = std::mem::take(&mut reading.lines);
+            Some(self.run.step(self.problem, applied, lines))
         } else {
-            let size = problem.batch_size.clamp(1, problem.samples.len());
-            let start = self.next_batch * size;
-            (start..(start + size).min(problem.samples.len())).collect()
-        };
-        let t = self.t + 1;
-        let epoch = problem
-            .schedule
-            .map_or(0, |s| s.first_epoch)
-            .saturating_add(self.epochs_done);
-        let mut worked = Worked::new(problem.rounding);
-        worked.overrides = self.hooks.overrides.get(&t).cloned().unwrap_or_default();
-        let start = if self.hooks.stale_weights {
-            initial_params(problem)
-        } else {
-            self.params.clone()
-        };
-        let rounded_params: Vec<f64> = start.iter().map(|p| worked.round(*p)).collect();
-
-        // The learning rate of this update.
-        let (lr, lr_symbol) = self.learning_rate(t, &mut worked);
-
-        // Forward blocks and the reduced gradient.
-        let cg = self.is_cg();
-        let (grad_name, time_label) = if cg { ("g", t - 1) } else { ("dw", t) };
-        let sign = if cg {
-            1.0
-        } else {
-            problem.conventions.sign.factor()
-        };
-        let (forward, dw) = forward_and_gradient(
-            problem,
-            &rounded_params,
-            &batch,
-            grad_name,
-            time_label,
-            sign,
-            &mut worked,
-        );
-        let gradient: Vec<f64> = dw.iter().map(|d| sign * d).collect();
-
-        let mut conjugate = None;
-        let (new_params, new_state, new_cg_state) = match &problem.optimizer {
-            Optimizer::ConjugateGradient {
-                beta_formula,
-                line_search,
-                restart_every,
-                tolerance,
-            } => {
-                if gradient.iter().all(|g| g.abs() <= *tolerance) {
-                    self.status = Some(Status::Converged);
-                    return None;
-                }
-                let config = CgConfig {
-                    beta_formula: *beta_formula,
-                    line_search: *line_search,
-                    restart_every: *restart_every,
-                };
-                let rate = problem.schedule.map(|_| (lr_symbol.clone(), lr));
-                let iteration = optim::cg::iterate(
-                    problem,
-                    &config,
-                    t - 1,
-                    &rounded_params,
-                    &gradient,
-                    rate,
-                    &self.cg_state,
-                    &mut worked,
-                );
-                conjugate = Some(iteration.detail);
-                (iteration.params, self.state.clone(), iteration.state)
-            }
-            optimizer => {
-                let update = Update {
-                    t,
-                    lr,
-                    lr_symbol,
-                    dw: &dw,
-                    params: &rounded_params,
-                    n_weights: problem.weights.len(),
-                    sign: problem.conventions.sign,
-                    epsilon: problem.conventions.epsilon,
-                    bias_correction: problem.bias_correction,
-                };
-                let (params, state) = optim::step(optimizer, &self.state, &update, &mut worked);
-                (params, state, self.cg_state.clone())
-            }
-        };
-        let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
-        let (state_map, factors) = new_state.record();
-
-        let n = problem.weights.len();
-        let split = |v: &[f64]| -> (Vec<f64>, Option<f64>) {
-            let weights = v.iter().take(n).copied().collect();
-            let bias = if problem.bias.is_some() {
-                v.get(n).copied()
-            } else {
-                None
-            };
-            (weights, bias)
-        };
-        let (weights_before, bias_before) = split(&rounded_params);
-        let (gradient_w, bias_gradient) = split(&gradient);
-        // `dw` in the request's convention, also for conjugate gradient, whose lines use g.
-        let convention_dw: Vec<f64> = gradient
-            .iter()
-            .map(|g| problem.conventions.sign.factor() * g)
-            .collect();
-        let (dw_w, bias_dw) = split(&convention_dw);
-        let (weights_after, bias_after) = split(&new_params);
-        let step = Step {
-            index: t,
-            epoch,
-            samples: batch,
-            learning_rate,
-            weights_before,
-            bias_before,
-            forward,
-            gradient: gradient_w,
-            bias_gradient,
-            dw: dw_w,
-            bias_dw,
-            state: state_map,
-            correction_factors: factors,
-            conjugate,
-            weights_after,
-            bias_after,
-            lines: worked.lines,
-        };
-
-        if let Some(quantity) = first_non_finite(&step) {
-            self.status = Some(Status::Diverged);
-            self.warnings.push(Warning::new(
-                "diverged",
-                format!(
-                    "update {t}: {quantity} is not finite; the run stops before this update, and the trace ends at the last finite weights"
-                ),
-                Some(t),
-            ));
-            return None;
+            let mut reading = Values::new(rounding, overrides);
+            let applied = self.run.update(self.problem, stale, &mut reading)?;
+            Some(self.run.step(self.problem, applied, Vec::new()))
         }
-
-        self.warnings.extend(worked.warnings);
-        self.params = new_params;
-        self.state = new_state;
-        self.cg_state = new_cg_state;
-        self.t = t;
-        self.next_batch += 1;
-        if cg || self.next_batch >= self.batches_per_epoch() {
-            self.next_batch = 0;
-            self.epochs_done += 1;
-            self.epoch_losses.push(total_loss(problem, &self.params));
-        }
-        Some(step)
     }
 
-    /// `α` of update `t`: the scheduled rate (with its worked line) or the constant one.
-    fn learning_rate(&self, t: u64, worked: &mut Worked) -> (f64, String) {
-        let problem = self.problem;
-        let alpha0 = problem.optimizer.learning_rate().unwrap_or(0.0);
-        match problem.schedule {
-            Some(schedule) => {
-                let e = schedule::schedule_input(&schedule, self.epochs_done, t);
-                let symbol = schedule::rate_symbol(e);
-                let value = worked.line_at(
-                    "/learning_rate".to_string(),
-                    symbol.clone(),
-                    schedule::rate_expr(alpha0, schedule.kind, e),
-                );
-                (value, symbol)
-            }
-            None => (worked.round(alpha0), "\\alpha".to_string()),
-        }
+    /// Apply the next update without making its step (the summary's loop); false once the run
+    /// has ended.
+    pub fn advance(&mut self) -> bool {
+        let t = self.run.t.saturating_add(1);
+        let overrides = self.hooks.overrides.get(&t);
+        let mut reading = Values::new(self.problem.rounding, overrides);
+        self.run
+            .update(self.problem, self.hooks.stale_weights, &mut reading)
+            .is_some()
     }
 }
 
@@ -352,219 +280,369 @@ fn initial_params(problem: &Problem) -> Vec<f64> {
         .collect()
 }
 
-/// The forward pass of every sample of the batch with its worked lines, then the batch's
-/// gradient in the given sign (`dw` lines, or `g` for conjugate gradient).
-fn forward_and_gradient(
-    problem: &Problem,
-    params: &[f64],
-    batch: &[usize],
-    grad_name: &str,
-    time: u64,
-    sign: f64,
-    worked: &mut Worked,
-) -> (Vec<Forward>, Vec<f64>) {
-    let has_bias = problem.bias.is_some();
-    let n = problem.weights.len();
-    let several = batch.len() > 1;
-    let mut forward = Vec::with_capacity(batch.len());
-    let mut per_sample: Vec<Vec<f64>> = Vec::with_capacity(batch.len());
-    // Where the batch's gradient lines sit: `dw` in the convention, `g` (the gradient) for CG.
-    let (field, bias_field) = if grad_name == "g" {
-        ("gradient", "bias_gradient")
-    } else {
-        ("dw", "bias_dw")
-    };
-    for (position, &index) in batch.iter().enumerate() {
-        let Some(sample) = problem.samples.get(index) else {
-            continue;
-        };
-        // In a batch every sample's symbols carry its number: y^{(2)}.
-        let tag = if several {
-            format!("^{{({})}}", index + 1)
-        } else {
-            String::new()
-        };
-        let terms: Vec<Expr> = params
-            .iter()
-            .zip(inputs(sample, has_bias))
-            .enumerate()
-            .map(|(p, (w, x))| {
-                if p < n {
-                    mul(
-                        q(format!("w_{{{}}}", p + 1), *w),
-                        q(format!("x_{{{}}}{tag}", p + 1), x),
-                    )
-                } else {
-                    q("b", *w)
-                }
-            })
-            .collect();
-        let at = |name: &str| format!("/forward/{position}/{name}");
-        let net = worked.line_at(at("net"), format!("y_{{in}}{tag}"), sum(terms));
-        let net_q = q(format!("y_{{in}}{tag}"), net);
-        let output_expr = match problem.activation {
-            Activation::Logistic => div(lit(1.0), expr::add(lit(1.0), expr::exp(expr::neg(net_q)))),
-            Activation::Linear => net_q,
-            Activation::Tanh => expr::tanh(net_q),
-            Activation::Relu => expr::max(lit(0.0), net_q),
-        };
-        let output = worked.line_at(at("output"), format!("y{tag}"), output_expr);
-        let y = q(format!("y{tag}"), output);
-        let target = q(format!("t{tag}"), sample.t);
-        let loss_expr = match problem.loss {
-            Loss::SquaredError => mul(lit(0.5), square(sub(target.clone(), y.clone()))),
-            Loss::CrossEntropy => expr::neg(expr::add(
-                mul(target.clone(), expr::ln(y.clone())),
-                mul(
-                    sub(lit(1.0), target.clone()),
-                    expr::ln(sub(lit(1.0), y.clone())),
-                ),
-            )),
-        };
-        let loss = worked.line_at(at("loss"), format!("E{tag}"), loss_expr);
-
-        // dw = sign · ∂E/∂w: (y − t) f′ x for `gradient`, (t − y) f′ x for `delta`.
-        let error = if sign > 0.0 {
-            sub(y.clone(), target.clone())
-        } else {
-            sub(target.clone(), y.clone())
-        };
-        let slope: Option<Expr> = match (problem.loss, problem.activation) {
-            (Loss::CrossEntropy, _) | (_, Activation::Linear) => None,
-            (_, Activation::Logistic) => Some(mul(y.clone(), sub(lit(1.0), y.clone()))),
-            (_, Activation::Tanh) => Some(sub(lit(1.0), square(y.clone()))),
-            (_, Activation::Relu) => Some(q(
-                format!("f'(y_{{in}}{tag})"),
-                if net > 0.0 { 1.0 } else { 0.0 },
-            )),
-        };
-        let signal = match slope {
-            Some(s) => mul(error, s),
-            None => error,
-        };
-        let grads: Vec<f64> = inputs(sample, has_bias)
-            .enumerate()
-            .map(|(p, x)| {
-                let expr = if p < n {
-                    mul(signal.clone(), q(format!("x_{{{}}}{tag}", p + 1), x))
-                } else {
-                    signal.clone()
-                };
-                if several {
-                    let symbol = format!("{}{tag}", optim::base_symbol(grad_name, p, n));
-                    // The per-sample gradient is carried as ∂E/∂w: the same number only in the
-                    // gradient convention.
-                    if sign > 0.0 {
-                        let pointer = if p < n {
-                            at(&format!("gradient/{p}"))
-                        } else {
-                            at("bias_gradient")
-                        };
-                        worked.line_at(pointer, symbol, expr)
-                    } else {
-                        worked.line(symbol, expr)
-                    }
-                } else {
-                    let symbol = optim::symbol(grad_name, p, n, &time.to_string());
-                    worked.line_at(optim::param_pointer(field, bias_field, p, n), symbol, expr)
-                }
-            })
-            .collect();
-        let (gradient, bias_gradient) = {
-            let g: Vec<f64> = grads.iter().map(|d| sign * d).collect();
-            let bias = if has_bias { g.get(n).copied() } else { None };
-            (g.into_iter().take(n).collect(), bias)
-        };
-        forward.push(Forward {
-            sample: index,
-            net,
-            output,
-            loss,
-            gradient,
-            bias_gradient,
-        });
-        per_sample.push(grads);
-    }
-
-    let dw: Vec<f64> = if several {
-        let m = per_sample.len() as f64;
-        (0..params.len())
-            .map(|p| {
-                let terms: Vec<Expr> = batch
-                    .iter()
-                    .zip(&per_sample)
-                    .map(|(index, grads)| {
-                        let tag = format!("^{{({})}}", index + 1);
-                        q(
-                            format!("{}{tag}", optim::base_symbol(grad_name, p, n)),
-                            grads.get(p).copied().unwrap_or(0.0),
-                        )
-                    })
-                    .collect();
-                let total = sum(terms);
-                let expr = match problem.reduction {
-                    Reduction::Mean => div(total, lit(m)),
-                    Reduction::Sum => total,
-                };
-                worked.line_at(
-                    optim::param_pointer(field, bias_field, p, n),
-                    optim::symbol(grad_name, p, n, &time.to_string()),
-                    expr,
-                )
-            })
-            .collect()
-    } else {
-        per_sample.into_iter().next().unwrap_or_default()
-    };
-    (forward, dw)
+fn is_cg(problem: &Problem) -> bool {
+    matches!(problem.optimizer, Optimizer::ConjugateGradient { .. })
 }
 
-/// The first quantity of a step that is not finite, named for the warning.
-fn first_non_finite(step: &Step) -> Option<String> {
-    let bad = |v: &f64| !v.is_finite();
-    for f in &step.forward {
-        let sample = f.sample + 1;
-        if bad(&f.net) {
-            return Some(format!("the net input of sample {sample}"));
+fn batches_per_epoch(problem: &Problem) -> usize {
+    let m = problem.samples.len();
+    let b = problem.batch_size.clamp(1, m.max(1));
+    m.div_ceil(b)
+}
+
+impl Run {
+    /// Compute the next update in `r`; apply it unless it diverges. `None` once the run has
+    /// ended (completed, converged, or diverged at this update).
+    fn update<R: Reading>(&mut self, problem: &Problem, stale: bool, r: &mut R) -> Option<Applied> {
+        if self.status.is_some() {
+            return None;
         }
-        if bad(&f.output) {
-            return Some(format!("the output for sample {sample}"));
+        if self.epochs_done >= problem.epochs || problem.samples.is_empty() {
+            self.status = Some(Status::Completed);
+            return None;
         }
-        if bad(&f.loss) {
-            return Some(format!("the loss of sample {sample}"));
+        let cg = is_cg(problem);
+        let m = problem.samples.len();
+        let batch = if cg {
+            0..m
+        } else {
+            let size = problem.batch_size.clamp(1, m);
+            let start = self.next_batch.saturating_mul(size).min(m);
+            start..start.saturating_add(size).min(m)
+        };
+        let t = self.t + 1;
+        let epoch = problem
+            .schedule
+            .map_or(0, |s| s.first_epoch)
+            .saturating_add(self.epochs_done);
+
+        self.start.clear();
+        if stale {
+            let initial = problem.weights.iter().copied().chain(problem.bias);
+            self.start.extend(initial.map(|p| r.round(p)));
+        } else {
+            self.start.extend(self.params.iter().map(|p| r.round(*p)));
         }
-        if f.gradient.iter().chain(&f.bias_gradient).any(bad) {
-            return Some(format!("the gradient for sample {sample}"));
+        let width = self.start.len();
+
+        // The learning rate of this update.
+        let (lr, lr_symbol) = learning_rate(problem, self.epochs_done, t, r);
+
+        // Forward blocks and the reduced gradient.
+        let sign = if cg {
+            1.0
+        } else {
+            problem.conventions.sign.factor()
+        };
+        let naming = if cg {
+            GradientNaming {
+                name: Name::G,
+                time: t - 1,
+                sign,
+            }
+        } else {
+            GradientNaming {
+                name: Name::Dw,
+                time: t,
+                sign,
+            }
+        };
+        self.dw.clear();
+        self.dw.resize(width, 0.0);
+        neuron::batch(
+            r,
+            problem,
+            &self.start,
+            batch.clone(),
+            naming,
+            &mut self.forward,
+            &mut self.per_sample,
+            &mut self.dw,
+        );
+        self.gradient.clear();
+        self.gradient.extend(self.dw.iter().map(|d| sign * d));
+
+        let mut conjugate = None;
+        let mut next_cg = None;
+        match &problem.optimizer {
+            Optimizer::ConjugateGradient {
+                beta_formula,
+                line_search,
+                restart_every,
+                tolerance,
+            } => {
+                if self.gradient.iter().all(|g| g.abs() <= *tolerance) {
+                    self.status = Some(Status::Converged);
+                    return None;
+                }
+                let config = CgConfig {
+                    beta_formula: *beta_formula,
+                    line_search: *line_search,
+                    restart_every: *restart_every,
+                };
+                let rate = problem.schedule.map(|_| (lr_symbol, lr));
+                let iteration = optim::cg::iterate(
+                    problem,
+                    &config,
+                    t - 1,
+                    &self.start,
+                    &self.gradient,
+                    rate,
+                    &self.cg_state,
+                    r,
+                    &mut self.new_params,
+                );
+                conjugate = Some(iteration.detail);
+                next_cg = Some(iteration.state);
+            }
+            optimizer => {
+                let update = Update {
+                    t,
+                    lr,
+                    lr_symbol,
+                    dw: &self.dw,
+                    params: &self.start,
+                    n_weights: problem.weights.len(),
+                    sign: problem.conventions.sign,
+                    epsilon: problem.conventions.epsilon,
+                    bias_correction: problem.bias_correction,
+                };
+                optim::step(
+                    optimizer,
+                    &self.state,
+                    &mut self.next_state,
+                    &update,
+                    r,
+                    &mut self.new_params,
+                );
+            }
+        }
+        let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
+        let new_state = if cg { &self.state } else { &self.next_state };
+        let numbers = StepNumbers {
+            problem,
+            forward: &self.forward,
+            per_sample: &self.per_sample,
+            width,
+            gradient: &self.gradient,
+            learning_rate,
+            state: new_state,
+            conjugate: conjugate.as_ref(),
+            new_params: &self.new_params,
+            line: r.first_not_finite(),
+        };
+        if let Some(quantity) = numbers.first_non_finite() {
+            self.status = Some(Status::Diverged);
+            self.warnings.push(Warning::new(
+                "diverged",
+                format!(
+                    "update {t}: {quantity} is not finite; the run stops before this update, and the trace ends at the last finite weights"
+                ),
+                Some(t),
+            ));
+            return None;
+        }
+
+        self.warnings.append(&mut r.take_warnings());
+        std::mem::swap(&mut self.params, &mut self.new_params);
+        if let Some(next_cg) = next_cg {
+            self.cg_state = next_cg;
+        } else {
+            std::mem::swap(&mut self.state, &mut self.next_state);
+        }
+        self.t = t;
+        self.next_batch += 1;
+        let epoch_ends = cg || self.next_batch >= batches_per_epoch(problem);
+        match &mut self.update_losses {
+            Some(losses) => {
+                let loss = total_loss(problem, &self.params);
+                losses.push(loss);
+                if epoch_ends {
+                    self.epoch_losses.push(loss);
+                }
+            }
+            None => {
+                if epoch_ends {
+                    self.epoch_losses.push(total_loss(problem, &self.params));
+                }
+            }
+        }
+        if epoch_ends {
+            self.next_batch = 0;
+            self.epochs_done += 1;
+        }
+        Some(Applied {
+            t,
+            epoch,
+            batch,
+            learning_rate,
+            conjugate,
+        })
+    }
+
+    /// The step of the update just applied.
+    fn step(&self, problem: &Problem, applied: Applied, lines: Vec<Line>) -> Step {
+        let n = problem.weights.len();
+        let has_bias = problem.bias.is_some();
+        let split = |v: &[f64], factor: f64| -> (Vec<f64>, Option<f64>) {
+            let weights = v.iter().take(n).map(|x| factor * x).collect();
+            let bias = if has_bias {
+                v.get(n).map(|x| factor * x)
+            } else {
+                None
+            };
+            (weights, bias)
+        };
+        // `split` by 1 copies; the sign factor is ±1, so the products are exact.
+        let (weights_before, bias_before) = split(&self.start, 1.0);
+        let width = self.start.len().max(1);
+        let sign = if is_cg(problem) {
+            1.0
+        } else {
+            problem.conventions.sign.factor()
+        };
+        let forward = self
+            .forward
+            .iter()
+            .zip(self.per_sample.chunks(width))
+            .map(|(f, row)| {
+                let (gradient, bias_gradient) = split(row, sign);
+                Forward {
+                    sample: f.sample,
+                    net: f.net,
+                    output: f.output,
+                    loss: f.loss,
+                    gradient,
+                    bias_gradient,
+                }
+            })
+            .collect();
+        let (gradient, bias_gradient) = split(&self.gradient, 1.0);
+        // `dw` in the request's convention, also for conjugate gradient, whose lines use g.
+        let (dw, bias_dw) = split(&self.gradient, problem.conventions.sign.factor());
+        let (state, correction_factors) = self.state.record();
+        let (weights_after, bias_after) = split(&self.params, 1.0);
+        Step {
+            index: applied.t,
+            epoch: applied.epoch,
+            samples: applied.batch.collect(),
+            learning_rate: applied.learning_rate,
+            weights_before,
+            bias_before,
+            forward,
+            gradient,
+            bias_gradient,
+            dw,
+            bias_dw,
+            state,
+            correction_factors,
+            conjugate: applied.conjugate,
+            weights_after,
+            bias_after,
+            lines,
         }
     }
-    if step.gradient.iter().chain(&step.bias_gradient).any(bad) || bad(&step.learning_rate) {
-        return Some("the gradient".into());
+}
+
+/// `α` of update `t`: the scheduled rate (with its worked line) or the constant one.
+fn learning_rate<R: Reading>(
+    problem: &Problem,
+    epochs_done: u64,
+    t: u64,
+    r: &mut R,
+) -> (f64, Symbol) {
+    let alpha0 = problem.optimizer.learning_rate().unwrap_or(0.0);
+    match problem.schedule {
+        Some(schedule) => {
+            let e = schedule::schedule_input(&schedule, epochs_done, t);
+            let symbol = schedule::rate_symbol(e);
+            let value = r.line(
+                Some(LinePointer::LearningRate),
+                symbol,
+                schedule::rate_expr(alpha0, schedule.kind, e),
+            );
+            (value, symbol)
+        }
+        None => (r.round(alpha0), Symbol::Const(Const::Alpha)),
     }
-    for (name, values) in &step.state {
-        if values.iter().any(bad) {
+}
+
+/// The numbers of an update before it is applied, in the order a step shows them.
+struct StepNumbers<'a> {
+    problem: &'a Problem,
+    forward: &'a [SampleNumbers],
+    /// Each sample's gradient in the convention's sign, `width` per sample.
+    per_sample: &'a [f64],
+    width: usize,
+    gradient: &'a [f64],
+    learning_rate: f64,
+    state: &'a State,
+    conjugate: Option<&'a ConjugateStep>,
+    new_params: &'a [f64],
+    /// The first worked line whose value is not finite.
+    line: Option<Symbol>,
+}
+
+impl StepNumbers<'_> {
+    /// The first quantity of the step that is not finite, named for the warning.
+    fn first_non_finite(&self) -> Option<String> {
+        let bad = |v: &f64| !v.is_finite();
+        for (f, row) in self
+            .forward
+            .iter()
+            .zip(self.per_sample.chunks(self.width.max(1)))
+        {
+            let sample = f.sample + 1;
+            if bad(&f.net) {
+                return Some(format!("the net input of sample {sample}"));
+            }
+            if bad(&f.output) {
+                return Some(format!("the output for sample {sample}"));
+            }
+            if bad(&f.loss) {
+                return Some(format!("the loss of sample {sample}"));
+            }
+            if row.iter().any(bad) {
+                return Some(format!("the gradient for sample {sample}"));
+            }
+        }
+        if self.gradient.iter().any(bad) || bad(&self.learning_rate) {
+            return Some("the gradient".into());
+        }
+        // The trace names accumulators in order; the first of them that is not finite.
+        let mut accumulator: Option<&'static str> = None;
+        let mut factor_bad = false;
+        self.state.visit(
+            &mut |name, values| {
+                if values.iter().any(bad) && accumulator.is_none_or(|first| name < first) {
+                    accumulator = Some(name);
+                }
+            },
+            &mut |_, value| factor_bad |= bad(&value),
+        );
+        if let Some(name) = accumulator {
             return Some(format!("the accumulator {name}"));
         }
-    }
-    if step.correction_factors.values().any(bad) {
-        return Some("a bias-correction factor".into());
-    }
-    if let Some(c) = &step.conjugate {
-        if c.direction.iter().any(bad)
-            || bad(&c.beta)
-            || bad(&c.step_length)
-            || bad(&c.directional_derivative)
-        {
-            return Some("the conjugate direction or step".into());
+        if factor_bad {
+            return Some("a bias-correction factor".into());
         }
+        if let Some(c) = self.conjugate {
+            if c.direction.iter().any(bad)
+                || bad(&c.beta)
+                || bad(&c.step_length)
+                || bad(&c.directional_derivative)
+            {
+                return Some("the conjugate direction or step".into());
+            }
+        }
+        let n = self.problem.weights.len();
+        if let Some(i) = self.new_params.iter().take(n).position(bad) {
+            return Some(format!("the new weight w_{}", i + 1));
+        }
+        if self.problem.bias.is_some() && self.new_params.get(n).is_some_and(bad) {
+            return Some("the new bias".into());
+        }
+        self.line
+            .map(|symbol| format!("the worked value {}", symbol.text()))
     }
-    if let Some(i) = step.weights_after.iter().position(bad) {
-        return Some(format!("the new weight w_{}", i + 1));
-    }
-    if step.bias_after.iter().any(bad) {
-        return Some("the new bias".into());
-    }
-    step.lines
-        .iter()
-        .find(|l| bad(&l.value))
-        .map(|l| format!("the worked value {}", expr::tex_to_text(&l.symbol)))
 }

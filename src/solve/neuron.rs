@@ -1,90 +1,301 @@
-//! The neuron (docs/contract.md §1): net input, activation, loss and gradient of one sample, and the loss of
-//! the whole training set. Parameters are the weights followed by the bias, whose input is 1.
+//! The neuron (docs/contract.md §1): net input, activation, loss and gradient of one sample, and of a batch
+//! — written once, in any [`Reading`]: the worked lines of an update, and the plain numbers of
+//! the loss over all samples and of conjugate gradient's line search.
+//! Parameters are the weights followed by the bias, whose input is 1.
 
+use std::ops::Range;
+
+use super::expr::{sum, Num};
 use super::problem::{Activation, Loss, Problem, Reduction, Sample};
+use super::reading::{Reading, Values};
+use super::symbol::{index, Const, ForwardField, Name, Param, Pointer, SampleName, Symbol};
 
 /// The inputs a parameter vector sees for a sample: `x`, then 1 for the bias.
 pub fn inputs(sample: &Sample, has_bias: bool) -> impl Iterator<Item = f64> + '_ {
     sample.x.iter().copied().chain(has_bias.then_some(1.0))
 }
 
-/// `y_in = Σ wᵢ xᵢ (+ b)`.
-pub fn net_input(params: &[f64], sample: &Sample, has_bias: bool) -> f64 {
-    params
+/// The forward pass of one sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleNumbers {
+    /// Index of the sample in `samples`.
+    pub sample: usize,
+    pub net: f64,
+    pub output: f64,
+    pub loss: f64,
+}
+
+/// How an update names its gradient: `dw` in the convention's sign, or conjugate gradient's
+/// `g` (the gradient itself, at iteration `time`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GradientNaming {
+    pub name: Name,
+    pub time: u64,
+    /// `+1` (the gradient, `y − t`) or `−1` (the course's delta, `t − y`).
+    pub sign: f64,
+}
+
+impl GradientNaming {
+    /// Where the step carries the reduced gradient's line for parameter `p`.
+    fn pointer(&self, param: Param) -> Pointer {
+        if self.name == Name::G {
+            Pointer::Gradient(param)
+        } else {
+            Pointer::Dw(param)
+        }
+    }
+}
+
+/// One sample's forward pass, with its lines, and (when `gradient` is given) its gradient in
+/// `naming`'s sign into `gradient` (one entry per parameter). `position` is its place in the
+/// batch; `several` says whether the batch has more than one sample (then every symbol carries
+/// the sample's number, and the gradient lines are per sample).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn sample<R: Reading>(
+    r: &mut R,
+    problem: &Problem,
+    params: &[f64],
+    sample_index: usize,
+    position: usize,
+    several: bool,
+    naming: GradientNaming,
+    gradient: Option<&mut [f64]>,
+) -> SampleNumbers {
+    let Some(sample) = problem.samples.get(sample_index) else {
+        return SampleNumbers {
+            sample: sample_index,
+            net: f64::NAN,
+            output: f64::NAN,
+            loss: f64::NAN,
+        };
+    };
+    let has_bias = problem.bias.is_some();
+    let n = problem.weights.len();
+    // In a batch every sample's symbols carry its number: y^{(2)}.
+    let tag = several.then(|| index(sample_index).saturating_add(1));
+    let position32 = index(position);
+    let at = |field| {
+        Some(Pointer::Forward {
+            position: position32,
+            field,
+        })
+    };
+    let quantity = |name| Symbol::Sample { name, tag };
+    let input = |p: usize| Symbol::Input {
+        index: index(p),
+        tag,
+    };
+
+    let terms = params
         .iter()
         .zip(inputs(sample, has_bias))
-        .map(|(w, x)| w * x)
-        .sum()
-}
-
-/// `f(y_in)`.
-pub fn activate(activation: Activation, net: f64) -> f64 {
-    match activation {
-        Activation::Logistic => 1.0 / (1.0 + (-net).exp()),
-        Activation::Linear => net,
-        Activation::Tanh => net.tanh(),
-        Activation::Relu => net.max(0.0),
-    }
-}
-
-/// `f′(y_in)` written, where the course does, through the output `y`.
-pub fn derivative(activation: Activation, net: f64, output: f64) -> f64 {
-    match activation {
-        Activation::Logistic => output * (1.0 - output),
-        Activation::Linear => 1.0,
-        Activation::Tanh => 1.0 - output * output,
-        Activation::Relu => {
-            if net > 0.0 {
-                1.0
+        .enumerate()
+        .map(|(p, (w, x))| {
+            if p < n {
+                R::N::q(Symbol::Weight { index: index(p) }, *w) * R::N::q(input(p), x)
             } else {
-                0.0
+                R::N::q(Symbol::Const(Const::B), *w)
             }
+        });
+    let net = r.line(at(ForwardField::Net), quantity(SampleName::Net), sum(terms));
+    let net_q = R::N::q(quantity(SampleName::Net), net);
+    let one = || R::N::lit(1.0);
+    let output_expr = match problem.activation {
+        Activation::Logistic => one() / (one() + (-net_q).exp()),
+        Activation::Linear => net_q,
+        Activation::Tanh => net_q.tanh(),
+        Activation::Relu => R::N::lit(0.0).max(net_q),
+    };
+    let output = r.line(
+        at(ForwardField::Output),
+        quantity(SampleName::Output),
+        output_expr,
+    );
+    let y = R::N::q(quantity(SampleName::Output), output);
+    let target = R::N::q(quantity(SampleName::Target), sample.t);
+    let loss_expr = match problem.loss {
+        Loss::SquaredError => R::N::lit(0.5) * (target - y).square(),
+        Loss::CrossEntropy => -(target * y.ln() + (one() - target) * (one() - y).ln()),
+    };
+    let loss = r.line(
+        at(ForwardField::Loss),
+        quantity(SampleName::Loss),
+        loss_expr,
+    );
+    let numbers = SampleNumbers {
+        sample: sample_index,
+        net,
+        output,
+        loss,
+    };
+    let Some(gradient) = gradient else {
+        return numbers;
+    };
+
+    // dw = sign · ∂E/∂w: (y − t) f′ x for `gradient`, (t − y) f′ x for `delta`.
+    let error = if naming.sign > 0.0 {
+        y - target
+    } else {
+        target - y
+    };
+    let slope = match (problem.loss, problem.activation) {
+        (Loss::CrossEntropy, _) | (_, Activation::Linear) => None,
+        (_, Activation::Logistic) => Some(y * (one() - y)),
+        (_, Activation::Tanh) => Some(one() - y.square()),
+        (_, Activation::Relu) => Some(R::N::q(
+            quantity(SampleName::Slope),
+            if net > 0.0 { 1.0 } else { 0.0 },
+        )),
+    };
+    let signal = match slope {
+        Some(s) => error * s,
+        None => error,
+    };
+    for ((p, x), slot) in inputs(sample, has_bias).enumerate().zip(gradient) {
+        let expr = if p < n {
+            signal * R::N::q(input(p), x)
+        } else {
+            signal
+        };
+        let param = Param::of(p, n);
+        *slot = if several {
+            let symbol = Symbol::param_of_sample(naming.name, p, n, sample_index);
+            // The per-sample gradient is carried as ∂E/∂w: the same number only in the
+            // gradient convention.
+            let pointer = (naming.sign > 0.0).then_some(Pointer::ForwardGradient {
+                position: position32,
+                param,
+            });
+            r.line(pointer, symbol, expr)
+        } else {
+            let symbol = Symbol::param(naming.name, p, n, naming.time);
+            r.line(Some(naming.pointer(param)), symbol, expr)
+        };
+    }
+    numbers
+}
+
+/// The forward pass of every sample of `batch` with its lines (into `forward`), each sample's
+/// gradient in `naming`'s sign (into `per_sample`, one row of `params.len()` per sample), and
+/// the batch's reduced gradient (into `reduced`).
+#[allow(clippy::too_many_arguments)]
+pub fn batch<R: Reading>(
+    r: &mut R,
+    problem: &Problem,
+    params: &[f64],
+    batch: Range<usize>,
+    naming: GradientNaming,
+    forward: &mut Vec<SampleNumbers>,
+    per_sample: &mut Vec<f64>,
+    reduced: &mut [f64],
+) {
+    let width = params.len();
+    let several = batch.len() > 1;
+    forward.clear();
+    per_sample.clear();
+    per_sample.resize(batch.len() * width, 0.0);
+    for (position, (sample_index, row)) in batch
+        .clone()
+        .zip(per_sample.chunks_mut(width.max(1)))
+        .enumerate()
+    {
+        forward.push(sample(
+            r,
+            problem,
+            params,
+            sample_index,
+            position,
+            several,
+            naming,
+            Some(row),
+        ));
+    }
+    let n = problem.weights.len();
+    if several {
+        let m = forward.len() as f64;
+        for (p, slot) in reduced.iter_mut().enumerate().take(width) {
+            let terms =
+                batch
+                    .clone()
+                    .zip(per_sample.chunks(width.max(1)))
+                    .map(|(sample_index, row)| {
+                        R::N::q(
+                            Symbol::param_of_sample(naming.name, p, n, sample_index),
+                            row.get(p).copied().unwrap_or(0.0),
+                        )
+                    });
+            let total = sum(terms);
+            let expr = match problem.reduction {
+                Reduction::Mean => total / R::N::lit(m),
+                Reduction::Sum => total,
+            };
+            *slot = r.line(
+                Some(naming.pointer(Param::of(p, n))),
+                Symbol::param(naming.name, p, n, naming.time),
+                expr,
+            );
+        }
+    } else {
+        for (slot, value) in reduced.iter_mut().zip(per_sample.iter()) {
+            *slot = *value;
         }
     }
 }
 
-/// The loss of one sample.
-pub fn sample_loss(loss: Loss, target: f64, output: f64) -> f64 {
-    match loss {
-        Loss::SquaredError => 0.5 * (target - output) * (target - output),
-        Loss::CrossEntropy => -(target * output.ln() + (1.0 - target) * (1.0 - output).ln()),
-    }
-}
-
-/// `∂E/∂y_in` of one sample: `−(t − y) f′(y_in)`, or `y − t` for cross-entropy on a logistic.
-pub fn net_gradient(problem: &Problem, target: f64, net: f64, output: f64) -> f64 {
-    match problem.loss {
-        Loss::SquaredError => -(target - output) * derivative(problem.activation, net, output),
-        Loss::CrossEntropy => output - target,
-    }
-}
-
-/// The loss over all samples (with the problem's reduction) and its gradient, at `params`.
-pub fn batch_loss_and_gradient(problem: &Problem, params: &[f64]) -> (f64, Vec<f64>) {
-    let has_bias = problem.bias.is_some();
+/// The loss over all samples at `params` (with the problem's reduction): the forward pass of
+/// the worked lines, read as plain numbers, without rounding.
+pub fn loss_over_all(problem: &Problem, params: &[f64]) -> f64 {
+    let mut values = Values::new(None, None);
+    let naming = GradientNaming {
+        name: Name::Dw,
+        time: 0,
+        sign: 1.0,
+    };
     let mut total = 0.0;
-    let mut gradient = vec![0.0; params.len()];
-    for sample in &problem.samples {
-        let net = net_input(params, sample, has_bias);
-        let output = activate(problem.activation, net);
-        total += sample_loss(problem.loss, sample.t, output);
-        let delta = net_gradient(problem, sample.t, net, output);
-        for (g, x) in gradient.iter_mut().zip(inputs(sample, has_bias)) {
-            *g += delta * x;
-        }
+    for i in 0..problem.samples.len() {
+        total += sample(&mut values, problem, params, i, i, false, naming, None).loss;
     }
     if problem.reduction == Reduction::Mean && !problem.samples.is_empty() {
-        let m = problem.samples.len() as f64;
-        total /= m;
-        for g in &mut gradient {
-            *g /= m;
-        }
+        total /= problem.samples.len() as f64;
     }
-    (total, gradient)
+    total
 }
 
 /// The loss over all samples at `params`, or `None` where it is not finite.
 pub fn total_loss(problem: &Problem, params: &[f64]) -> Option<f64> {
-    let (loss, _) = batch_loss_and_gradient(problem, params);
+    let loss = loss_over_all(problem, params);
     loss.is_finite().then_some(loss)
+}
+
+/// The loss over all samples and its gradient `∂E/∂w` at `params`: the full batch of the worked
+/// lines, read as plain numbers, without rounding (conjugate gradient's line search).
+pub fn batch_loss_and_gradient(problem: &Problem, params: &[f64]) -> (f64, Vec<f64>) {
+    let mut values = Values::new(None, None);
+    let naming = GradientNaming {
+        name: Name::G,
+        time: 0,
+        sign: 1.0,
+    };
+    let mut forward = Vec::with_capacity(problem.samples.len());
+    let mut per_sample = Vec::new();
+    let mut gradient = vec![0.0; params.len()];
+    batch(
+        &mut values,
+        problem,
+        params,
+        0..problem.samples.len(),
+        naming,
+        &mut forward,
+        &mut per_sample,
+        &mut gradient,
+    );
+    let mut total = 0.0;
+    for f in &forward {
+        total += f.loss;
+    }
+    if problem.reduction == Reduction::Mean && !forward.is_empty() {
+        total /= forward.len() as f64;
+    }
+    (total, gradient)
 }

@@ -2,8 +2,10 @@
 
 #[cfg(test)]
 use super::expr::power;
-use super::expr::{add, div, exp, lit, mul, neg, pow, q, Expr, Precision};
+use super::expr::{ArenaScope, Expr, Num};
+use super::number::Precision;
 use super::problem::{Schedule, ScheduleKind, SchedulePer};
+use super::symbol::{Const, Symbol};
 use super::trace::Line;
 
 /// The `e` the schedule formula sees at update `t` (1-based) of epoch `epoch_offset` (0-based).
@@ -14,48 +16,52 @@ pub fn schedule_input(schedule: &Schedule, epoch_offset: u64, t: u64) -> u64 {
     }
 }
 
-/// The rate at `e` as an expression: `α₀ / (1 + decay_rate · e)`, `α₀ · drop^⌊e / epochs_drop⌋`
+/// The rate at `e` as a formula: `α₀ / (1 + decay_rate · e)`, `α₀ · drop^⌊e / epochs_drop⌋`
 /// or `α₀ · exp(−k · e)`.
-pub fn rate_expr(alpha0: f64, kind: ScheduleKind, e: u64) -> Expr {
-    let alpha0 = q("\\alpha_0", alpha0);
-    let epoch = q("e", e as f64);
+pub fn rate_expr<N: Num>(alpha0: f64, kind: ScheduleKind, e: u64) -> N {
+    let alpha0 = N::q(Symbol::Const(Const::Alpha0), alpha0);
+    let epoch = N::q(Symbol::Const(Const::E), e as f64);
     match kind {
-        ScheduleKind::TimeBased { decay_rate } => div(
-            alpha0,
-            add(lit(1.0), mul(q("\\text{decay\\_rate}", decay_rate), epoch)),
-        ),
+        ScheduleKind::TimeBased { decay_rate } => {
+            alpha0 / (N::lit(1.0) + N::q(Symbol::Const(Const::DecayRate), decay_rate) * epoch)
+        }
         ScheduleKind::Step {
             drop_rate,
             epochs_drop,
         } => {
             let drops = e.checked_div(epochs_drop).unwrap_or(0);
-            mul(
-                alpha0,
-                pow(
-                    q("\\text{drop\\_rate}", drop_rate),
-                    q(format!("\\lfloor e / {epochs_drop} \\rfloor"), drops as f64),
-                ),
-            )
+            alpha0
+                * N::q(Symbol::Const(Const::DropRate), drop_rate)
+                    .pow(N::q(Symbol::Floor(epochs_drop), drops as f64))
         }
-        ScheduleKind::Exponential { k } => mul(alpha0, exp(neg(mul(q("k", k), epoch)))),
+        ScheduleKind::Exponential { k } => {
+            alpha0 * (-(N::q(Symbol::Const(Const::K), k) * epoch)).exp()
+        }
     }
 }
 
 /// The rate at `e`.
 pub fn rate(alpha0: f64, kind: ScheduleKind, e: u64) -> f64 {
-    rate_expr(alpha0, kind, e).eval()
+    rate_expr::<f64>(alpha0, kind, e)
 }
 
 /// How the rate of epoch `e` is written: `α(e)`, apart from the base rate `α_0`.
-pub fn rate_symbol(e: u64) -> String {
-    format!("\\alpha({e})")
+pub fn rate_symbol(e: u64) -> Symbol {
+    Symbol::Rate(e)
 }
 
-/// The worked line `α(e) = … = value` for one epoch.
+/// The worked line `α(e) = … = value` for one epoch, shown at `precision`.
 pub fn rate_line(alpha0: f64, kind: ScheduleKind, e: u64, precision: Precision) -> Line {
-    let expr = rate_expr(alpha0, kind, e);
-    let value = expr.eval();
-    Line::new(rate_symbol(e), expr, value, precision)
+    let _scope = ArenaScope::enter();
+    let expr: Expr = rate_expr(alpha0, kind, e);
+    Line {
+        symbol: rate_symbol(e),
+        expr: expr.capture(),
+        value: expr.value(),
+        pointer: None,
+        display: precision,
+        hand_rounded: false,
+    }
 }
 
 #[cfg(test)]
@@ -112,7 +118,7 @@ mod tests {
             2,
             Precision::Full,
         );
-        assert_eq!(line.substitution, "0.2 / (1 + 1 × 2)");
+        assert_eq!(line.substitution(Precision::Full), "0.2 / (1 + 1 × 2)");
         assert_eq!(line.symbol, "\\alpha(2)");
         let step = rate_line(
             0.2,
@@ -123,8 +129,8 @@ mod tests {
             10,
             Precision::Full,
         );
-        assert_eq!(step.formula, "α_0 drop_rate^⌊e / 5⌋");
-        assert_eq!(step.substitution, "0.2 × 0.5^2");
+        assert_eq!(step.formula(), "α_0 drop_rate^⌊e / 5⌋");
+        assert_eq!(step.substitution(Precision::Full), "0.2 × 0.5^2");
         assert_eq!(step.value, 0.05);
     }
 }

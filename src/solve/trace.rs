@@ -7,10 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
-use super::expr::{format_number, Expr, Precision};
+use super::expr::LineExpr;
+use super::number::{write_number, Display, Precision, Sink};
+use super::symbol::{Pointer, Symbol};
 
 /// Whether the run went to the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -63,31 +66,75 @@ pub struct Forward {
     pub bias_gradient: Option<f64>,
 }
 
-/// One line of a worked solution: `symbol = formula = substitution = value`.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+/// One line of a worked solution: `symbol = formula = substitution = value`. It keeps what
+/// the line is (its symbol, expression, value and pointer); its text is written when it is
+/// sent, at the precision asked for then.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     /// The quantity, in the course's notation.
-    #[schema(example = "y_{in}")]
-    pub symbol: String,
-    /// The formula in symbols.
-    #[schema(example = "w_1 x_1 + w_2 x_2")]
-    pub formula: String,
-    /// The formula with the very numbers used.
-    #[schema(example = "0.5 × 1 + 0.5 × 0.6")]
-    pub substitution: String,
+    pub symbol: Symbol,
+    /// The expression its text is written from.
+    pub expr: LineExpr,
     /// The result, full precision (after rounding in hand-calculation mode).
-    #[schema(example = 0.8)]
     pub value: f64,
-    /// The whole line as a LaTeX equation.
-    #[schema(example = "y_{in} = 0.5 \\times 1 + 0.5 \\times 0.6 = 0.8")]
-    pub latex: String,
-    /// Where the step carries the same value, as a JSON pointer relative to the step
-    /// (`/weights_after/0`, `/state/velocity/1`); null for intermediate values.
-    #[schema(example = "/forward/0/net")]
-    pub pointer: Option<String>,
-    /// The expression the strings were rendered from (kept for re-rendering).
-    #[serde(skip)]
-    pub expr: Expr,
+    /// Where the step carries the same value, relative to the step; none for intermediate
+    /// values.
+    pub pointer: Option<Pointer>,
+    /// The precision its numbers are shown with when nothing else is asked for.
+    pub display: Precision,
+    /// In hand-calculation mode the values are shown exactly as rounded, whatever is asked.
+    pub hand_rounded: bool,
+}
+
+/// The wire form of [`Line`], for the OpenAPI document.
+mod wire {
+    use utoipa::ToSchema;
+
+    /// One line of a worked solution: `symbol = formula = substitution = value`.
+    #[derive(ToSchema)]
+    #[allow(dead_code)]
+    pub struct Line {
+        /// The quantity, in the course's notation.
+        #[schema(example = "y_{in}")]
+        pub symbol: String,
+        /// The formula in symbols.
+        #[schema(example = "w_1 x_1 + w_2 x_2")]
+        pub formula: String,
+        /// The formula with the very numbers used.
+        #[schema(example = "0.5 × 1 + 0.5 × 0.6")]
+        pub substitution: String,
+        /// The result, full precision (after rounding in hand-calculation mode).
+        #[schema(example = 0.8)]
+        pub value: f64,
+        /// The whole line as a LaTeX equation.
+        #[schema(example = "y_{in} = 0.5 \\times 1 + 0.5 \\times 0.6 = 0.8")]
+        pub latex: String,
+        /// Where the step carries the same value, as a JSON pointer relative to the step
+        /// (`/weights_after/0`, `/state/velocity/1`); null for intermediate values.
+        #[schema(example = "/forward/0/net")]
+        pub pointer: Option<String>,
+    }
+}
+
+impl utoipa::PartialSchema for Line {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <wire::Line as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl ToSchema for Line {
+    fn name() -> std::borrow::Cow<'static, str> {
+        <wire::Line as ToSchema>::name()
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <wire::Line as ToSchema>::schemas(schemas);
+    }
 }
 
 /// Conjugate gradient's per-iteration detail (docs/contract.md §3.2).
@@ -108,7 +155,7 @@ pub struct ConjugateStep {
 }
 
 /// One update.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, ToSchema)]
 pub struct Step {
     /// The update counter `t`, 1-based, counted across epochs.
     pub index: u64,
@@ -130,9 +177,10 @@ pub struct Step {
     /// Accumulators after the update, one entry per parameter (weights, then bias), with
     /// bias-corrected values as `<name>_corrected` when correction is on.
     #[schema(value_type = BTreeMap<String, Vec<f64>>)]
-    pub state: BTreeMap<String, Vec<f64>>,
+    pub state: BTreeMap<&'static str, Vec<f64>>,
     /// The divisor `1 − decay^t` applied to each corrected accumulator.
-    pub correction_factors: BTreeMap<String, f64>,
+    #[schema(value_type = BTreeMap<String, f64>)]
+    pub correction_factors: BTreeMap<&'static str, f64>,
     /// Conjugate gradient's β, direction and step length (null for the other algorithms).
     pub conjugate: Option<ConjugateStep>,
     pub weights_after: Vec<f64>,
@@ -151,14 +199,13 @@ pub struct LossSummary {
     pub final_: Option<f64>,
     /// After each completed epoch.
     pub per_epoch: Vec<Option<f64>>,
-    /// After each update, at the weights it ends with: only with `detail=summary`, which has
-    /// no `steps` to read them from. (STAND-IN field, issue 10: the redesigned core adds it.)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// After each update, at the weights it ends with (the `summary` detail only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_update: Option<Vec<Option<f64>>>,
 }
 
 /// The core's answer for a problem.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, ToSchema)]
 pub struct Solution {
     pub status: Status,
     pub warnings: Vec<Warning>,
@@ -169,32 +216,259 @@ pub struct Solution {
 }
 
 impl Line {
-    /// A worked line `symbol = formula = substitution = value` from one expression; `value` is
-    /// the given (possibly rounded) result of evaluating it.
-    pub fn new(symbol: impl Into<String>, expr: Expr, value: f64, precision: Precision) -> Self {
-        let symbol = symbol.into();
-        let mut line = Line {
-            formula: String::new(),
-            substitution: String::new(),
-            latex: String::new(),
-            symbol,
-            value,
-            pointer: None,
-            expr,
-        };
-        line.render(precision);
-        line
+    /// The precision its numbers are shown with when `requested` is asked for (`None`: its
+    /// own): hand-rounded values always as rounded.
+    pub fn shown(&self, requested: Option<Precision>) -> Precision {
+        match requested {
+            Some(precision) if !self.hand_rounded => precision,
+            _ => self.display,
+        }
     }
 
-    /// Re-render the display strings with another precision; `value` keeps full precision.
-    pub fn render(&mut self, precision: Precision) {
-        self.formula = self.expr.formula_text();
-        self.substitution = self.expr.substitution_text(precision);
-        self.latex = format!(
-            "{} = {} = {}",
-            self.symbol,
-            self.expr.substitution_tex(precision),
-            format_number(self.value, precision, true)
-        );
+    /// The formula in symbols, plain text.
+    pub fn formula(&self) -> String {
+        self.expr.formula_text()
+    }
+
+    /// The formula with its numbers, plain text.
+    pub fn substitution(&self, precision: Precision) -> String {
+        self.expr.substitution_text(precision)
+    }
+
+    /// The whole line as a LaTeX equation: `symbol = substitution = value`.
+    pub fn latex(&self, precision: Precision) -> String {
+        let mut out = String::new();
+        self.write_latex(&mut out, precision);
+        out
+    }
+
+    pub fn write_latex(&self, out: &mut impl Sink, precision: Precision) {
+        self.symbol.write_tex(out);
+        out.put(" = ");
+        self.expr.write_substitution(out, precision, true);
+        out.put(" = ");
+        write_number(out, self.value, precision, true);
+    }
+
+    /// The line serialized with its numbers shown at `precision` (see [`Line::shown`]).
+    pub fn view(&self, requested: Option<Precision>) -> LineView<'_> {
+        LineView {
+            line: self,
+            precision: self.shown(requested),
+        }
+    }
+}
+
+/// A line with the precision its text is written at.
+#[derive(Debug, Clone, Copy)]
+pub struct LineView<'a> {
+    pub line: &'a Line,
+    pub precision: Precision,
+}
+
+/// Room to write a line's fields in, reused from line to line: each field is handed to the
+/// serializer whole, and each number is worked out once for the two substitutions.
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    shown: Vec<Display>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+impl Serialize for LineView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.serialize_with(serializer, &mut scratch),
+            Err(_) => self.serialize_with(serializer, &mut Scratch::default()),
+        })
+    }
+}
+
+impl LineView<'_> {
+    fn serialize_with<S: Serializer>(
+        &self,
+        serializer: S,
+        scratch: &mut Scratch,
+    ) -> Result<S::Ok, S::Error> {
+        let (line, precision) = (self.line, self.precision);
+        let Scratch { text, shown } = scratch;
+        line.expr.shown_numbers(precision, shown);
+        let mut s = serializer.serialize_struct("Line", 6)?;
+        let mut field = |s: &mut S::SerializeStruct,
+                         name: &'static str,
+                         write: &dyn Fn(&mut String)|
+         -> Result<(), S::Error> {
+            text.clear();
+            write(text);
+            s.serialize_field(name, text.as_str())
+        };
+        field(&mut s, "symbol", &|out| line.symbol.write_tex(out))?;
+        field(&mut s, "formula", &|out| {
+            line.expr.write_formula(out, false)
+        })?;
+        field(&mut s, "substitution", &|out| {
+            line.expr.write_substitution_shown(out, shown, false)
+        })?;
+        s.serialize_field("value", &line.value)?;
+        field(&mut s, "latex", &|out| {
+            line.symbol.write_tex(out);
+            out.put(" = ");
+            line.expr.write_substitution_shown(out, shown, true);
+            out.put(" = ");
+            write_number(out, line.value, precision, true);
+        })?;
+        s.serialize_field("pointer", &line.pointer)?;
+        s.end()
+    }
+}
+
+impl Serialize for Line {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view(None).serialize(serializer)
+    }
+}
+
+/// A step whose lines are written at a display precision (`None`: each line's own).
+#[derive(Debug, Clone, Copy)]
+pub struct StepView<'a> {
+    pub step: &'a Step,
+    pub precision: Option<Precision>,
+}
+
+struct LinesView<'a> {
+    lines: &'a [Line],
+    precision: Option<Precision>,
+}
+
+impl Serialize for LinesView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.lines.len()))?;
+        for line in self.lines {
+            seq.serialize_element(&line.view(self.precision))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for StepView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let step = self.step;
+        let mut s = serializer.serialize_struct("Step", 17)?;
+        s.serialize_field("index", &step.index)?;
+        s.serialize_field("epoch", &step.epoch)?;
+        s.serialize_field("samples", &step.samples)?;
+        s.serialize_field("learning_rate", &step.learning_rate)?;
+        s.serialize_field("weights_before", &step.weights_before)?;
+        s.serialize_field("bias_before", &step.bias_before)?;
+        s.serialize_field("forward", &step.forward)?;
+        s.serialize_field("gradient", &step.gradient)?;
+        s.serialize_field("bias_gradient", &step.bias_gradient)?;
+        s.serialize_field("dw", &step.dw)?;
+        s.serialize_field("bias_dw", &step.bias_dw)?;
+        s.serialize_field("state", &step.state)?;
+        s.serialize_field("correction_factors", &step.correction_factors)?;
+        s.serialize_field("conjugate", &step.conjugate)?;
+        s.serialize_field("weights_after", &step.weights_after)?;
+        s.serialize_field("bias_after", &step.bias_after)?;
+        s.serialize_field(
+            "lines",
+            &LinesView {
+                lines: &step.lines,
+                precision: self.precision,
+            },
+        )?;
+        s.end()
+    }
+}
+
+impl Serialize for Step {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StepView {
+            step: self,
+            precision: None,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Step {
+    /// The step's JSON (the bytes of [`Step::view`]) written into `out`.
+    pub fn write_json(&self, out: &mut Vec<u8>, precision: Option<Precision>) {
+        super::json::write_step(out, self, precision, &mut Default::default());
+    }
+
+    /// The step serialized with its lines' numbers shown at `precision`.
+    pub fn view(&self, precision: Option<Precision>) -> StepView<'_> {
+        StepView {
+            step: self,
+            precision,
+        }
+    }
+}
+
+/// A solution whose lines are written at a display precision (`None`: each line's own): how a
+/// response at `?precision=` is written, without copying the solution.
+#[derive(Debug, Clone, Copy)]
+pub struct SolutionView<'a> {
+    pub solution: &'a Solution,
+    pub precision: Option<Precision>,
+}
+
+struct StepsView<'a> {
+    steps: &'a [Step],
+    precision: Option<Precision>,
+}
+
+impl Serialize for StepsView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.steps.len()))?;
+        for step in self.steps {
+            seq.serialize_element(&step.view(self.precision))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for SolutionView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let solution = self.solution;
+        let mut s = serializer.serialize_struct("Solution", 6)?;
+        s.serialize_field("status", &solution.status)?;
+        s.serialize_field("warnings", &solution.warnings)?;
+        s.serialize_field(
+            "steps",
+            &StepsView {
+                steps: &solution.steps,
+                precision: self.precision,
+            },
+        )?;
+        s.serialize_field("final_weights", &solution.final_weights)?;
+        s.serialize_field("final_bias", &solution.final_bias)?;
+        s.serialize_field("loss", &solution.loss)?;
+        s.end()
+    }
+}
+
+impl Serialize for Solution {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view(None).serialize(serializer)
+    }
+}
+
+impl Solution {
+    /// The solution's JSON (the bytes of [`Solution::view`]) written into `out`.
+    pub fn write_json(&self, out: &mut Vec<u8>, precision: Option<Precision>) {
+        super::json::write_solution(out, self, precision);
+    }
+
+    /// The solution serialized with its lines' numbers shown at `precision`.
+    pub fn view(&self, precision: Option<Precision>) -> SolutionView<'_> {
+        SolutionView {
+            solution: self,
+            precision,
+        }
     }
 }

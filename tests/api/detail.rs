@@ -1,4 +1,4 @@
-//! `detail` (SPEC §12) on every endpoint that returns solutions, and the NDJSON stream of
+//! `detail` (docs/contract.md §12) on every endpoint that returns solutions, and the NDJSON stream of
 //! `/v1/solve`, in memory. The reference for every shape is the `lines` answer (today's bytes,
 //! frozen by `golden`): `values` is that answer with every step's lines removed, `summary` that
 //! answer without steps and with the loss after each update, and a stream's lines put together
@@ -44,7 +44,7 @@ fn without_lines(mut solution: Value) -> Value {
     solution
 }
 
-/// The loss over all samples at `weights` and `bias`, written out from SPEC §1 (logistic
+/// The loss over all samples at `weights` and `bias`, written out from docs/contract.md §1 (logistic
 /// neuron, squared error, mean reduction): an independent check of `per_update`.
 fn mean_squared_error(problem: &Value, weights: &Value, bias: &Value) -> f64 {
     let samples = problem["samples"].as_array().cloned().unwrap_or_default();

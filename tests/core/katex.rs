@@ -51,13 +51,10 @@ fn corpus() -> Vec<serde_json::Value> {
         ] {
             for step in &solution.steps {
                 for line in &step.lines {
-                    let mut line = line.clone();
-                    if p.rounding.is_none() {
-                        line.render(precision);
-                    }
+                    let shown = line.shown(Some(precision));
                     corpus.push(json!({
                         "where": format!("{name}, update {}, {}", step.index, line.symbol),
-                        "latex": line.latex,
+                        "latex": line.latex(shown),
                         "display": false,
                     }));
                 }

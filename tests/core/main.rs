@@ -4,6 +4,7 @@
 
 mod conjugate_gradient;
 mod hooks;
+mod json;
 mod katex;
 mod properties;
 mod substitution;

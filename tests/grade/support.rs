@@ -211,7 +211,7 @@ pub fn every_line(solution: &Solution) -> Vec<Answer> {
         .flat_map(|step| {
             step.lines
                 .iter()
-                .map(|line| answer_at(step.index, &line.symbol, line.value))
+                .map(|line| answer_at(step.index, &line.symbol.tex(), line.value))
         })
         .collect()
 }
@@ -232,10 +232,10 @@ pub fn with_slips(problem: &Problem, slips: &BTreeMap<u64, BTreeMap<String, f64>
             step.lines.iter().map(|line| {
                 let value = slips
                     .get(&step.index)
-                    .and_then(|s| s.get(&line.symbol))
+                    .and_then(|s| s.get(&line.symbol.tex()))
                     .copied()
                     .unwrap_or(line.value);
-                answer_at(step.index, &line.symbol, value)
+                answer_at(step.index, &line.symbol.tex(), value)
             })
         })
         .collect()
@@ -266,7 +266,7 @@ pub fn mistaken_trace(solution: &Solution, mistaken: &Solution) -> Vec<Answer> {
         .flat_map(|step| {
             step.lines.iter().filter_map(move |line| {
                 same_quantity(mistaken, step.index, line)
-                    .map(|m| answer_at(step.index, &line.symbol, m.value))
+                    .map(|m| answer_at(step.index, &line.symbol.tex(), m.value))
             })
         })
         .collect()

@@ -1,4 +1,4 @@
-//! NDJSON streams on a real socket (SPEC §12): a stream holds a solver thread while it computes
+//! NDJSON streams on a real socket (docs/contract.md §12): a stream holds a solver thread while it computes
 //! and gives it back when its client goes away; a stream over its limit is refused before any
 //! byte; the request's time limit applies until the first byte, the stream's own after it; and
 //! SIGTERM ends a running stream with an `error` line before the process exits 0.

@@ -1,16 +1,17 @@
 //! Adagrad (docs/contract.md §3; the course's "Adagrad"), with the course's windowed variant.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
-use super::{guarded_update, q, Update, Worked};
-use crate::solve::expr::{add, square, sum};
+use super::{at, guarded_update, Name, Num, Reading, Update};
+use crate::solve::expr::sum;
+use crate::solve::symbol::{Const, Symbol};
 
 /// The running sum of squared gradients per parameter (the course's cache `v`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdagradState {
     pub square_sum: Vec<f64>,
     pub initial_accumulator: f64,
-    /// The squared gradients still inside the window, oldest first, each with its update `t`.
+    /// The gradients still inside the window, oldest first, each with its update `t`.
     pub window: VecDeque<(u64, Vec<f64>)>,
 }
 
@@ -23,68 +24,62 @@ impl AdagradState {
         }
     }
 
-    pub fn record(&self, state: &mut BTreeMap<String, Vec<f64>>) {
-        state.insert("square_sum".into(), self.square_sum.clone());
+    pub fn visit(&self, entry: &mut dyn FnMut(&'static str, &[f64])) {
+        entry("square_sum", &self.square_sum);
     }
 }
 
 /// Adagrad: `v ← v + dw²` (with a window W: `v = v₀ + Σ` of the last W `dw²`);
 /// `w ← w − α dw / √(v + ε)`.
-pub fn step(
+pub fn step<R: Reading>(
     epsilon: f64,
     window: Option<usize>,
     state: &AdagradState,
+    next: &mut AdagradState,
     u: &Update,
-    worked: &mut Worked,
-) -> (Vec<f64>, AdagradState) {
+    r: &mut R,
+    weights: &mut [f64],
+) {
     let t = u.t;
-    let mut recent = state.window.clone();
-    recent.push_back((t, u.dw.to_vec()));
-    if let Some(w) = window {
-        while recent.len() > w {
-            recent.pop_front();
+    let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
+    next.initial_accumulator = state.initial_accumulator;
+    match window {
+        Some(w) => {
+            next.window.clone_from(&state.window);
+            next.window.push_back((t, u.dw.to_vec()));
+            while next.window.len() > w {
+                next.window.pop_front();
+            }
         }
+        None => next.window.clear(),
     }
-    let square_sum: Vec<f64> = u
-        .indices()
-        .map(|p| {
-            let expr = match window {
-                None => add(
-                    q(
-                        u.sym("v", p, t - 1),
-                        state.square_sum.get(p).copied().unwrap_or(0.0),
-                    ),
-                    square(q(u.sym("dw", p, t), u.dw[p])),
-                ),
-                Some(_) => {
-                    let mut terms = vec![q("v_{0}", state.initial_accumulator)];
-                    terms.extend(recent.iter().map(|(time, dws)| {
-                        square(q(u.sym("dw", p, *time), dws.get(p).copied().unwrap_or(0.0)))
-                    }));
-                    sum(terms)
-                }
-            };
-            worked.line_at(u.state_pointer("square_sum", p), u.sym("v", p, t), expr)
-        })
-        .collect();
+    next.square_sum.clear();
+    for p in u.indices() {
+        let expr = match window {
+            None => {
+                q(u.sym(Name::V, p, t - 1), at(&state.square_sum, p))
+                    + q(u.sym(Name::Dw, p, t), u.dw(p)).square()
+            }
+            Some(_) => {
+                let initial = q(Symbol::Const(Const::V0), state.initial_accumulator);
+                let recent = next
+                    .window
+                    .iter()
+                    .map(|(time, dws)| q(u.sym(Name::Dw, p, *time), at(dws, p)).square());
+                sum(std::iter::once(initial).chain(recent))
+            }
+        };
+        let v = r.line(u.state_pointer("square_sum", p), u.sym(Name::V, p, t), expr);
+        next.square_sum.push(v);
+    }
 
-    let numerators: Vec<_> = u.indices().map(|p| q(u.sym("dw", p, t), u.dw[p])).collect();
-    let denominators: Vec<_> = u
-        .indices()
-        .map(|p| u.root(q(u.sym("v", p, t), square_sum[p]), epsilon))
-        .collect();
-    let weights = guarded_update(u, "w", worked, &numerators, &denominators);
-
-    (
+    let square_sum = &next.square_sum;
+    guarded_update(
+        u,
+        Name::W,
+        r,
         weights,
-        AdagradState {
-            square_sum,
-            initial_accumulator: state.initial_accumulator,
-            window: if window.is_some() {
-                recent
-            } else {
-                VecDeque::new()
-            },
-        },
-    )
+        |p| q(u.sym(Name::Dw, p, t), u.dw(p)),
+        |p| u.root(q(u.sym(Name::V, p, t), at(square_sum, p)), epsilon),
+    );
 }

@@ -1,10 +1,8 @@
 //! Adam and its kin: AdamW (decoupled weight decay) and AMSGrad (docs/contract.md §3; the course's "Adam").
 
-use std::collections::BTreeMap;
-
-use super::{correction, div, guarded_update, moving_average, mul, q, Update, Worked};
-use crate::solve::expr::{max, square, sub};
+use super::{at, correction, guarded_update, moving_average, Name, Num, Reading, Update};
 use crate::solve::problem::Optimizer;
+use crate::solve::symbol::{Const, Symbol};
 
 /// Which member of the family, with its hyperparameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,6 +61,8 @@ pub struct AdamState {
     pub second_moment_corrected: Option<Vec<f64>>,
     pub beta1_power: f64,
     pub beta2_power: f64,
+    /// AdamW's decayed weights of the last update (room reused from update to update).
+    decayed: Vec<f64>,
 }
 
 impl AdamState {
@@ -75,198 +75,182 @@ impl AdamState {
             second_moment_corrected: None,
             beta1_power: 1.0,
             beta2_power: 1.0,
+            decayed: Vec::new(),
         }
     }
 
-    pub fn record(
+    pub fn visit(
         &self,
-        state: &mut BTreeMap<String, Vec<f64>>,
-        factors: &mut BTreeMap<String, f64>,
+        entry: &mut dyn FnMut(&'static str, &[f64]),
+        factor: &mut dyn FnMut(&'static str, f64),
     ) {
-        state.insert("first_moment".into(), self.first_moment.clone());
-        state.insert("second_moment".into(), self.second_moment.clone());
+        entry("first_moment", &self.first_moment);
+        entry("second_moment", &self.second_moment);
         if let Some(m) = &self.max_second_moment {
-            state.insert("max_second_moment".into(), m.clone());
+            entry("max_second_moment", m);
         }
         if let Some(c) = &self.first_moment_corrected {
-            state.insert("first_moment_corrected".into(), c.clone());
-            factors.insert("first_moment".into(), 1.0 - self.beta1_power);
+            entry("first_moment_corrected", c);
+            factor("first_moment", 1.0 - self.beta1_power);
         }
         if let Some(c) = &self.second_moment_corrected {
-            let name = if self.max_second_moment.is_some() {
-                "max_second_moment"
+            let (name, corrected) = if self.max_second_moment.is_some() {
+                ("max_second_moment", "max_second_moment_corrected")
             } else {
-                "second_moment"
+                ("second_moment", "second_moment_corrected")
             };
-            state.insert(format!("{name}_corrected"), c.clone());
-            factors.insert(name.into(), 1.0 - self.beta2_power);
+            entry(corrected, c);
+            factor(name, 1.0 - self.beta2_power);
         }
     }
 }
 
+/// `target`'s room, refilled by `fill` when `wanted`, else given back as `None`.
+fn optional(
+    target: &mut Option<Vec<f64>>,
+    wanted: bool,
+    fill: impl FnOnce(&mut Vec<f64>),
+) -> Option<Vec<f64>> {
+    let mut room = target.take().unwrap_or_default();
+    wanted.then(|| {
+        room.clear();
+        fill(&mut room);
+        room
+    })
+}
+
 /// Adam: `v ← β₁ v + (1 − β₁) dw`; `s ← β₂ s + (1 − β₂) dw²`; `w ← w − α v̂ / √(ŝ + ε)`.
 /// AdamW first decays `w ← w − α λ w`; AMSGrad uses `s_max ← max(s_max, s)` in place of `s`.
-pub fn step(
+pub fn step<R: Reading>(
     config: &AdamConfig,
     state: &AdamState,
+    next: &mut AdamState,
     u: &Update,
-    worked: &mut Worked,
-) -> (Vec<f64>, AdamState) {
+    r: &mut R,
+    weights: &mut [f64],
+) {
     let t = u.t;
-    let beta1_power = worked.round(state.beta1_power * config.beta1);
-    let beta2_power = worked.round(state.beta2_power * config.beta2);
-    let dw = |p: usize| q(u.sym("dw", p, t), u.dw[p]);
+    let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
+    next.beta1_power = r.round(state.beta1_power * config.beta1);
+    next.beta2_power = r.round(state.beta2_power * config.beta2);
+    let dw = |p: usize| q(u.sym(Name::Dw, p, t), u.dw(p));
 
-    let first_moment: Vec<f64> = u
-        .indices()
-        .map(|p| {
-            let previous = q(
-                u.sym("v", p, t - 1),
-                state.first_moment.get(p).copied().unwrap_or(0.0),
+    next.first_moment.clear();
+    for p in u.indices() {
+        let previous = q(u.sym(Name::V, p, t - 1), at(&state.first_moment, p));
+        let v = r.line(
+            u.state_pointer("first_moment", p),
+            u.sym(Name::V, p, t),
+            moving_average(Const::Beta1, config.beta1, previous, dw(p)),
+        );
+        next.first_moment.push(v);
+    }
+    next.second_moment.clear();
+    for p in u.indices() {
+        let previous = q(u.sym(Name::S, p, t - 1), at(&state.second_moment, p));
+        let s = r.line(
+            u.state_pointer("second_moment", p),
+            u.sym(Name::S, p, t),
+            moving_average(Const::Beta2, config.beta2, previous, dw(p).square()),
+        );
+        next.second_moment.push(s);
+    }
+    let second_moment = &next.second_moment;
+    next.max_second_moment = optional(&mut next.max_second_moment, config.amsgrad, |room| {
+        for p in u.indices() {
+            let previous = state.max_second_moment.as_ref().map_or(0.0, |m| at(m, p));
+            let expr = q(u.sym(Name::SMax, p, t - 1), previous)
+                .max(q(u.sym(Name::S, p, t), second_moment[p]));
+            let value = r.line(
+                u.state_pointer("max_second_moment", p),
+                u.sym(Name::SMax, p, t),
+                expr,
             );
-            worked.line_at(
-                u.state_pointer("first_moment", p),
-                u.sym("v", p, t),
-                moving_average("\\beta_1", config.beta1, previous, dw(p)),
-            )
-        })
-        .collect();
-    let second_moment: Vec<f64> = u
-        .indices()
-        .map(|p| {
-            let previous = q(
-                u.sym("s", p, t - 1),
-                state.second_moment.get(p).copied().unwrap_or(0.0),
-            );
-            worked.line_at(
-                u.state_pointer("second_moment", p),
-                u.sym("s", p, t),
-                moving_average("\\beta_2", config.beta2, previous, square(dw(p))),
-            )
-        })
-        .collect();
-    let max_second_moment: Option<Vec<f64>> = config.amsgrad.then(|| {
-        u.indices()
-            .map(|p| {
-                let previous = state
-                    .max_second_moment
-                    .as_ref()
-                    .and_then(|m| m.get(p).copied())
-                    .unwrap_or(0.0);
-                let expr = max(
-                    q(u.sym("s^{max}", p, t - 1), previous),
-                    q(u.sym("s", p, t), second_moment[p]),
-                );
-                worked.line_at(
-                    u.state_pointer("max_second_moment", p),
-                    u.sym("s^{max}", p, t),
-                    expr,
-                )
-            })
-            .collect()
+            room.push(value);
+        }
     });
-    let (s_name, s_used) = match &max_second_moment {
-        Some(m) => ("s^{max}", m),
-        None => ("s", &second_moment),
-    };
+    let s_name = if config.amsgrad { Name::SMax } else { Name::S };
 
-    let (first_corrected, second_corrected) = if u.bias_correction {
-        let v_hat: Vec<f64> = u
-            .indices()
-            .map(|p| {
-                let expr = div(
-                    q(u.sym("v", p, t), first_moment[p]),
-                    correction(format!("\\beta_1^{{{t}}}"), beta1_power),
-                );
-                worked.line_at(
+    let first_moment = &next.first_moment;
+    next.first_moment_corrected = optional(
+        &mut next.first_moment_corrected,
+        u.bias_correction,
+        |room| {
+            for p in u.indices() {
+                let expr = q(u.sym(Name::V, p, t), first_moment[p])
+                    / correction(Const::Beta1, t, next.beta1_power);
+                let value = r.line(
                     u.state_pointer("first_moment_corrected", p),
-                    u.sym("\\hat{v}", p, t),
+                    u.sym(Name::HatV, p, t),
                     expr,
-                )
-            })
-            .collect();
-        let corrected_name = if config.amsgrad {
-            "max_second_moment_corrected"
-        } else {
-            "second_moment_corrected"
-        };
-        let s_hat: Vec<f64> = u
-            .indices()
-            .map(|p| {
-                let expr = div(
-                    q(u.sym(s_name, p, t), s_used[p]),
-                    correction(format!("\\beta_2^{{{t}}}"), beta2_power),
                 );
-                worked.line_at(
-                    u.state_pointer(corrected_name, p),
-                    u.sym("\\hat{s}", p, t),
-                    expr,
-                )
-            })
-            .collect();
-        (Some(v_hat), Some(s_hat))
+                room.push(value);
+            }
+        },
+    );
+    let s_used: &[f64] = next
+        .max_second_moment
+        .as_ref()
+        .unwrap_or(&next.second_moment);
+    let corrected_name = if config.amsgrad {
+        "max_second_moment_corrected"
     } else {
-        (None, None)
+        "second_moment_corrected"
     };
-    let (v_name, v_used) = match &first_corrected {
-        Some(c) => ("\\hat{v}", c),
-        None => ("v", &first_moment),
+    next.second_moment_corrected = optional(
+        &mut next.second_moment_corrected,
+        u.bias_correction,
+        |room| {
+            for p in u.indices() {
+                let expr = q(u.sym(s_name, p, t), at(s_used, p))
+                    / correction(Const::Beta2, t, next.beta2_power);
+                let value = r.line(
+                    u.state_pointer(corrected_name, p),
+                    u.sym(Name::HatS, p, t),
+                    expr,
+                );
+                room.push(value);
+            }
+        },
+    );
+    let (v_name, v_used): (Name, &[f64]) = match &next.first_moment_corrected {
+        Some(c) => (Name::HatV, c),
+        None => (Name::V, &next.first_moment),
     };
-    let (s_name, s_used) = match &second_corrected {
-        Some(c) => ("\\hat{s}", c),
-        None => (s_name, s_used),
+    let (s_name, s_used): (Name, &[f64]) = match &next.second_moment_corrected {
+        Some(c) => (Name::HatS, c),
+        None => (
+            s_name,
+            next.max_second_moment
+                .as_ref()
+                .unwrap_or(&next.second_moment),
+        ),
     };
 
     // AdamW's decoupled decay acts on the weights before the Adam step; the gradient was taken
     // before it.
-    let decayed: Vec<f64>;
-    let (params, weight_symbol): (&[f64], &str) = match config.weight_decay {
+    let mut decayed = std::mem::take(&mut next.decayed);
+    let (params, weight_name): (&[f64], Name) = match config.weight_decay {
         Some(lambda) => {
-            decayed = u
-                .indices()
-                .map(|p| {
-                    let weight = q(u.sym("w", p, t), u.params[p]);
-                    let decay = mul(
-                        mul(u.alpha(), q("\\lambda", lambda)),
-                        q(u.sym("w", p, t), u.params[p]),
-                    );
-                    worked.line(u.sym("\\tilde{w}", p, t), sub(weight, decay))
-                })
-                .collect();
-            (&decayed, "\\tilde{w}")
+            decayed.clear();
+            for p in u.indices() {
+                let weight = q(u.sym(Name::W, p, t), u.param(p));
+                let decay = (u.alpha::<R::N>() * q(Symbol::Const(Const::Lambda), lambda))
+                    * q(u.sym(Name::W, p, t), u.param(p));
+                decayed.push(r.line(None, u.sym(Name::TildeW, p, t), weight - decay));
+            }
+            (&decayed, Name::TildeW)
         }
-        None => (u.params, "w"),
+        None => (u.params, Name::W),
     };
-    let numerators: Vec<_> = u
-        .indices()
-        .map(|p| q(u.sym(v_name, p, t), v_used[p]))
-        .collect();
-    let denominators: Vec<_> = u
-        .indices()
-        .map(|p| u.root(q(u.sym(s_name, p, t), s_used[p]), config.epsilon))
-        .collect();
-    let decayed_update = Update {
-        params,
-        ..u.clone()
-    };
-    let weights = guarded_update(
+    let decayed_update = Update { params, ..*u };
+    guarded_update(
         &decayed_update,
-        weight_symbol,
-        worked,
-        &numerators,
-        &denominators,
-    );
-
-    (
+        weight_name,
+        r,
         weights,
-        AdamState {
-            first_moment,
-            second_moment,
-            max_second_moment,
-            first_moment_corrected: first_corrected,
-            second_moment_corrected: second_corrected,
-            beta1_power,
-            beta2_power,
-        },
-    )
+        |p| q(u.sym(v_name, p, t), at(v_used, p)),
+        |p| u.root(q(u.sym(s_name, p, t), at(s_used, p)), config.epsilon),
+    );
+    next.decayed = decayed;
 }

@@ -3,10 +3,11 @@
 //! exact or fixed step.
 
 use super::line_search;
-use super::{symbol, Worked};
-use crate::solve::expr::{add, div, lit, max, mul, neg, q, square, sub, sum, Expr};
+use crate::solve::expr::{sum, Num};
 use crate::solve::neuron::batch_loss_and_gradient;
 use crate::solve::problem::{BetaFormula, LineSearch, Problem};
+use crate::solve::reading::Reading;
+use crate::solve::symbol::{index, Const, Name, Param, Pointer, Symbol};
 use crate::solve::trace::ConjugateStep;
 
 /// The previous iteration's gradient and direction, and iterations since the last restart.
@@ -25,67 +26,60 @@ pub struct CgConfig {
     pub restart_every: usize,
 }
 
-/// What one iteration did.
+/// What one iteration did (the new parameters are written into the caller's buffer).
 pub struct CgIteration {
-    pub params: Vec<f64>,
     pub state: CgState,
     pub detail: ConjugateStep,
 }
 
-/// One iteration `k` from `params` with gradient `gradient` (already worked out in `worked`):
-/// `β_k`, `d_k = −g_k + β_k d_{k−1}`, `η_k`, `w_{k+1} = w_k + η_k d_k`.
+/// One iteration `k` from `params` with gradient `gradient` (already worked out in the reading):
+/// `β_k`, `d_k = −g_k + β_k d_{k−1}`, `η_k`, `w_{k+1} = w_k + η_k d_k` (into `next`).
 /// `rate` is `(symbol, value)` of the fixed step's learning rate.
 #[allow(clippy::too_many_arguments)]
-pub fn iterate(
+pub fn iterate<R: Reading>(
     problem: &Problem,
     config: &CgConfig,
     k: u64,
     params: &[f64],
     gradient: &[f64],
-    rate: Option<(String, f64)>,
+    rate: Option<(Symbol, f64)>,
     state: &CgState,
-    worked: &mut Worked,
+    r: &mut R,
+    next: &mut Vec<f64>,
 ) -> CgIteration {
     let n_weights = problem.weights.len();
-    let sym = |name: &str, p: usize, time: u64| symbol(name, p, n_weights, &time.to_string());
-    let g = |p: usize| q(sym("g", p, k), gradient[p]);
+    let sym = |name: Name, p: usize, time: u64| Symbol::param(name, p, n_weights, time);
+    let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
+    let g = |p: usize| q(sym(Name::G, p, k), gradient[p]);
     let update_index = k + 1;
+    let beta_symbol = Symbol::Iteration(Const::Beta, k);
+    let eta_symbol = Symbol::Iteration(Const::Eta, k);
 
     // β_k, or a restart.
     let mut restarted = false;
-    let beta_expr: Option<Expr> = match (&state.previous_gradient, &state.previous_direction) {
+    let beta_expr: Option<R::N> = match (&state.previous_gradient, &state.previous_direction) {
         (Some(previous_g), Some(previous_d)) if state.since_restart < config.restart_every => {
-            let g_prev = |p: usize| {
-                q(
-                    sym("g", p, k - 1),
-                    previous_g.get(p).copied().unwrap_or(0.0),
-                )
-            };
-            let d_prev = |p: usize| {
-                q(
-                    sym("d", p, k - 1),
-                    previous_d.get(p).copied().unwrap_or(0.0),
-                )
-            };
+            let g_prev = |p: usize| q(sym(Name::G, p, k - 1), at(previous_g, p));
+            let d_prev = |p: usize| q(sym(Name::D, p, k - 1), at(previous_d, p));
             let indices = 0..gradient.len();
-            let change = |p: usize| sub(g(p), g_prev(p));
+            let change = |p: usize| g(p) - g_prev(p);
             let (numerator, denominator) = match config.beta_formula {
                 BetaFormula::FletcherReeves => (
-                    sum(indices.clone().map(|p| square(g(p))).collect()),
-                    sum(indices.map(|p| square(g_prev(p))).collect()),
+                    sum(indices.clone().map(|p| g(p).square())),
+                    sum(indices.map(|p| g_prev(p).square())),
                 ),
                 BetaFormula::PolakRibiere | BetaFormula::PolakRibierePlus => (
-                    sum(indices.clone().map(|p| mul(g(p), change(p))).collect()),
-                    sum(indices.map(|p| square(g_prev(p))).collect()),
+                    sum(indices.clone().map(|p| g(p) * change(p))),
+                    sum(indices.map(|p| g_prev(p).square())),
                 ),
                 BetaFormula::HestenesStiefel => (
-                    sum(indices.clone().map(|p| mul(g(p), change(p))).collect()),
-                    sum(indices.map(|p| mul(d_prev(p), change(p))).collect()),
+                    sum(indices.clone().map(|p| g(p) * change(p))),
+                    sum(indices.map(|p| d_prev(p) * change(p))),
                 ),
             };
-            if denominator.eval() == 0.0 {
+            if denominator.value() == 0.0 {
                 restarted = true;
-                worked.warn(
+                r.warn(
                     "zero_denominator",
                     format!(
                         "iteration {k}: the denominator of β_{k} is 0, so β_{k} = 0 (a restart)"
@@ -94,9 +88,9 @@ pub fn iterate(
                 );
                 None
             } else {
-                let ratio = div(numerator, denominator);
+                let ratio = numerator / denominator;
                 Some(match config.beta_formula {
-                    BetaFormula::PolakRibierePlus => max(lit(0.0), ratio),
+                    BetaFormula::PolakRibierePlus => R::N::lit(0.0).max(ratio),
                     _ => ratio,
                 })
             }
@@ -108,17 +102,21 @@ pub fn iterate(
         _ => None,
     };
 
-    let direction_of = |beta: Option<f64>, worked: &Worked| -> Vec<f64> {
-        (0..gradient.len())
-            .map(|p| worked.round(direction_expr(&g(p), beta, state, &sym, p, k).eval()))
-            .collect()
+    // `(d_i)_k = −(g_i)_k + β_k (d_i)_{k−1}`, or `−(g_i)_k` without β.
+    let direction_expr = |p: usize, beta: Option<f64>| match (beta, &state.previous_direction) {
+        (Some(beta), Some(previous)) => {
+            -g(p) + q(beta_symbol, beta) * q(sym(Name::D, p, k.saturating_sub(1)), at(previous, p))
+        }
+        _ => -g(p),
     };
-    let mut beta_value = beta_expr.as_ref().map(|e| worked.round(e.eval()));
-    let direction = direction_of(beta_value, worked);
-    let candidate_slope: f64 = gradient.iter().zip(&direction).map(|(g, d)| g * d).sum();
+    let mut beta_value = beta_expr.map(|e| r.round(e.value()));
+    let candidate: Vec<f64> = (0..gradient.len())
+        .map(|p| r.round(direction_expr(p, beta_value).value()))
+        .collect();
+    let candidate_slope: f64 = gradient.iter().zip(&candidate).map(|(g, d)| g * d).sum();
     if beta_value.is_some() && candidate_slope >= 0.0 {
         restarted = true;
-        worked.warn(
+        r.warn(
             "restart_not_descent",
             format!("iteration {k}: d_{k} was not a descent direction (g_kᵀd_k ≥ 0), so β_{k} = 0 (a restart)"),
             update_index,
@@ -127,20 +125,18 @@ pub fn iterate(
     }
 
     // The lines, now that the restart decisions are made.
-    let beta = match (&beta_expr, beta_value) {
-        (Some(expr), Some(_)) => {
-            worked.line_at(beta_pointer(), format!("\\beta_{{{k}}}"), expr.clone())
-        }
-        _ if k > 0 => worked.line_at(beta_pointer(), format!("\\beta_{{{k}}}"), lit(0.0)),
+    let beta = match (beta_expr, beta_value) {
+        (Some(expr), Some(_)) => r.line(Some(Pointer::ConjugateBeta), beta_symbol, expr),
+        _ if k > 0 => r.line(Some(Pointer::ConjugateBeta), beta_symbol, R::N::lit(0.0)),
         _ => 0.0,
     };
-    let beta_used = (beta_value.is_some()).then_some(beta);
+    let beta_used = beta_value.is_some().then_some(beta);
     let direction: Vec<f64> = (0..gradient.len())
         .map(|p| {
-            worked.line_at(
-                format!("/conjugate/direction/{p}"),
-                sym("d", p, k),
-                direction_expr(&g(p), beta_used, state, &sym, p, k),
+            r.line(
+                Some(Pointer::ConjugateDirection(index(p))),
+                sym(Name::D, p, k),
+                direction_expr(p, beta_used),
             )
         })
         .collect();
@@ -148,15 +144,15 @@ pub fn iterate(
 
     // η_k.
     let step_length = match (config.line_search, rate) {
-        (LineSearch::Fixed { .. }, Some((rate_symbol, rate_value))) => worked.line_at(
-            eta_pointer(),
-            format!("\\eta_{{{k}}}"),
+        (LineSearch::Fixed { .. }, Some((rate_symbol, rate_value))) => r.line(
+            Some(Pointer::ConjugateStepLength),
+            eta_symbol,
             q(rate_symbol, rate_value),
         ),
-        (LineSearch::Fixed { learning_rate }, None) => worked.line_at(
-            eta_pointer(),
-            format!("\\eta_{{{k}}}"),
-            q("\\alpha", learning_rate),
+        (LineSearch::Fixed { learning_rate }, None) => r.line(
+            Some(Pointer::ConjugateStepLength),
+            eta_symbol,
+            q(Symbol::Const(Const::Alpha), learning_rate),
         ),
         (LineSearch::Exact { max_step }, _) => {
             let result = line_search::exact(slope, max_step, |eta| {
@@ -173,14 +169,14 @@ pub fn iterate(
                     .sum()
             });
             if result.at_max_step {
-                worked.warn(
+                r.warn(
                     "line_search_max_step",
                     format!("iteration {k}: the loss still decreases at η = max_step = {max_step}; the step stops there"),
                     update_index,
                 );
             }
             if result.resolution_limited {
-                worked.warn(
+                r.warn(
                     "line_search_resolution",
                     format!(
                         "iteration {k}: the line search reached floating-point resolution with φ′(η) = {:e}, above {:e} · |g_kᵀd_k|",
@@ -190,39 +186,31 @@ pub fn iterate(
                     update_index,
                 );
             }
-            let symbol = format!(
-                "\\arg\\min_{{\\eta \\in [0, {}]}} E(w_{{{k}}} + \\eta d_{{{k}}})",
-                fmt_plain(max_step)
-            );
-            worked.line_at(
-                eta_pointer(),
-                format!("\\eta_{{{k}}}"),
+            let symbol = Symbol::ArgMin {
+                max_step: max_step.to_bits(),
+                k,
+            };
+            r.line(
+                Some(Pointer::ConjugateStepLength),
+                eta_symbol,
                 q(symbol, result.step),
             )
         }
     };
 
-    let next: Vec<f64> = params
-        .iter()
-        .enumerate()
-        .map(|(p, w)| {
-            let expr = add(
-                q(sym("w", p, k), *w),
-                mul(
-                    q(format!("\\eta_{{{k}}}"), step_length),
-                    q(sym("d", p, k), direction[p]),
-                ),
-            );
-            worked.line_at(
-                super::param_pointer("weights_after", "bias_after", p, n_weights),
-                sym("w", p, k + 1),
-                expr,
-            )
-        })
-        .collect();
+    next.clear();
+    for (p, w) in params.iter().enumerate() {
+        let expr = q(sym(Name::W, p, k), *w)
+            + q(eta_symbol, step_length) * q(sym(Name::D, p, k), at(&direction, p));
+        let value = r.line(
+            Some(Pointer::WeightsAfter(Param::of(p, n_weights))),
+            sym(Name::W, p, k + 1),
+            expr,
+        );
+        next.push(value);
+    }
 
     CgIteration {
-        params: next,
         state: CgState {
             previous_gradient: Some(gradient.to_vec()),
             previous_direction: Some(direction.clone()),
@@ -243,38 +231,6 @@ pub fn iterate(
     }
 }
 
-/// `(d_i)_k = −(g_i)_k + β_k (d_i)_{k−1}`, or `−(g_i)_k` without β.
-fn direction_expr(
-    g: &Expr,
-    beta: Option<f64>,
-    state: &CgState,
-    sym: &dyn Fn(&str, usize, u64) -> String,
-    p: usize,
-    k: u64,
-) -> Expr {
-    match (beta, &state.previous_direction) {
-        (Some(beta), Some(previous)) => add(
-            neg(g.clone()),
-            mul(
-                q(format!("\\beta_{{{k}}}"), beta),
-                q(
-                    sym("d", p, k.saturating_sub(1)),
-                    previous.get(p).copied().unwrap_or(0.0),
-                ),
-            ),
-        ),
-        _ => neg(g.clone()),
-    }
-}
-
-fn beta_pointer() -> String {
-    "/conjugate/beta".to_string()
-}
-
-fn eta_pointer() -> String {
-    "/conjugate/step_length".to_string()
-}
-
-fn fmt_plain(x: f64) -> String {
-    crate::solve::expr::format_number(x, crate::solve::expr::Precision::Full, true)
+fn at(values: &[f64], p: usize) -> f64 {
+    values.get(p).copied().unwrap_or(0.0)
 }

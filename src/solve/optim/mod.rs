@@ -1,9 +1,14 @@
-//! The optimizers of docs/contract.md §3, one small unit each, and what they share: the update's inputs, the
-//! worked-line recorder, and the notation.
+//! The optimizers of docs/contract.md §3, one small unit each, and what they share: the update's inputs and
+//! the notation. Each update is written once, generic over the [`Reading`]: plain numbers, or
+//! the worked lines with the same numbers.
 //!
 //! Every optimizer computes in the request's sign convention: `dw = sign · g`, signed
 //! accumulators carry `dw`'s sign, and the update subtracts for `gradient` and adds for `delta`,
 //! so the weights come out identical either way (negation is exact).
+//!
+//! An update reads the current state and writes the next one into a second state of the same
+//! kind (and the new parameters into a buffer), so a run keeps two states and swaps them, and
+//! an update that diverges is simply not swapped in.
 
 pub mod adadelta;
 pub mod adagrad;
@@ -16,20 +21,20 @@ pub mod rmsprop;
 
 use std::collections::BTreeMap;
 
-use super::expr::{add, div, lit, mul, q, sqrt, sub, Expr, Precision};
-use super::expr::{round_decimals, round_significant};
-use super::problem::{EpsilonPlacement, Optimizer, Problem, Rounding, SignConvention};
-use super::trace::{Line, Warning};
+use super::expr::Num;
+use super::problem::{EpsilonPlacement, Optimizer, Problem, SignConvention};
+use super::reading::Reading;
+use super::symbol::{index, Const, Name, Param, Pointer, Symbol};
 
 /// What one update of an element-wise optimizer sees.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Update<'a> {
     /// The update counter `t`, 1-based.
     pub t: u64,
     /// The learning rate of this update.
     pub lr: f64,
-    /// How the learning rate is written (`\alpha`, or `\alpha_{e}` under a schedule).
-    pub lr_symbol: String,
+    /// How the learning rate is written (`\alpha`, or `\alpha(e)` under a schedule).
+    pub lr_symbol: Symbol,
     /// The gradient in the request's sign convention.
     pub dw: &'a [f64],
     /// The parameters before the update: weights, then the bias.
@@ -42,29 +47,33 @@ pub struct Update<'a> {
 }
 
 impl Update<'_> {
-    pub fn alpha(&self) -> Expr {
-        q(self.lr_symbol.clone(), self.lr)
+    #[inline]
+    pub fn alpha<N: Num>(&self) -> N {
+        N::q(self.lr_symbol, self.lr)
     }
 
     /// The symbol of `name` for parameter `p` at time `t`, in the course's notation.
-    pub fn sym(&self, name: &str, p: usize, t: u64) -> String {
-        symbol(name, p, self.n_weights, &t.to_string())
+    #[inline]
+    pub fn sym(&self, name: Name, p: usize, t: u64) -> Symbol {
+        Symbol::param(name, p, self.n_weights, t)
     }
 
     /// `w − step` for the `gradient` convention, `w + step` for `delta`.
-    pub fn apply(&self, weight: Expr, step: Expr) -> Expr {
+    #[inline]
+    pub fn apply<N: Num>(&self, weight: N, step: N) -> N {
         match self.sign {
-            SignConvention::Gradient => sub(weight, step),
-            SignConvention::Delta => add(weight, step),
+            SignConvention::Gradient => weight - step,
+            SignConvention::Delta => weight + step,
         }
     }
 
     /// `√(s + ε)` or `√s + ε`, per the epsilon convention.
-    pub fn root(&self, s: Expr, epsilon: f64) -> Expr {
-        let eps = q("\\epsilon", epsilon);
+    #[inline]
+    pub fn root<N: Num>(&self, s: N, epsilon: f64) -> N {
+        let eps = N::q(Symbol::Const(Const::Epsilon), epsilon);
         match self.epsilon {
-            EpsilonPlacement::InsideSqrt => sqrt(add(s, eps)),
-            EpsilonPlacement::OutsideSqrt => add(sqrt(s), eps),
+            EpsilonPlacement::InsideSqrt => (s + eps).sqrt(),
+            EpsilonPlacement::OutsideSqrt => s.sqrt() + eps,
         }
     }
 
@@ -72,136 +81,62 @@ impl Update<'_> {
         0..self.params.len()
     }
 
+    /// The parameter before the update (0 where missing).
+    #[inline]
+    pub fn param(&self, p: usize) -> f64 {
+        self.params.get(p).copied().unwrap_or(0.0)
+    }
+
+    /// The update's `dw` of parameter `p` (0 where missing).
+    #[inline]
+    pub fn dw(&self, p: usize) -> f64 {
+        self.dw.get(p).copied().unwrap_or(0.0)
+    }
+
     /// Where parameter `p`'s new value sits in the step: `/weights_after/p` or `/bias_after`.
-    pub fn weight_pointer(&self, p: usize) -> String {
-        param_pointer("weights_after", "bias_after", p, self.n_weights)
+    #[inline]
+    pub fn weight_pointer(&self, p: usize) -> Option<Pointer> {
+        Some(Pointer::WeightsAfter(Param::of(p, self.n_weights)))
     }
 
     /// Where accumulator `name` of parameter `p` sits in the step's `state`.
-    pub fn state_pointer(&self, name: &str, p: usize) -> String {
-        format!("/state/{name}/{p}")
-    }
-}
-
-/// `name`'s symbol for parameter `p` at `time`: `(v_1)_3`, `b_3`, `(db)_3`, `(v_b)_3`.
-pub fn symbol(name: &str, p: usize, n_weights: usize, time: &str) -> String {
-    format!("{}_{}", base_symbol(name, p, n_weights), subscript(time))
-}
-
-/// `name` of parameter `p` without a time: `(v_1)`, `b`, `(db)`, `(v_b)`.
-pub fn base_symbol(name: &str, p: usize, n_weights: usize) -> String {
-    if p < n_weights {
-        format!("({name}_{})", subscript(&(p + 1).to_string()))
-    } else {
-        match name {
-            "w" => "b".to_string(),
-            "\\tilde{w}" => "\\tilde{b}".to_string(),
-            "dw" => "(db)".to_string(),
-            _ => format!("({name}_b)"),
-        }
-    }
-}
-
-/// A per-parameter field's JSON pointer within a step: `/{field}/p` for a weight,
-/// `/{bias_field}` for the bias.
-pub fn param_pointer(field: &str, bias_field: &str, p: usize, n_weights: usize) -> String {
-    if p < n_weights {
-        format!("/{field}/{p}")
-    } else {
-        format!("/{bias_field}")
-    }
-}
-
-/// A LaTeX subscript: bare for one character, braced otherwise.
-pub fn subscript(text: &str) -> String {
-    if text.chars().count() == 1 {
-        text.to_string()
-    } else {
-        format!("{{{text}}}")
+    #[inline]
+    pub fn state_pointer(&self, name: &'static str, p: usize) -> Option<Pointer> {
+        Some(Pointer::State {
+            name,
+            index: index(p),
+        })
     }
 }
 
 /// `(1 − β) x` written as the course does, with `1 − β` visible.
-pub fn one_minus(symbol: &str, decay: f64) -> Expr {
-    sub(lit(1.0), q(symbol, decay))
+#[inline]
+pub fn one_minus<N: Num>(symbol: Const, decay: f64) -> N {
+    N::lit(1.0) - N::q(Symbol::Const(symbol), decay)
 }
 
 /// `decay · previous + (1 − decay) · term`: an exponential moving average.
-pub fn moving_average(decay_symbol: &str, decay: f64, previous: Expr, term: Expr) -> Expr {
-    add(
-        mul(q(decay_symbol, decay), previous),
-        mul(one_minus(decay_symbol, decay), term),
-    )
+#[inline]
+pub fn moving_average<N: Num>(decay_symbol: Const, decay: f64, previous: N, term: N) -> N {
+    N::q(Symbol::Const(decay_symbol), decay) * previous + one_minus::<N>(decay_symbol, decay) * term
 }
 
-/// Records the worked lines of an update and rounds values in hand-calculation mode.
-#[derive(Debug, Clone)]
-pub struct Worked {
-    rounding: Option<Rounding>,
-    precision: Precision,
-    pub lines: Vec<Line>,
-    pub warnings: Vec<Warning>,
-    /// Values to use instead of a line's own, by symbol.
-    pub overrides: BTreeMap<String, f64>,
+/// The correction divisor `1 − decay^t` as an expression.
+#[inline]
+pub fn correction<N: Num>(decay: Const, t: u64, power: f64) -> N {
+    N::lit(1.0) - N::q(Symbol::Power(decay, t), power)
 }
 
-impl Worked {
-    pub fn new(rounding: Option<Rounding>) -> Self {
-        Worked {
-            rounding,
-            precision: display_precision(rounding),
-            lines: Vec::new(),
-            warnings: Vec::new(),
-            overrides: BTreeMap::new(),
-        }
-    }
-
-    /// Round as the student does (docs/contract.md §6); identity without `rounding`.
-    pub fn round(&self, value: f64) -> f64 {
-        round_value(self.rounding, value)
-    }
-
-    /// Evaluate `expr`, round it, record the line `symbol = expr = value`, and return the value
-    /// that is used from now on: the line's own, or the override given for its symbol (a
-    /// student's answer carried forward).
-    pub fn line(&mut self, symbol: impl Into<String>, expr: Expr) -> f64 {
-        self.record(None, symbol.into(), expr)
-    }
-
-    /// `line`, for a value the step also carries at `pointer` (relative to the step).
-    pub fn line_at(&mut self, pointer: String, symbol: impl Into<String>, expr: Expr) -> f64 {
-        self.record(Some(pointer), symbol.into(), expr)
-    }
-
-    fn record(&mut self, pointer: Option<String>, symbol: String, expr: Expr) -> f64 {
-        let value = self.round(expr.eval());
-        let used = self.overrides.get(&symbol).copied().unwrap_or(value);
-        let mut line = Line::new(symbol, expr, value, self.precision);
-        line.pointer = pointer;
-        self.lines.push(line);
-        used
-    }
-
-    pub fn warn(&mut self, code: &str, message: impl Into<String>, step: u64) {
-        self.warnings.push(Warning::new(code, message, Some(step)));
-    }
+/// `v[p]`, 0 where missing.
+#[inline]
+pub fn at(values: &[f64], p: usize) -> f64 {
+    values.get(p).copied().unwrap_or(0.0)
 }
 
-/// The precision lines are displayed with: hand-calculation values exactly as rounded, other
-/// values at the default display precision.
-pub fn display_precision(rounding: Option<Rounding>) -> Precision {
-    match rounding {
-        Some(_) => Precision::Full,
-        None => super::expr::DEFAULT_PRECISION,
-    }
-}
-
-pub fn round_value(rounding: Option<Rounding>, value: f64) -> f64 {
-    match rounding {
-        None => value,
-        Some(Rounding::Decimals(k)) => round_decimals(value, k),
-        Some(Rounding::SignificantFigures(k)) => round_significant(value, k),
-    }
+/// A vector rewritten in place from an iterator of one value per parameter.
+pub fn refill(target: &mut Vec<f64>, values: impl Iterator<Item = f64>) {
+    target.clear();
+    target.extend(values);
 }
 
 /// What an element-wise optimizer remembers between updates.
@@ -235,107 +170,117 @@ impl State {
         }
     }
 
-    /// The accumulators by name, for the trace, and the bias-correction divisors.
-    pub fn record(&self) -> (BTreeMap<String, Vec<f64>>, BTreeMap<String, f64>) {
-        let mut state = BTreeMap::new();
-        let mut factors = BTreeMap::new();
+    /// Every accumulator by name, and every bias-correction divisor by the name of what it
+    /// corrects.
+    pub fn visit(
+        &self,
+        entry: &mut dyn FnMut(&'static str, &[f64]),
+        factor: &mut dyn FnMut(&'static str, f64),
+    ) {
         match self {
             State::Gd => {}
-            State::Momentum(s) => s.record(&mut state, &mut factors),
-            State::Adagrad(s) => s.record(&mut state),
-            State::Adadelta(s) => s.record(&mut state, &mut factors),
-            State::Rmsprop(s) => s.record(&mut state, &mut factors),
-            State::Adam(s) => s.record(&mut state, &mut factors),
+            State::Momentum(s) => s.visit(entry, factor),
+            State::Adagrad(s) => s.visit(entry),
+            State::Adadelta(s) => s.visit(entry, factor),
+            State::Rmsprop(s) => s.visit(entry, factor),
+            State::Adam(s) => s.visit(entry, factor),
         }
+    }
+
+    /// The accumulators by name, for the trace, and the bias-correction divisors.
+    pub fn record(
+        &self,
+    ) -> (
+        BTreeMap<&'static str, Vec<f64>>,
+        BTreeMap<&'static str, f64>,
+    ) {
+        let mut state = BTreeMap::new();
+        let mut factors = BTreeMap::new();
+        self.visit(
+            &mut |name, values| {
+                state.insert(name, values.to_vec());
+            },
+            &mut |name, value| {
+                factors.insert(name, value);
+            },
+        );
         (state, factors)
     }
 }
 
-/// One element-wise update: the new parameters and state, lines and warnings in `worked`.
-/// Conjugate gradient is not element-wise and has its own driver (`cg`).
-pub fn step(
+/// One element-wise update: the next state into `next` (of the same kind as `current`), the
+/// new parameters into `weights`, lines and warnings into the reading. Conjugate gradient is
+/// not element-wise and has its own driver (`cg`).
+pub fn step<R: Reading>(
     optimizer: &Optimizer,
-    state: &State,
+    current: &State,
+    next: &mut State,
     u: &Update,
-    worked: &mut Worked,
-) -> (Vec<f64>, State) {
-    match (optimizer, state) {
-        (Optimizer::Momentum { beta, form, .. }, State::Momentum(s)) => {
-            let (w, s) = momentum::step(*beta, *form, false, s, u, worked);
-            (w, State::Momentum(s))
+    r: &mut R,
+    weights: &mut Vec<f64>,
+) {
+    weights.clear();
+    weights.resize(u.params.len(), 0.0);
+    match (optimizer, current, next) {
+        (Optimizer::Momentum { beta, form, .. }, State::Momentum(s), State::Momentum(n)) => {
+            momentum::step(*beta, *form, false, s, n, u, r, weights)
         }
-        (Optimizer::Nesterov { beta, form, .. }, State::Momentum(s)) => {
-            let (w, s) = momentum::step(*beta, *form, true, s, u, worked);
-            (w, State::Momentum(s))
+        (Optimizer::Nesterov { beta, form, .. }, State::Momentum(s), State::Momentum(n)) => {
+            momentum::step(*beta, *form, true, s, n, u, r, weights)
         }
         (
             Optimizer::Adagrad {
                 epsilon, window, ..
             },
             State::Adagrad(s),
-        ) => {
-            let (w, s) = adagrad::step(*epsilon, *window, s, u, worked);
-            (w, State::Adagrad(s))
+            State::Adagrad(n),
+        ) => adagrad::step(*epsilon, *window, s, n, u, r, weights),
+        (Optimizer::Adadelta { rho, epsilon, .. }, State::Adadelta(s), State::Adadelta(n)) => {
+            adadelta::step(*rho, *epsilon, s, n, u, r, weights)
         }
-        (Optimizer::Adadelta { rho, epsilon, .. }, State::Adadelta(s)) => {
-            let (w, s) = adadelta::step(*rho, *epsilon, s, u, worked);
-            (w, State::Adadelta(s))
+        (Optimizer::Rmsprop { beta, epsilon, .. }, State::Rmsprop(s), State::Rmsprop(n)) => {
+            rmsprop::step(*beta, *epsilon, s, n, u, r, weights)
         }
-        (Optimizer::Rmsprop { beta, epsilon, .. }, State::Rmsprop(s)) => {
-            let (w, s) = rmsprop::step(*beta, *epsilon, s, u, worked);
-            (w, State::Rmsprop(s))
-        }
-        (optimizer, State::Adam(s)) => match adam::AdamConfig::of(optimizer) {
-            Some(config) => {
-                let (w, s) = adam::step(&config, s, u, worked);
-                (w, State::Adam(s))
-            }
-            None => (gd::step(u, worked), State::Gd),
+        (optimizer, State::Adam(s), State::Adam(n)) => match adam::AdamConfig::of(optimizer) {
+            Some(config) => adam::step(&config, s, n, u, r, weights),
+            None => gd::step(u, r, weights),
         },
         // gd keeps no state. (`State::initial` pairs every other optimizer with its own state,
         // so no other pair reaches here.)
-        _ => (gd::step(u, worked), State::Gd),
+        _ => gd::step(u, r, weights),
     }
 }
 
-/// `w ← w − α · step / denominator` per parameter, leaving a weight unchanged (with a warning)
-/// where the denominator is exactly 0 (docs/contract.md §4).
-/// `before` names the weights the step starts from (`w`, or AdamW's decayed `\tilde{w}`).
-pub fn guarded_update(
+/// `w ← w − α · numerator / denominator` per parameter, leaving a weight unchanged (with a
+/// warning) where the denominator is exactly 0 (docs/contract.md §4). `before` names the weights the step
+/// starts from (`w`, or AdamW's decayed `\tilde{w}`).
+pub fn guarded_update<R: Reading>(
     u: &Update,
-    before: &str,
-    worked: &mut Worked,
-    numerators: &[Expr],
-    denominators: &[Expr],
-) -> Vec<f64> {
-    let mut next = Vec::with_capacity(u.params.len());
-    for p in u.indices() {
-        let before = q(u.sym(before, p, u.t), u.params[p]);
-        let symbol = u.sym("w", p, u.t + 1);
-        let (Some(num), Some(den)) = (numerators.get(p), denominators.get(p)) else {
-            next.push(u.params[p]);
-            continue;
-        };
-        if den.eval() == 0.0 {
-            worked.warn(
+    before: Name,
+    r: &mut R,
+    weights: &mut [f64],
+    mut numerator: impl FnMut(usize) -> R::N,
+    mut denominator: impl FnMut(usize) -> R::N,
+) {
+    for (p, slot) in weights.iter_mut().enumerate().take(u.params.len()) {
+        let weight = R::N::q(u.sym(before, p, u.t), u.param(p));
+        let symbol = u.sym(Name::W, p, u.t + 1);
+        let den = denominator(p);
+        let num = numerator(p);
+        *slot = if den.value() == 0.0 {
+            r.warn(
                 "zero_denominator",
                 format!(
                     "update {}: the denominator of {} is 0, so the parameter is left unchanged",
                     u.t,
-                    super::expr::tex_to_text(&symbol)
+                    symbol.text()
                 ),
                 u.t,
             );
-            next.push(worked.line_at(u.weight_pointer(p), symbol, before));
+            r.line(u.weight_pointer(p), symbol, weight)
         } else {
-            let step = mul(div(u.alpha(), den.clone()), num.clone());
-            next.push(worked.line_at(u.weight_pointer(p), symbol, u.apply(before, step)));
-        }
+            let step = (u.alpha::<R::N>() / den) * num;
+            r.line(u.weight_pointer(p), symbol, u.apply(weight, step))
+        };
     }
-    next
-}
-
-/// The correction divisor `1 − decay^t` as an expression.
-pub fn correction(power_symbol: String, power: f64) -> Expr {
-    sub(lit(1.0), q(power_symbol, power))
 }

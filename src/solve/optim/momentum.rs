@@ -1,10 +1,8 @@
 //! Momentum and Nesterov momentum (docs/contract.md §3; the course's "Gradient Descent with Momentum").
 
-use std::collections::BTreeMap;
-
-use super::{correction, div, moving_average, mul, q, Update, Worked};
-use crate::solve::expr::add;
+use super::{at, correction, moving_average, one_minus, Name, Num, Reading, Update};
 use crate::solve::problem::MomentumForm;
+use crate::solve::symbol::{Const, Symbol};
 
 /// The velocity `v` per parameter, and `β^t` kept as a running product.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +10,8 @@ pub struct MomentumState {
     pub velocity: Vec<f64>,
     pub velocity_corrected: Option<Vec<f64>>,
     pub beta_power: f64,
+    /// Nesterov's step directions of the last update (room reused from update to update).
+    direction: Vec<f64>,
 }
 
 impl MomentumState {
@@ -20,18 +20,19 @@ impl MomentumState {
             velocity: vec![0.0; n],
             velocity_corrected: None,
             beta_power: 1.0,
+            direction: Vec::new(),
         }
     }
 
-    pub fn record(
+    pub fn visit(
         &self,
-        state: &mut BTreeMap<String, Vec<f64>>,
-        factors: &mut BTreeMap<String, f64>,
+        entry: &mut dyn FnMut(&'static str, &[f64]),
+        factor: &mut dyn FnMut(&'static str, f64),
     ) {
-        state.insert("velocity".into(), self.velocity.clone());
+        entry("velocity", &self.velocity);
         if let Some(corrected) = &self.velocity_corrected {
-            state.insert("velocity_corrected".into(), corrected.clone());
-            factors.insert("velocity".into(), 1.0 - self.beta_power);
+            entry("velocity_corrected", corrected);
+            factor("velocity", 1.0 - self.beta_power);
         }
     }
 }
@@ -39,92 +40,79 @@ impl MomentumState {
 /// Momentum: `v ← β v + (1 − β) dw` (`average`) or `v ← β v + dw` (`sum`); `w ← w − α v̂`.
 /// Nesterov: the same `v`, then `w ← w − α (β v̂ + (1 − β) dw)` (`average`) or
 /// `w ← w − α (β v̂ + dw)` (`sum`, as PyTorch).
-pub fn step(
+#[allow(clippy::too_many_arguments)]
+pub fn step<R: Reading>(
     beta: f64,
     form: MomentumForm,
     nesterov: bool,
     state: &MomentumState,
+    next: &mut MomentumState,
     u: &Update,
-    worked: &mut Worked,
-) -> (Vec<f64>, MomentumState) {
+    r: &mut R,
+    weights: &mut [f64],
+) {
     let t = u.t;
-    let beta_power = worked.round(state.beta_power * beta);
-    let dw = |p: usize| q(u.sym("dw", p, t), u.dw[p]);
+    let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
+    let b = || q(Symbol::Const(Const::Beta), beta);
+    let dw = |p: usize| q(u.sym(Name::Dw, p, t), u.dw(p));
+    next.beta_power = r.round(state.beta_power * beta);
 
-    let velocity: Vec<f64> = u
-        .indices()
-        .map(|p| {
-            let previous = q(
-                u.sym("v", p, t - 1),
-                state.velocity.get(p).copied().unwrap_or(0.0),
+    next.velocity.clear();
+    for p in u.indices() {
+        let previous = q(u.sym(Name::V, p, t - 1), at(&state.velocity, p));
+        let expr = match form {
+            MomentumForm::Average => moving_average(Const::Beta, beta, previous, dw(p)),
+            MomentumForm::Sum => b() * previous + dw(p),
+        };
+        let v = r.line(u.state_pointer("velocity", p), u.sym(Name::V, p, t), expr);
+        next.velocity.push(v);
+    }
+
+    let mut corrected = next.velocity_corrected.take().unwrap_or_default();
+    next.velocity_corrected = if u.bias_correction {
+        corrected.clear();
+        for p in u.indices() {
+            let expr = q(u.sym(Name::V, p, t), next.velocity[p])
+                / correction(Const::Beta, t, next.beta_power);
+            let value = r.line(
+                u.state_pointer("velocity_corrected", p),
+                u.sym(Name::HatV, p, t),
+                expr,
             );
-            let expr = match form {
-                MomentumForm::Average => moving_average("\\beta", beta, previous, dw(p)),
-                MomentumForm::Sum => add(mul(q("\\beta", beta), previous), dw(p)),
-            };
-            worked.line_at(u.state_pointer("velocity", p), u.sym("v", p, t), expr)
-        })
-        .collect();
-
-    let corrected: Option<Vec<f64>> = u.bias_correction.then(|| {
-        u.indices()
-            .map(|p| {
-                let expr = div(
-                    q(u.sym("v", p, t), velocity[p]),
-                    correction(format!("\\beta^{{{t}}}"), beta_power),
-                );
-                worked.line_at(
-                    u.state_pointer("velocity_corrected", p),
-                    u.sym("\\hat{v}", p, t),
-                    expr,
-                )
-            })
-            .collect()
-    });
-    let (v_hat_name, v_hat) = match &corrected {
-        Some(c) => ("\\hat{v}", c),
-        None => ("v", &velocity),
-    };
-
-    let direction: Vec<(String, f64)> = if nesterov {
-        u.indices()
-            .map(|p| {
-                let momentum_term = mul(q("\\beta", beta), q(u.sym(v_hat_name, p, t), v_hat[p]));
-                let gradient_term = match form {
-                    MomentumForm::Average => mul(super::one_minus("\\beta", beta), dw(p)),
-                    MomentumForm::Sum => dw(p),
-                };
-                let symbol = u.sym("d", p, t);
-                let value = worked.line(symbol.clone(), add(momentum_term, gradient_term));
-                (symbol, value)
-            })
-            .collect()
+            corrected.push(value);
+        }
+        Some(corrected)
     } else {
-        u.indices()
-            .map(|p| (u.sym(v_hat_name, p, t), v_hat[p]))
-            .collect()
+        None
+    };
+    let (v_hat_name, v_hat) = match &next.velocity_corrected {
+        Some(c) => (Name::HatV, c),
+        None => (Name::V, &next.velocity),
     };
 
-    let weights = u
-        .indices()
-        .map(|p| {
-            let weight = q(u.sym("w", p, t), u.params[p]);
-            let (symbol, value) = &direction[p];
-            let step = mul(u.alpha(), q(symbol.clone(), *value));
-            worked.line_at(
-                u.weight_pointer(p),
-                u.sym("w", p, t + 1),
-                u.apply(weight, step),
-            )
-        })
-        .collect();
+    let (direction_name, direction) = if nesterov {
+        next.direction.clear();
+        for p in u.indices() {
+            let momentum_term = b() * q(u.sym(v_hat_name, p, t), v_hat[p]);
+            let gradient_term = match form {
+                MomentumForm::Average => one_minus::<R::N>(Const::Beta, beta) * dw(p),
+                MomentumForm::Sum => dw(p),
+            };
+            let d = r.line(None, u.sym(Name::D, p, t), momentum_term + gradient_term);
+            next.direction.push(d);
+        }
+        (Name::D, &next.direction)
+    } else {
+        (v_hat_name, v_hat)
+    };
 
-    (
-        weights,
-        MomentumState {
-            velocity,
-            velocity_corrected: corrected,
-            beta_power,
-        },
-    )
+    for (p, slot) in weights.iter_mut().enumerate().take(u.params.len()) {
+        let weight = q(u.sym(Name::W, p, t), u.param(p));
+        let step = u.alpha::<R::N>() * q(u.sym(direction_name, p, t), at(direction, p));
+        *slot = r.line(
+            u.weight_pointer(p),
+            u.sym(Name::W, p, t + 1),
+            u.apply(weight, step),
+        );
+    }
 }

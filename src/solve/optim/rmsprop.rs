@@ -1,9 +1,7 @@
 //! RMSProp (docs/contract.md §3; the course's "RMSProp").
 
-use std::collections::BTreeMap;
-
-use super::{correction, div, guarded_update, moving_average, q, Update, Worked};
-use crate::solve::expr::square;
+use super::{at, correction, guarded_update, moving_average, Name, Num, Reading, Update};
+use crate::solve::symbol::{Const, Symbol};
 
 /// The moving average of squared gradients per parameter (the course's `v`), and `β^t`.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,75 +20,70 @@ impl RmspropState {
         }
     }
 
-    pub fn record(
+    pub fn visit(
         &self,
-        state: &mut BTreeMap<String, Vec<f64>>,
-        factors: &mut BTreeMap<String, f64>,
+        entry: &mut dyn FnMut(&'static str, &[f64]),
+        factor: &mut dyn FnMut(&'static str, f64),
     ) {
-        state.insert("square_avg".into(), self.square_avg.clone());
+        entry("square_avg", &self.square_avg);
         if let Some(corrected) = &self.square_avg_corrected {
-            state.insert("square_avg_corrected".into(), corrected.clone());
-            factors.insert("square_avg".into(), 1.0 - self.beta_power);
+            entry("square_avg_corrected", corrected);
+            factor("square_avg", 1.0 - self.beta_power);
         }
     }
 }
 
 /// RMSProp: `v ← β v + (1 − β) dw²`; `w ← w − α dw / √(v̂ + ε)`.
-pub fn step(
+pub fn step<R: Reading>(
     beta: f64,
     epsilon: f64,
     state: &RmspropState,
+    next: &mut RmspropState,
     u: &Update,
-    worked: &mut Worked,
-) -> (Vec<f64>, RmspropState) {
+    r: &mut R,
+    weights: &mut [f64],
+) {
     let t = u.t;
-    let beta_power = worked.round(state.beta_power * beta);
-    let square_avg: Vec<f64> = u
-        .indices()
-        .map(|p| {
-            let previous = q(
-                u.sym("v", p, t - 1),
-                state.square_avg.get(p).copied().unwrap_or(0.0),
+    let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
+    next.beta_power = r.round(state.beta_power * beta);
+    next.square_avg.clear();
+    for p in u.indices() {
+        let previous = q(u.sym(Name::V, p, t - 1), at(&state.square_avg, p));
+        let term = q(u.sym(Name::Dw, p, t), u.dw(p)).square();
+        let v = r.line(
+            u.state_pointer("square_avg", p),
+            u.sym(Name::V, p, t),
+            moving_average(Const::Beta, beta, previous, term),
+        );
+        next.square_avg.push(v);
+    }
+    let mut corrected = next.square_avg_corrected.take().unwrap_or_default();
+    next.square_avg_corrected = if u.bias_correction {
+        corrected.clear();
+        for p in u.indices() {
+            let expr = q(u.sym(Name::V, p, t), next.square_avg[p])
+                / correction(Const::Beta, t, next.beta_power);
+            let value = r.line(
+                u.state_pointer("square_avg_corrected", p),
+                u.sym(Name::HatV, p, t),
+                expr,
             );
-            let term = square(q(u.sym("dw", p, t), u.dw[p]));
-            worked.line_at(
-                u.state_pointer("square_avg", p),
-                u.sym("v", p, t),
-                moving_average("\\beta", beta, previous, term),
-            )
-        })
-        .collect();
-    let corrected: Option<Vec<f64>> = u.bias_correction.then(|| {
-        u.indices()
-            .map(|p| {
-                let expr = div(
-                    q(u.sym("v", p, t), square_avg[p]),
-                    correction(format!("\\beta^{{{t}}}"), beta_power),
-                );
-                worked.line_at(
-                    u.state_pointer("square_avg_corrected", p),
-                    u.sym("\\hat{v}", p, t),
-                    expr,
-                )
-            })
-            .collect()
-    });
-    let (name, used) = match &corrected {
-        Some(c) => ("\\hat{v}", c),
-        None => ("v", &square_avg),
+            corrected.push(value);
+        }
+        Some(corrected)
+    } else {
+        None
     };
-    let numerators: Vec<_> = u.indices().map(|p| q(u.sym("dw", p, t), u.dw[p])).collect();
-    let denominators: Vec<_> = u
-        .indices()
-        .map(|p| u.root(q(u.sym(name, p, t), used[p]), epsilon))
-        .collect();
-    let weights = guarded_update(u, "w", worked, &numerators, &denominators);
-    (
+    let (name, used) = match &next.square_avg_corrected {
+        Some(c) => (Name::HatV, c),
+        None => (Name::V, &next.square_avg),
+    };
+    guarded_update(
+        u,
+        Name::W,
+        r,
         weights,
-        RmspropState {
-            square_avg,
-            square_avg_corrected: corrected,
-            beta_power,
-        },
-    )
+        |p| q(u.sym(Name::Dw, p, t), u.dw(p)),
+        |p| u.root(q(u.sym(name, p, t), at(used, p)), epsilon),
+    );
 }

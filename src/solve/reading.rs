@@ -1,0 +1,201 @@
+//! The two readings of a formula (docs/contract.md §12): [`Values`] computes plain `f64`s and keeps no line;
+//! [`Lines`] computes the same numbers through [`Expr`] and records each worked line. Both round
+//! as the student does (§6), take a grader's carried-forward value for a line's symbol, and note
+//! the first line whose value is not finite.
+
+use std::collections::BTreeMap;
+
+use super::expr::{ArenaScope, Expr, Num};
+use super::number::{round_decimals, round_significant, Precision, DEFAULT_PRECISION};
+use super::problem::Rounding;
+use super::symbol::{Pointer, Symbol};
+use super::trace::{Line, Warning};
+
+/// Where a formula's lines go.
+pub trait Reading {
+    /// The arithmetic formulas are evaluated in.
+    type N: Num;
+
+    /// Evaluate `expr`, round it, record the line `symbol = expr = value` (the lines reading
+    /// only), and return the value that is used from now on: the line's own, or the override
+    /// given for its symbol (a student's answer carried forward).
+    fn line(&mut self, pointer: Option<Pointer>, symbol: Symbol, expr: Self::N) -> f64;
+
+    /// Round as the student does (docs/contract.md §6); identity without `rounding`.
+    fn round(&self, value: f64) -> f64;
+
+    fn warn(&mut self, code: &str, message: String, step: u64);
+
+    /// The first line whose own value is not finite.
+    fn first_not_finite(&self) -> Option<Symbol>;
+
+    /// The warnings so far, handed over.
+    fn take_warnings(&mut self) -> Vec<Warning>;
+}
+
+/// What both readings keep: rounding, overrides, warnings, the first non-finite line.
+#[derive(Debug, Default)]
+pub struct Ledger<'o> {
+    rounding: Option<Rounding>,
+    overrides: Option<&'o BTreeMap<String, f64>>,
+    /// The symbol's LaTeX, written to look an override up.
+    key: String,
+    pub warnings: Vec<Warning>,
+    /// The first line whose (own) value is not finite.
+    pub first_not_finite: Option<Symbol>,
+}
+
+impl<'o> Ledger<'o> {
+    pub fn new(rounding: Option<Rounding>, overrides: Option<&'o BTreeMap<String, f64>>) -> Self {
+        Ledger {
+            rounding,
+            overrides: overrides.filter(|o| !o.is_empty()),
+            key: String::new(),
+            warnings: Vec::new(),
+            first_not_finite: None,
+        }
+    }
+
+    /// The line's own (rounded) value and the value used from now on.
+    #[inline]
+    fn settle(&mut self, symbol: Symbol, computed: f64) -> (f64, f64) {
+        let value = round_value(self.rounding, computed);
+        if !value.is_finite() && self.first_not_finite.is_none() {
+            self.first_not_finite = Some(symbol);
+        }
+        let used = match self.overrides {
+            None => value,
+            Some(overrides) => {
+                self.key.clear();
+                symbol.write_tex(&mut self.key);
+                overrides.get(&self.key).copied().unwrap_or(value)
+            }
+        };
+        (value, used)
+    }
+}
+
+/// The values reading: plain `f64` arithmetic, no line kept.
+#[derive(Debug, Default)]
+pub struct Values<'o> {
+    pub ledger: Ledger<'o>,
+}
+
+impl<'o> Values<'o> {
+    pub fn new(rounding: Option<Rounding>, overrides: Option<&'o BTreeMap<String, f64>>) -> Self {
+        Values {
+            ledger: Ledger::new(rounding, overrides),
+        }
+    }
+}
+
+impl Reading for Values<'_> {
+    type N = f64;
+
+    #[inline]
+    fn line(&mut self, _: Option<Pointer>, symbol: Symbol, expr: f64) -> f64 {
+        self.ledger.settle(symbol, expr).1
+    }
+
+    #[inline]
+    fn round(&self, value: f64) -> f64 {
+        round_value(self.ledger.rounding, value)
+    }
+
+    fn warn(&mut self, code: &str, message: String, step: u64) {
+        self.ledger
+            .warnings
+            .push(Warning::new(code, message, Some(step)));
+    }
+
+    fn first_not_finite(&self) -> Option<Symbol> {
+        self.ledger.first_not_finite
+    }
+
+    fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.ledger.warnings)
+    }
+}
+
+/// The lines reading: the same arithmetic as expression trees, each line recorded.
+#[derive(Debug)]
+pub struct Lines<'o> {
+    pub ledger: Ledger<'o>,
+    pub lines: Vec<Line>,
+    display: Precision,
+    // Declared last: the arena forgets this reading's trees after the lines are captured.
+    _scope: ArenaScope,
+}
+
+impl<'o> Lines<'o> {
+    pub fn new(rounding: Option<Rounding>, overrides: Option<&'o BTreeMap<String, f64>>) -> Self {
+        Lines::with_display(rounding, overrides, display_precision(rounding))
+    }
+
+    /// Lines shown at `display` when nothing else is asked.
+    pub fn with_display(
+        rounding: Option<Rounding>,
+        overrides: Option<&'o BTreeMap<String, f64>>,
+        display: Precision,
+    ) -> Self {
+        Lines {
+            ledger: Ledger::new(rounding, overrides),
+            lines: Vec::new(),
+            display,
+            _scope: ArenaScope::enter(),
+        }
+    }
+}
+
+impl Reading for Lines<'_> {
+    type N = Expr;
+
+    fn line(&mut self, pointer: Option<Pointer>, symbol: Symbol, expr: Expr) -> f64 {
+        let (value, used) = self.ledger.settle(symbol, expr.value());
+        self.lines.push(Line {
+            symbol,
+            expr: expr.capture(),
+            value,
+            pointer,
+            display: self.display,
+            hand_rounded: self.ledger.rounding.is_some(),
+        });
+        used
+    }
+
+    fn round(&self, value: f64) -> f64 {
+        round_value(self.ledger.rounding, value)
+    }
+
+    fn warn(&mut self, code: &str, message: String, step: u64) {
+        self.ledger
+            .warnings
+            .push(Warning::new(code, message, Some(step)));
+    }
+
+    fn first_not_finite(&self) -> Option<Symbol> {
+        self.ledger.first_not_finite
+    }
+
+    fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.ledger.warnings)
+    }
+}
+
+/// The precision lines are displayed with: hand-calculation values exactly as rounded, other
+/// values at the default display precision.
+pub fn display_precision(rounding: Option<Rounding>) -> Precision {
+    match rounding {
+        Some(_) => Precision::Full,
+        None => DEFAULT_PRECISION,
+    }
+}
+
+#[inline]
+pub fn round_value(rounding: Option<Rounding>, value: f64) -> f64 {
+    match rounding {
+        None => value,
+        Some(Rounding::Decimals(k)) => round_decimals(value, k),
+        Some(Rounding::SignificantFigures(k)) => round_significant(value, k),
+    }
+}

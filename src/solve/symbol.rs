@@ -1,0 +1,798 @@
+//! The names of quantities and where a step carries them, as small values: a worked line's
+//! symbol ([`Symbol`]) and its JSON pointer within the step ([`Pointer`]). Both are `Copy`, compare
+//! structurally, and are written as text only when a response is: in LaTeX (the course's
+//! notation, `(\hat{v}_1)_2`) or in plain text (`(v̂_1)_2`), each written directly — the plain
+//! text is what `tex_to_text` makes of the LaTeX, which a test checks for every kind.
+
+use std::fmt;
+
+use super::number::{write_number, Precision, Sink};
+
+/// A per-parameter quantity's name: `v` in `(v_1)_3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Name {
+    /// The weight `w` (the bias is `b`).
+    W,
+    /// AdamW's decayed weight `\tilde{w}` (`\tilde{b}`).
+    TildeW,
+    /// The gradient in the convention's sign, `dw` (`db`).
+    Dw,
+    /// Conjugate gradient's gradient `g`.
+    G,
+    V,
+    S,
+    /// AMSGrad's running maximum `s^{max}`.
+    SMax,
+    HatV,
+    HatS,
+    HatU,
+    U,
+    Delta,
+    /// A direction: Nesterov's step, conjugate gradient's `d`.
+    D,
+}
+
+impl Name {
+    fn write(self, out: &mut impl Sink, tex: bool) {
+        if tex {
+            out.tex(self.tex());
+        } else {
+            out.put(self.text());
+        }
+    }
+
+    fn tex(self) -> &'static str {
+        match self {
+            Name::W => "w",
+            Name::TildeW => "\\tilde{w}",
+            Name::Dw => "dw",
+            Name::G => "g",
+            Name::V => "v",
+            Name::S => "s",
+            Name::SMax => "s^{max}",
+            Name::HatV => "\\hat{v}",
+            Name::HatS => "\\hat{s}",
+            Name::HatU => "\\hat{u}",
+            Name::U => "u",
+            Name::Delta => "\\Delta",
+            Name::D => "d",
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Name::W => "w",
+            Name::TildeW => "w\u{303}",
+            Name::Dw => "dw",
+            Name::G => "g",
+            Name::V => "v",
+            Name::S => "s",
+            Name::SMax => "s^max",
+            Name::HatV => "v\u{302}",
+            Name::HatS => "s\u{302}",
+            Name::HatU => "u\u{302}",
+            Name::U => "u",
+            Name::Delta => "Δ",
+            Name::D => "d",
+        }
+    }
+
+    /// The whole base for the bias, where it is not `(name_b)`.
+    fn bias(self, tex: bool) -> Option<&'static str> {
+        match (self, tex) {
+            (Name::W, _) => Some("b"),
+            (Name::TildeW, true) => Some("\\tilde{b}"),
+            (Name::TildeW, false) => Some("b\u{303}"),
+            (Name::Dw, _) => Some("(db)"),
+            _ => None,
+        }
+    }
+}
+
+/// Which parameter: a weight (0-based) or the bias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Param {
+    Weight(u32),
+    Bias,
+}
+
+impl Param {
+    /// Parameter `p` of a problem with `n_weights` weights: the weights, then the bias.
+    pub fn of(p: usize, n_weights: usize) -> Param {
+        if p < n_weights {
+            Param::Weight(index(p))
+        } else {
+            Param::Bias
+        }
+    }
+}
+
+/// What follows a per-parameter name: the time, or (for one sample of a batch) the sample tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Suffix {
+    Time(u64),
+    /// The sample's number, 1-based: `^{(2)}`.
+    Sample(u32),
+}
+
+/// A quantity of the forward pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SampleName {
+    /// `y_{in}`
+    Net,
+    /// `y`
+    Output,
+    /// `E`
+    Loss,
+    /// `t`
+    Target,
+    /// ReLU's `f'(y_{in})`.
+    Slope,
+}
+
+/// A constant or hyperparameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Const {
+    Alpha,
+    Alpha0,
+    Beta,
+    Beta1,
+    Beta2,
+    Rho,
+    Epsilon,
+    Lambda,
+    Eta,
+    /// The bias `b` in the net input.
+    B,
+    /// Adagrad's initial accumulator `v_{0}`.
+    V0,
+    /// The schedule's epoch `e`.
+    E,
+    /// Exponential decay's `k`.
+    K,
+    DecayRate,
+    DropRate,
+}
+
+impl Const {
+    fn write(self, out: &mut impl Sink, tex: bool) {
+        if tex {
+            out.tex(self.tex());
+        } else {
+            out.put(self.text());
+        }
+    }
+
+    fn tex(self) -> &'static str {
+        match self {
+            Const::Alpha => "\\alpha",
+            Const::Alpha0 => "\\alpha_0",
+            Const::Beta => "\\beta",
+            Const::Beta1 => "\\beta_1",
+            Const::Beta2 => "\\beta_2",
+            Const::Rho => "\\rho",
+            Const::Epsilon => "\\epsilon",
+            Const::Lambda => "\\lambda",
+            Const::Eta => "\\eta",
+            Const::B => "b",
+            Const::V0 => "v_{0}",
+            Const::E => "e",
+            Const::K => "k",
+            Const::DecayRate => "\\text{decay\\_rate}",
+            Const::DropRate => "\\text{drop\\_rate}",
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Const::Alpha => "α",
+            Const::Alpha0 => "α_0",
+            Const::Beta => "β",
+            Const::Beta1 => "β_1",
+            Const::Beta2 => "β_2",
+            Const::Rho => "ρ",
+            Const::Epsilon => "ε",
+            Const::Lambda => "λ",
+            Const::Eta => "η",
+            Const::B => "b",
+            Const::V0 => "v_0",
+            Const::E => "e",
+            Const::K => "k",
+            Const::DecayRate => "decay_rate",
+            Const::DropRate => "drop_rate",
+        }
+    }
+}
+
+/// A worked line's symbol, or a named quantity in a formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Symbol {
+    /// `(v_1)_3`, `b_3`, `(db)_3`, `(v_b)_3`; with a sample tag, `(dw_1)^{(2)}`.
+    Param {
+        name: Name,
+        param: Param,
+        suffix: Suffix,
+    },
+    /// `y_{in}`, `y`, `E`, `t`, `f'(y_{in})`, tagged `y^{(2)}` within a batch.
+    Sample {
+        name: SampleName,
+        tag: Option<u32>,
+    },
+    /// The input `x_{i}` (1-based), tagged within a batch.
+    Input {
+        index: u32,
+        tag: Option<u32>,
+    },
+    /// The weight `w_{i}` (1-based) of the net input.
+    Weight {
+        index: u32,
+    },
+    Const(Const),
+    /// `\beta_1^{t}`: a decay to a power.
+    Power(Const, u64),
+    /// The scheduled rate `\alpha(e)`.
+    Rate(u64),
+    /// `\beta_{k}`, `\eta_{k}`: a quantity of conjugate gradient's iteration `k`.
+    Iteration(Const, u64),
+    /// Step decay's exponent `\lfloor e / n \rfloor`.
+    Floor(u64),
+    /// The exact line search, `\arg\min_{\eta \in [0, max]} E(w_{k} + \eta d_{k})`
+    /// (`max_step` as its bits).
+    ArgMin {
+        max_step: u64,
+        k: u64,
+    },
+}
+
+/// A 0-based position as the `u32` a symbol holds (saturating: no problem has 4 billion
+/// parameters or samples).
+pub fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl Symbol {
+    /// `name` of parameter `p` at `time`.
+    pub fn param(name: Name, p: usize, n_weights: usize, time: u64) -> Symbol {
+        Symbol::Param {
+            name,
+            param: Param::of(p, n_weights),
+            suffix: Suffix::Time(time),
+        }
+    }
+
+    /// `name` of parameter `p` for one sample of a batch (`sample` 0-based).
+    pub fn param_of_sample(name: Name, p: usize, n_weights: usize, sample: usize) -> Symbol {
+        Symbol::Param {
+            name,
+            param: Param::of(p, n_weights),
+            suffix: Suffix::Sample(index(sample).saturating_add(1)),
+        }
+    }
+
+    pub fn write_tex(&self, out: &mut impl Sink) {
+        self.write(out, true);
+    }
+
+    pub fn write_text(&self, out: &mut impl Sink) {
+        self.write(out, false);
+    }
+
+    /// The LaTeX form, as a `String` (`to_string` gives the same).
+    pub fn tex(&self) -> String {
+        let mut out = String::new();
+        self.write_tex(&mut out);
+        out
+    }
+
+    /// The plain-text form: `(v̂_1)_2`.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.write_text(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut impl Sink, tex: bool) {
+        match *self {
+            Symbol::Param {
+                name,
+                param,
+                suffix,
+            } => {
+                match (param, name.bias(tex)) {
+                    (Param::Bias, Some(whole)) => out.tex(whole),
+                    (Param::Bias, None) => {
+                        out.put("(");
+                        name.write(out, tex);
+                        out.put("_b)");
+                    }
+                    (Param::Weight(i), _) => {
+                        out.put("(");
+                        name.write(out, tex);
+                        out.put("_");
+                        subscript(out, i as u64 + 1, tex);
+                        out.put(")");
+                    }
+                }
+                match suffix {
+                    Suffix::Time(t) => {
+                        out.put("_");
+                        subscript(out, t, tex);
+                    }
+                    Suffix::Sample(s) => sample_tag(out, Some(s), tex),
+                }
+            }
+            Symbol::Sample { name, tag } => match name {
+                SampleName::Net => {
+                    out.put(if tex { "y_{in}" } else { "y_in" });
+                    sample_tag(out, tag, tex);
+                }
+                SampleName::Output => {
+                    out.put("y");
+                    sample_tag(out, tag, tex);
+                }
+                SampleName::Loss => {
+                    out.put("E");
+                    sample_tag(out, tag, tex);
+                }
+                SampleName::Target => {
+                    out.put("t");
+                    sample_tag(out, tag, tex);
+                }
+                SampleName::Slope => {
+                    out.put(if tex { "f'(y_{in}" } else { "f'(y_in" });
+                    sample_tag(out, tag, tex);
+                    out.put(")");
+                }
+            },
+            Symbol::Input { index, tag } => {
+                out.put("x_");
+                braced(out, index as u64 + 1, tex);
+                sample_tag(out, tag, tex);
+            }
+            Symbol::Weight { index } => {
+                out.put("w_");
+                braced(out, index as u64 + 1, tex);
+            }
+            Symbol::Const(c) => c.write(out, tex),
+            Symbol::Power(c, t) => {
+                c.write(out, tex);
+                out.put("^");
+                braced(out, t, tex);
+            }
+            Symbol::Rate(e) => {
+                if tex {
+                    out.tex("\\alpha(");
+                } else {
+                    out.put("α(");
+                }
+                out.put(itoa::Buffer::new().format(e));
+                out.put(")");
+            }
+            Symbol::Iteration(c, k) => {
+                c.write(out, tex);
+                out.put("_");
+                braced(out, k, tex);
+            }
+            Symbol::Floor(n) => {
+                if tex {
+                    out.tex("\\lfloor e / ");
+                    out.put(itoa::Buffer::new().format(n));
+                    out.tex(" \\rfloor");
+                } else {
+                    out.put("⌊e / ");
+                    out.put(itoa::Buffer::new().format(n));
+                    out.put("⌋");
+                }
+            }
+            Symbol::ArgMin { max_step, k } => {
+                let mut bound = String::new();
+                write_number(&mut bound, f64::from_bits(max_step), Precision::Full, true);
+                let mut k_text = itoa::Buffer::new();
+                let k_text = k_text.format(k);
+                if tex {
+                    out.tex("\\arg\\min_{\\eta \\in [0, ");
+                    out.tex(&bound);
+                    out.put("]} E(w_{");
+                    out.put(k_text);
+                    out.tex("} + \\eta d_{");
+                    out.put(k_text);
+                    out.put("})");
+                } else {
+                    out.put("argmin_η ∈ [0, ");
+                    out.put(&super::expr::tex_to_text(&bound));
+                    out.put("] E(w_");
+                    out.put(k_text);
+                    out.put(" + η d_");
+                    out.put(k_text);
+                    out.put(")");
+                }
+            }
+        }
+    }
+}
+
+/// A LaTeX subscript: bare for one character, braced otherwise (plain text: bare).
+fn subscript(out: &mut impl Sink, n: u64, tex: bool) {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n);
+    if tex && digits.len() > 1 {
+        out.put("{");
+        out.put(digits);
+        out.put("}");
+    } else {
+        out.put(digits);
+    }
+}
+
+/// Always braced in LaTeX: `w_{1}`, `\beta_1^{3}`.
+fn braced(out: &mut impl Sink, n: u64, tex: bool) {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n);
+    if tex {
+        out.put("{");
+        out.put(digits);
+        out.put("}");
+    } else {
+        out.put(digits);
+    }
+}
+
+/// A batch sample's tag: `^{(2)}`, or `^(2)` in text.
+fn sample_tag(out: &mut impl Sink, tag: Option<u32>, tex: bool) {
+    if let Some(s) = tag {
+        out.put(if tex { "^{(" } else { "^(" });
+        out.put(itoa::Buffer::new().format(s));
+        out.put(if tex { ")}" } else { ")" });
+    }
+}
+
+impl fmt::Display for Symbol {
+    /// The LaTeX form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_tex(f);
+        Ok(())
+    }
+}
+
+/// Compares written text against a target as it is written, without allocating.
+struct Compare<'a> {
+    rest: &'a str,
+    equal: bool,
+}
+
+impl Sink for Compare<'_> {
+    fn put(&mut self, text: &str) {
+        if self.equal {
+            match self.rest.strip_prefix(text) {
+                Some(rest) => self.rest = rest,
+                None => self.equal = false,
+            }
+        }
+    }
+}
+
+fn writes_as(target: &str, write: impl FnOnce(&mut Compare<'_>)) -> bool {
+    let mut compare = Compare {
+        rest: target,
+        equal: true,
+    };
+    write(&mut compare);
+    compare.equal && compare.rest.is_empty()
+}
+
+impl PartialEq<str> for Symbol {
+    /// Whether the LaTeX form is `other`.
+    fn eq(&self, other: &str) -> bool {
+        writes_as(other, |c| self.write_tex(c))
+    }
+}
+
+impl PartialEq<&str> for Symbol {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+impl PartialEq<String> for Symbol {
+    fn eq(&self, other: &String) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl serde::Serialize for Symbol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A field of one sample's forward pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ForwardField {
+    Net,
+    Output,
+    Loss,
+}
+
+/// Where a step carries a line's value, as a JSON pointer relative to the step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pointer {
+    /// `/forward/i/net`, `/forward/i/output`, `/forward/i/loss` (`i`: the position in the batch).
+    Forward { position: u32, field: ForwardField },
+    /// `/forward/i/gradient/p` or `/forward/i/bias_gradient`.
+    ForwardGradient { position: u32, param: Param },
+    /// `/dw/p` or `/bias_dw`.
+    Dw(Param),
+    /// `/gradient/p` or `/bias_gradient`.
+    Gradient(Param),
+    /// `/weights_after/p` or `/bias_after`.
+    WeightsAfter(Param),
+    /// `/state/<name>/p`, over weights then the bias.
+    State { name: &'static str, index: u32 },
+    /// `/learning_rate`
+    LearningRate,
+    /// `/conjugate/beta`
+    ConjugateBeta,
+    /// `/conjugate/step_length`
+    ConjugateStepLength,
+    /// `/conjugate/direction/p`
+    ConjugateDirection(u32),
+}
+
+impl Pointer {
+    pub fn write(&self, out: &mut impl Sink) {
+        let number = |out: &mut _, n: u32| Sink::put(out, itoa::Buffer::new().format(n));
+        let param = |out: &mut _, field: &str, bias_field: &str, p: Param| match p {
+            Param::Weight(i) => {
+                Sink::put(out, "/");
+                Sink::put(out, field);
+                Sink::put(out, "/");
+                number(out, i);
+            }
+            Param::Bias => {
+                Sink::put(out, "/");
+                Sink::put(out, bias_field);
+            }
+        };
+        match *self {
+            Pointer::Forward { position, field } => {
+                out.put("/forward/");
+                number(out, position);
+                out.put(match field {
+                    ForwardField::Net => "/net",
+                    ForwardField::Output => "/output",
+                    ForwardField::Loss => "/loss",
+                });
+            }
+            Pointer::ForwardGradient { position, param: p } => {
+                out.put("/forward/");
+                number(out, position);
+                param(out, "gradient", "bias_gradient", p);
+            }
+            Pointer::Dw(p) => param(out, "dw", "bias_dw", p),
+            Pointer::Gradient(p) => param(out, "gradient", "bias_gradient", p),
+            Pointer::WeightsAfter(p) => param(out, "weights_after", "bias_after", p),
+            Pointer::State { name, index } => {
+                out.put("/state/");
+                out.put(name);
+                out.put("/");
+                number(out, index);
+            }
+            Pointer::LearningRate => out.put("/learning_rate"),
+            Pointer::ConjugateBeta => out.put("/conjugate/beta"),
+            Pointer::ConjugateStepLength => out.put("/conjugate/step_length"),
+            Pointer::ConjugateDirection(p) => {
+                out.put("/conjugate/direction/");
+                number(out, p);
+            }
+        }
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f);
+        Ok(())
+    }
+}
+
+impl PartialEq<str> for Pointer {
+    fn eq(&self, other: &str) -> bool {
+        writes_as(other, |c| self.write(c))
+    }
+}
+
+impl PartialEq<&str> for Pointer {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+impl PartialEq<String> for Pointer {
+    fn eq(&self, other: &String) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl serde::Serialize for Pointer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::expr::tex_to_text;
+    use super::*;
+
+    fn every_kind() -> Vec<Symbol> {
+        let names = [
+            Name::W,
+            Name::TildeW,
+            Name::Dw,
+            Name::G,
+            Name::V,
+            Name::S,
+            Name::SMax,
+            Name::HatV,
+            Name::HatS,
+            Name::HatU,
+            Name::U,
+            Name::Delta,
+            Name::D,
+        ];
+        let consts = [
+            Const::Alpha,
+            Const::Alpha0,
+            Const::Beta,
+            Const::Beta1,
+            Const::Beta2,
+            Const::Rho,
+            Const::Epsilon,
+            Const::Lambda,
+            Const::Eta,
+            Const::B,
+            Const::V0,
+            Const::E,
+            Const::K,
+            Const::DecayRate,
+            Const::DropRate,
+        ];
+        let mut out = Vec::new();
+        for name in names {
+            for param in [
+                Param::Weight(0),
+                Param::Weight(9),
+                Param::Weight(12),
+                Param::Bias,
+            ] {
+                for suffix in [
+                    Suffix::Time(0),
+                    Suffix::Time(7),
+                    Suffix::Time(10),
+                    Suffix::Time(12345),
+                    Suffix::Sample(2),
+                    Suffix::Sample(31),
+                ] {
+                    out.push(Symbol::Param {
+                        name,
+                        param,
+                        suffix,
+                    });
+                }
+            }
+        }
+        for name in [
+            SampleName::Net,
+            SampleName::Output,
+            SampleName::Loss,
+            SampleName::Target,
+            SampleName::Slope,
+        ] {
+            for tag in [None, Some(1), Some(12)] {
+                out.push(Symbol::Sample { name, tag });
+            }
+        }
+        for index in [0, 9, 99] {
+            out.push(Symbol::Weight { index });
+            for tag in [None, Some(3)] {
+                out.push(Symbol::Input { index, tag });
+            }
+        }
+        for c in consts {
+            out.push(Symbol::Const(c));
+            for n in [0, 3, 17] {
+                out.push(Symbol::Power(c, n));
+                out.push(Symbol::Iteration(c, n));
+            }
+        }
+        for n in [0, 3, 12, u64::MAX] {
+            out.push(Symbol::Rate(n));
+            out.push(Symbol::Floor(n));
+        }
+        for max_step in [1000.0, 0.5, 1e20, 2.5e20, 1e-7] {
+            for k in [0, 11] {
+                out.push(Symbol::ArgMin {
+                    max_step: f64::to_bits(max_step),
+                    k,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_text_of_every_symbol_is_what_tex_to_text_makes_of_its_latex() {
+        for symbol in every_kind() {
+            assert_eq!(symbol.text(), tex_to_text(&symbol.tex()), "{symbol:?}");
+            assert!(symbol == symbol.tex().as_str());
+            assert!(symbol != format!("{}x", symbol.tex()));
+        }
+    }
+
+    #[test]
+    fn symbols_are_written_as_the_course_writes_them() {
+        let v = Symbol::param(Name::HatV, 0, 2, 2);
+        assert_eq!(v.tex(), "(\\hat{v}_1)_2");
+        assert_eq!(v.text(), "(v\u{302}_1)_2");
+        assert_eq!(Symbol::param(Name::V, 9, 12, 12).tex(), "(v_{10})_{12}");
+        assert_eq!(Symbol::param(Name::Dw, 2, 2, 3).tex(), "(db)_3");
+        assert_eq!(Symbol::param(Name::W, 2, 2, 3).tex(), "b_3");
+        assert_eq!(Symbol::param(Name::V, 2, 2, 3).tex(), "(v_b)_3");
+        assert_eq!(
+            Symbol::param_of_sample(Name::Dw, 0, 2, 1).tex(),
+            "(dw_1)^{(2)}"
+        );
+        assert_eq!(Symbol::Power(Const::Beta1, 3).tex(), "\\beta_1^{3}");
+        assert_eq!(
+            Symbol::Sample {
+                name: SampleName::Slope,
+                tag: Some(2)
+            }
+            .tex(),
+            "f'(y_{in}^{(2)})"
+        );
+        assert_eq!(
+            Symbol::ArgMin {
+                max_step: 1000f64.to_bits(),
+                k: 0
+            }
+            .tex(),
+            "\\arg\\min_{\\eta \\in [0, 1000]} E(w_{0} + \\eta d_{0})"
+        );
+    }
+
+    #[test]
+    fn pointers_are_json_pointers_into_the_step() {
+        let cases = [
+            (
+                Pointer::Forward {
+                    position: 1,
+                    field: ForwardField::Output,
+                },
+                "/forward/1/output",
+            ),
+            (
+                Pointer::ForwardGradient {
+                    position: 0,
+                    param: Param::Bias,
+                },
+                "/forward/0/bias_gradient",
+            ),
+            (Pointer::Dw(Param::Weight(3)), "/dw/3"),
+            (Pointer::Gradient(Param::Bias), "/bias_gradient"),
+            (Pointer::WeightsAfter(Param::Bias), "/bias_after"),
+            (
+                Pointer::State {
+                    name: "velocity",
+                    index: 2,
+                },
+                "/state/velocity/2",
+            ),
+            (Pointer::ConjugateDirection(1), "/conjugate/direction/1"),
+        ];
+        for (pointer, text) in cases {
+            assert_eq!(pointer.to_string(), text);
+            assert!(pointer == text);
+        }
+    }
+}
