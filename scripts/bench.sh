@@ -24,22 +24,16 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 
-if ! command -v wrk >/dev/null; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
-fi
 venv=target/bench-venv
 if ! "$venv/bin/python" -c 'import numpy' 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q numpy
 fi
-cargo build --release --locked --quiet --bin gradtrace
-
 work=$(mktemp -d)
 # shellcheck source=scripts/serve.sh
 . scripts/serve.sh
 trap stop_on_exit EXIT
-write_post_lua
+prepare
 
 # Limits high enough for the longest runs below, on the command line and on the server.
 limits=(--max-trace-entries 100000000 --max-forward-entries 100000000

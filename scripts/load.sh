@@ -22,17 +22,11 @@ DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
 PHASES=${PHASES:-"adam largest 10k"}
 
-if ! command -v wrk >/dev/null; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
-fi
-cargo build --release --locked --quiet --bin gradtrace
-
 work=$(mktemp -d)
 # shellcheck source=scripts/serve.sh
 . scripts/serve.sh
 trap stop_on_exit EXIT
-write_post_lua
+prepare
 
 # phase NAME DESCRIPTION BODY_FILE [serve flags…]
 phase() {

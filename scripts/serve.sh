@@ -45,3 +45,13 @@ file:close()
 wrk.headers["Content-Type"] = "application/json"
 LUA
 }
+
+# wrk from Debian when missing, the release binary built, and the POST script written.
+prepare() {
+  if ! command -v wrk >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+  fi
+  cargo build --release --locked --quiet --bin gradtrace
+  write_post_lua
+}

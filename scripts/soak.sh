@@ -20,17 +20,11 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-600}
 SLOW=${SLOW:-300}
 
-if ! command -v wrk >/dev/null; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
-fi
-cargo build --release --locked --quiet --bin gradtrace
-
 work=$(mktemp -d)
 # shellcheck source=scripts/serve.sh
 . scripts/serve.sh
 trap stop_on_exit EXIT
-write_post_lua
+prepare
 
 start
 port=${base##*:}
