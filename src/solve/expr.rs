@@ -135,6 +135,7 @@ impl Num for f64 {
 }
 
 /// `a₁ + a₂ + …`, left to right (0 for no terms).
+#[inline]
 pub fn sum<N: Num>(terms: impl IntoIterator<Item = N>) -> N {
     let mut iter = terms.into_iter();
     match iter.next() {

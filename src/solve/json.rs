@@ -7,7 +7,7 @@ use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::expr::Sink;
 use super::number::{write_number, Display, Precision};
-use super::trace::{ConjugateStep, Forward, Line, Solution, Step};
+use super::trace::{ConjugateStep, Forward, Line, LossSummary, Solution, Step};
 
 /// JSON string content: `\` and `"` escaped (the core's text has no control characters, and
 /// any that came would be escaped too).
@@ -300,7 +300,37 @@ pub fn write_solution_members(
     key(out, "final_bias", false);
     optional(out, solution.final_bias);
     key(out, "loss", false);
-    serialized(out, &solution.loss);
+    write_loss(out, &solution.loss);
+}
+
+/// The loss summary, as its `Serialize` writes it; a summary's `per_update` holds one number per
+/// update, so it is written number by number rather than through the serializer.
+fn write_loss(out: &mut Vec<u8>, loss: &LossSummary) {
+    out.push(b'{');
+    key(out, "initial", true);
+    optional(out, loss.initial);
+    key(out, "final", false);
+    optional(out, loss.final_);
+    key(out, "per_epoch", false);
+    optionals(out, &loss.per_epoch);
+    if let Some(per_update) = &loss.per_update {
+        key(out, "per_update", false);
+        optionals(out, per_update);
+    }
+    out.push(b'}');
+}
+
+fn optionals(out: &mut Vec<u8>, values: &[Option<f64>]) {
+    // A number is at most 24 bytes (`-2.2250738585072014e-308`) and its comma.
+    out.reserve(values.len() * 25);
+    out.push(b'[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        optional(out, *v);
+    }
+    out.push(b']');
 }
 
 /// The whole solution as JSON.

@@ -38,7 +38,7 @@ use utoipa::ToSchema;
 use neuron::{total_loss, GradientNaming, SampleNumbers};
 use optim::cg::{CgConfig, CgState};
 use optim::{State, Update};
-use reading::{Lines, Reading, Values};
+use reading::{Exact, Lines, Reading, Values};
 use symbol::{Const, Name, Pointer as LinePointer};
 
 /// How much of a run is kept (docs/contract.md §12).
@@ -183,7 +183,8 @@ impl<'p> Solver<'p> {
                 status: None,
                 warnings,
                 epoch_losses: Vec::new(),
-                update_losses: (detail == Detail::Summary).then(Vec::new),
+                update_losses: (detail == Detail::Summary)
+                    .then(|| Vec::with_capacity(expected_updates(problem))),
                 start: Vec::new(),
                 forward: Vec::new(),
                 per_sample: Vec::new(),
@@ -246,8 +247,7 @@ impl<'p> Solver<'p> {
             let lines = std::mem::take(&mut reading.lines);
             Some(self.run.step(self.problem, applied, lines))
         } else {
-            let mut reading = Values::new(rounding, overrides);
-            let applied = self.run.update(self.problem, stale, &mut reading)?;
+            let applied = self.update_values()?;
             Some(self.run.step(self.problem, applied, Vec::new()))
         }
     }
@@ -255,12 +255,22 @@ impl<'p> Solver<'p> {
     /// Apply the next update without making its step (the summary's loop); false once the run
     /// has ended.
     pub fn advance(&mut self) -> bool {
+        self.update_values().is_some()
+    }
+
+    /// The next update in the values reading: [`Exact`] when nothing is rounded or carried
+    /// forward (the same numbers, fewer look-ups), [`Values`] otherwise.
+    fn update_values(&mut self) -> Option<Applied> {
         let t = self.run.t.saturating_add(1);
-        let overrides = self.hooks.overrides.get(&t);
-        let mut reading = Values::new(self.problem.rounding, overrides);
-        self.run
-            .update(self.problem, self.hooks.stale_weights, &mut reading)
-            .is_some()
+        let overrides = self.hooks.overrides.get(&t).filter(|o| !o.is_empty());
+        let rounding = self.problem.rounding;
+        let stale = self.hooks.stale_weights;
+        if rounding.is_none() && overrides.is_none() {
+            self.run.update(self.problem, stale, &mut Exact::default())
+        } else {
+            self.run
+                .update(self.problem, stale, &mut Values::new(rounding, overrides))
+        }
     }
 }
 
@@ -278,6 +288,41 @@ fn initial_params(problem: &Problem) -> Vec<f64> {
         .copied()
         .chain(problem.bias)
         .collect()
+}
+
+/// How many updates a run makes if it runs to the end: room for a summary's losses, reserved
+/// once (up to 2²⁴; the summary's limit bounds the count anyway).
+fn expected_updates(problem: &Problem) -> usize {
+    let per_epoch = if is_cg(problem) {
+        1
+    } else {
+        batches_per_epoch(problem)
+    };
+    usize::try_from(problem.epochs)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(per_epoch)
+        .min(1 << 24)
+}
+
+/// A rough measure of a run's cost, in units of about a microsecond on one core: per update,
+/// each parameter meets each sample of its batch (and, at `summary`, every sample again for
+/// the loss after the update; conjugate gradient's line search, some sixty passes over all
+/// samples), and the worked lines cost about eight times the plain numbers. The edge answers
+/// a problem this small where it arrives rather than on a solver thread (`api::overload`).
+pub fn work(problem: &Problem, detail: Detail) -> u128 {
+    let m = problem.samples.len() as u128;
+    let params = problem.weights.len() as u128 + u128::from(problem.bias.is_some());
+    let batch = if is_cg(problem) {
+        60 * m
+    } else {
+        problem.batch_size.clamp(1, problem.samples.len().max(1)) as u128
+    };
+    let per_update = match detail {
+        Detail::Lines => 8 * batch,
+        Detail::Values => batch,
+        Detail::Summary => batch + m,
+    };
+    expected_updates(problem) as u128 * (params + 1) * per_update
 }
 
 fn is_cg(problem: &Problem) -> bool {
@@ -584,8 +629,36 @@ struct StepNumbers<'a> {
 }
 
 impl StepNumbers<'_> {
+    /// Whether every number of the step is finite: the common case, checked without naming
+    /// anything (independent tests, no chain of dependent operations).
+    fn all_finite(&self) -> bool {
+        let finite = |values: &[f64]| values.iter().all(|v| v.is_finite());
+        let mut all = self.learning_rate.is_finite()
+            && self
+                .forward
+                .iter()
+                .all(|f| f.net.is_finite() & f.output.is_finite() & f.loss.is_finite())
+            && finite(self.per_sample)
+            && finite(self.gradient)
+            && finite(self.new_params);
+        let mut factors = true;
+        self.state
+            .visit(&mut |_, values| all &= finite(values), &mut |_, value| {
+                factors &= value.is_finite()
+            });
+        all &= factors;
+        if let Some(c) = self.conjugate {
+            all &=
+                finite(&c.direction) && finite(&[c.beta, c.step_length, c.directional_derivative]);
+        }
+        all
+    }
+
     /// The first quantity of the step that is not finite, named for the warning.
     fn first_non_finite(&self) -> Option<String> {
+        if self.line.is_none() && self.all_finite() {
+            return None;
+        }
         let bad = |v: &f64| !v.is_finite();
         for (f, row) in self
             .forward

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::expr::{sum, Num};
 use super::problem::{Activation, Loss, Problem, Reduction, Sample};
-use super::reading::{Reading, Values};
+use super::reading::{Exact, Reading};
 use super::symbol::{index, Const, ForwardField, Name, Param, Pointer, SampleName, Symbol};
 
 /// The inputs a parameter vector sees for a sample: `x`, then 1 for the bias.
@@ -51,7 +51,7 @@ impl GradientNaming {
 /// batch; `several` says whether the batch has more than one sample (then every symbol carries
 /// the sample's number, and the gradient lines are per sample).
 #[allow(clippy::too_many_arguments)]
-#[inline]
+#[inline(always)]
 pub fn sample<R: Reading>(
     r: &mut R,
     problem: &Problem,
@@ -246,7 +246,7 @@ pub fn batch<R: Reading>(
 /// The loss over all samples at `params` (with the problem's reduction): the forward pass of
 /// the worked lines, read as plain numbers, without rounding.
 pub fn loss_over_all(problem: &Problem, params: &[f64]) -> f64 {
-    let mut values = Values::new(None, None);
+    let mut values = Exact::default();
     let naming = GradientNaming {
         name: Name::Dw,
         time: 0,
@@ -271,7 +271,7 @@ pub fn total_loss(problem: &Problem, params: &[f64]) -> Option<f64> {
 /// The loss over all samples and its gradient `∂E/∂w` at `params`: the full batch of the worked
 /// lines, read as plain numbers, without rounding (conjugate gradient's line search).
 pub fn batch_loss_and_gradient(problem: &Problem, params: &[f64]) -> (f64, Vec<f64>) {
-    let mut values = Values::new(None, None);
+    let mut values = Exact::default();
     let naming = GradientNaming {
         name: Name::G,
         time: 0,

@@ -24,25 +24,53 @@ pub trait Reading {
     /// Round as the student does (docs/contract.md §6); identity without `rounding`.
     fn round(&self, value: f64) -> f64;
 
-    fn warn(&mut self, code: &str, message: String, step: u64);
+    /// What the reading has noted so far.
+    fn record(&self) -> &Record;
+
+    fn record_mut(&mut self) -> &mut Record;
+
+    fn warn(&mut self, code: &str, message: String, step: u64) {
+        self.record_mut()
+            .warnings
+            .push(Warning::new(code, message, Some(step)));
+    }
 
     /// The first line whose own value is not finite.
-    fn first_not_finite(&self) -> Option<Symbol>;
+    fn first_not_finite(&self) -> Option<Symbol> {
+        self.record().first_not_finite
+    }
 
     /// The warnings so far, handed over.
-    fn take_warnings(&mut self) -> Vec<Warning>;
+    fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.record_mut().warnings)
+    }
 }
 
-/// What both readings keep: rounding, overrides, warnings, the first non-finite line.
+/// What every reading notes as it goes: warnings, and the first line that is not finite.
+#[derive(Debug, Default)]
+pub struct Record {
+    pub warnings: Vec<Warning>,
+    pub first_not_finite: Option<Symbol>,
+}
+
+impl Record {
+    /// Note `symbol` if its line's own value is the first that is not finite.
+    #[inline]
+    fn check(&mut self, symbol: Symbol, value: f64) {
+        if !value.is_finite() && self.first_not_finite.is_none() {
+            self.first_not_finite = Some(symbol);
+        }
+    }
+}
+
+/// What the values and lines readings keep: rounding, overrides, and their record.
 #[derive(Debug, Default)]
 pub struct Ledger<'o> {
     rounding: Option<Rounding>,
     overrides: Option<&'o BTreeMap<String, f64>>,
     /// The symbol's LaTeX, written to look an override up.
     key: String,
-    pub warnings: Vec<Warning>,
-    /// The first line whose (own) value is not finite.
-    pub first_not_finite: Option<Symbol>,
+    pub record: Record,
 }
 
 impl<'o> Ledger<'o> {
@@ -51,8 +79,7 @@ impl<'o> Ledger<'o> {
             rounding,
             overrides: overrides.filter(|o| !o.is_empty()),
             key: String::new(),
-            warnings: Vec::new(),
-            first_not_finite: None,
+            record: Record::default(),
         }
     }
 
@@ -60,9 +87,7 @@ impl<'o> Ledger<'o> {
     #[inline]
     fn settle(&mut self, symbol: Symbol, computed: f64) -> (f64, f64) {
         let value = round_value(self.rounding, computed);
-        if !value.is_finite() && self.first_not_finite.is_none() {
-            self.first_not_finite = Some(symbol);
-        }
+        self.record.check(symbol, value);
         let used = match self.overrides {
             None => value,
             Some(overrides) => {
@@ -102,18 +127,43 @@ impl Reading for Values<'_> {
         round_value(self.ledger.rounding, value)
     }
 
-    fn warn(&mut self, code: &str, message: String, step: u64) {
-        self.ledger
-            .warnings
-            .push(Warning::new(code, message, Some(step)));
+    fn record(&self) -> &Record {
+        &self.ledger.record
     }
 
-    fn first_not_finite(&self) -> Option<Symbol> {
-        self.ledger.first_not_finite
+    fn record_mut(&mut self) -> &mut Record {
+        &mut self.ledger.record
+    }
+}
+
+/// The values reading of a run with neither hand rounding nor carried-forward values (nearly
+/// every run): the numbers of [`Values`], without the per-line look-ups that cannot apply, so a
+/// summary's loop pays for its arithmetic and little else.
+#[derive(Debug, Default)]
+pub struct Exact {
+    record: Record,
+}
+
+impl Reading for Exact {
+    type N = f64;
+
+    #[inline]
+    fn line(&mut self, _: Option<Pointer>, symbol: Symbol, expr: f64) -> f64 {
+        self.record.check(symbol, expr);
+        expr
     }
 
-    fn take_warnings(&mut self) -> Vec<Warning> {
-        std::mem::take(&mut self.ledger.warnings)
+    #[inline]
+    fn round(&self, value: f64) -> f64 {
+        value
+    }
+
+    fn record(&self) -> &Record {
+        &self.record
+    }
+
+    fn record_mut(&mut self) -> &mut Record {
+        &mut self.record
     }
 }
 
@@ -167,18 +217,12 @@ impl Reading for Lines<'_> {
         round_value(self.ledger.rounding, value)
     }
 
-    fn warn(&mut self, code: &str, message: String, step: u64) {
-        self.ledger
-            .warnings
-            .push(Warning::new(code, message, Some(step)));
+    fn record(&self) -> &Record {
+        &self.ledger.record
     }
 
-    fn first_not_finite(&self) -> Option<Symbol> {
-        self.ledger.first_not_finite
-    }
-
-    fn take_warnings(&mut self) -> Vec<Warning> {
-        std::mem::take(&mut self.ledger.warnings)
+    fn record_mut(&mut self) -> &mut Record {
+        &mut self.ledger.record
     }
 }
 

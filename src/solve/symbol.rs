@@ -32,48 +32,36 @@ pub enum Name {
     D,
 }
 
+/// A spelling `(tex, text)` in one of its two forms.
+fn write_spelling(out: &mut impl Sink, (tex_form, text_form): (&str, &str), tex: bool) {
+    if tex {
+        out.tex(tex_form);
+    } else {
+        out.put(text_form);
+    }
+}
+
 impl Name {
     fn write(self, out: &mut impl Sink, tex: bool) {
-        if tex {
-            out.tex(self.tex());
-        } else {
-            out.put(self.text());
-        }
+        write_spelling(out, self.spelling(), tex);
     }
 
-    fn tex(self) -> &'static str {
+    /// Its spelling in LaTeX and in plain text, side by side.
+    fn spelling(self) -> (&'static str, &'static str) {
         match self {
-            Name::W => "w",
-            Name::TildeW => "\\tilde{w}",
-            Name::Dw => "dw",
-            Name::G => "g",
-            Name::V => "v",
-            Name::S => "s",
-            Name::SMax => "s^{max}",
-            Name::HatV => "\\hat{v}",
-            Name::HatS => "\\hat{s}",
-            Name::HatU => "\\hat{u}",
-            Name::U => "u",
-            Name::Delta => "\\Delta",
-            Name::D => "d",
-        }
-    }
-
-    fn text(self) -> &'static str {
-        match self {
-            Name::W => "w",
-            Name::TildeW => "w\u{303}",
-            Name::Dw => "dw",
-            Name::G => "g",
-            Name::V => "v",
-            Name::S => "s",
-            Name::SMax => "s^max",
-            Name::HatV => "v\u{302}",
-            Name::HatS => "s\u{302}",
-            Name::HatU => "u\u{302}",
-            Name::U => "u",
-            Name::Delta => "Δ",
-            Name::D => "d",
+            Name::W => ("w", "w"),
+            Name::TildeW => ("\\tilde{w}", "w\u{303}"),
+            Name::Dw => ("dw", "dw"),
+            Name::G => ("g", "g"),
+            Name::V => ("v", "v"),
+            Name::S => ("s", "s"),
+            Name::SMax => ("s^{max}", "s^max"),
+            Name::HatV => ("\\hat{v}", "v\u{302}"),
+            Name::HatS => ("\\hat{s}", "s\u{302}"),
+            Name::HatU => ("\\hat{u}", "u\u{302}"),
+            Name::U => ("u", "u"),
+            Name::Delta => ("\\Delta", "Δ"),
+            Name::D => ("d", "d"),
         }
     }
 
@@ -156,50 +144,27 @@ pub enum Const {
 
 impl Const {
     fn write(self, out: &mut impl Sink, tex: bool) {
-        if tex {
-            out.tex(self.tex());
-        } else {
-            out.put(self.text());
-        }
+        write_spelling(out, self.spelling(), tex);
     }
 
-    fn tex(self) -> &'static str {
+    /// Its spelling in LaTeX and in plain text, side by side.
+    fn spelling(self) -> (&'static str, &'static str) {
         match self {
-            Const::Alpha => "\\alpha",
-            Const::Alpha0 => "\\alpha_0",
-            Const::Beta => "\\beta",
-            Const::Beta1 => "\\beta_1",
-            Const::Beta2 => "\\beta_2",
-            Const::Rho => "\\rho",
-            Const::Epsilon => "\\epsilon",
-            Const::Lambda => "\\lambda",
-            Const::Eta => "\\eta",
-            Const::B => "b",
-            Const::V0 => "v_{0}",
-            Const::E => "e",
-            Const::K => "k",
-            Const::DecayRate => "\\text{decay\\_rate}",
-            Const::DropRate => "\\text{drop\\_rate}",
-        }
-    }
-
-    fn text(self) -> &'static str {
-        match self {
-            Const::Alpha => "α",
-            Const::Alpha0 => "α_0",
-            Const::Beta => "β",
-            Const::Beta1 => "β_1",
-            Const::Beta2 => "β_2",
-            Const::Rho => "ρ",
-            Const::Epsilon => "ε",
-            Const::Lambda => "λ",
-            Const::Eta => "η",
-            Const::B => "b",
-            Const::V0 => "v_0",
-            Const::E => "e",
-            Const::K => "k",
-            Const::DecayRate => "decay_rate",
-            Const::DropRate => "drop_rate",
+            Const::Alpha => ("\\alpha", "α"),
+            Const::Alpha0 => ("\\alpha_0", "α_0"),
+            Const::Beta => ("\\beta", "β"),
+            Const::Beta1 => ("\\beta_1", "β_1"),
+            Const::Beta2 => ("\\beta_2", "β_2"),
+            Const::Rho => ("\\rho", "ρ"),
+            Const::Epsilon => ("\\epsilon", "ε"),
+            Const::Lambda => ("\\lambda", "λ"),
+            Const::Eta => ("\\eta", "η"),
+            Const::B => ("b", "b"),
+            Const::V0 => ("v_{0}", "v_0"),
+            Const::E => ("e", "e"),
+            Const::K => ("k", "k"),
+            Const::DecayRate => ("\\text{decay\\_rate}", "decay_rate"),
+            Const::DropRate => ("\\text{drop\\_rate}", "drop_rate"),
         }
     }
 }

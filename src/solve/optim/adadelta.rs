@@ -1,6 +1,6 @@
 //! Adadelta (docs/contract.md §3; Zeiler 2012, "ADADELTA: an adaptive learning rate method", Algorithm 1).
 
-use super::{at, correction, moving_average, Name, Num, Reading, Update};
+use super::{at, correction, moving_average, next_power, Name, Num, Reading, Update};
 use crate::solve::problem::SignConvention;
 use crate::solve::symbol::{Const, Symbol};
 
@@ -33,8 +33,8 @@ impl AdadeltaState {
 
     pub fn visit(
         &self,
-        entry: &mut dyn FnMut(&'static str, &[f64]),
-        factor: &mut dyn FnMut(&'static str, f64),
+        entry: &mut impl FnMut(&'static str, &[f64]),
+        factor: &mut impl FnMut(&'static str, f64),
     ) {
         entry("square_avg", &self.square_avg);
         entry("delta_avg", &self.delta_avg);
@@ -64,7 +64,7 @@ pub fn step<R: Reading>(
     let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
     let dw = |p: usize| q(u.sym(Name::Dw, p, t), u.dw(p));
     next.previous_rho_power = state.rho_power;
-    next.rho_power = r.round(state.rho_power * rho);
+    next.rho_power = r.round(next_power(state.rho_power, rho));
 
     next.square_avg.clear();
     for p in u.indices() {

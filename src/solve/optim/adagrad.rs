@@ -24,7 +24,7 @@ impl AdagradState {
         }
     }
 
-    pub fn visit(&self, entry: &mut dyn FnMut(&'static str, &[f64])) {
+    pub fn visit(&self, entry: &mut impl FnMut(&'static str, &[f64])) {
         entry("square_sum", &self.square_sum);
     }
 }

@@ -1,6 +1,8 @@
 //! Adam and its kin: AdamW (decoupled weight decay) and AMSGrad (docs/contract.md §3; the course's "Adam").
 
-use super::{at, correction, guarded_update, moving_average, Name, Num, Reading, Update};
+use super::{
+    at, average_into, bias_corrected, guarded_update, next_power, Name, Num, Reading, Update,
+};
 use crate::solve::problem::Optimizer;
 use crate::solve::symbol::{Const, Symbol};
 
@@ -81,8 +83,8 @@ impl AdamState {
 
     pub fn visit(
         &self,
-        entry: &mut dyn FnMut(&'static str, &[f64]),
-        factor: &mut dyn FnMut(&'static str, f64),
+        entry: &mut impl FnMut(&'static str, &[f64]),
+        factor: &mut impl FnMut(&'static str, f64),
     ) {
         entry("first_moment", &self.first_moment);
         entry("second_moment", &self.second_moment);
@@ -105,18 +107,16 @@ impl AdamState {
     }
 }
 
-/// `target`'s room, refilled by `fill` when `wanted`, else given back as `None`.
-fn optional(
-    target: &mut Option<Vec<f64>>,
-    wanted: bool,
-    fill: impl FnOnce(&mut Vec<f64>),
-) -> Option<Vec<f64>> {
-    let mut room = target.take().unwrap_or_default();
-    wanted.then(|| {
+/// `target` refilled by `fill` when `wanted` (its room reused), else `None`. In place: moving
+/// the vector out and back stalled on its own copy, the costliest line of a summary's update.
+fn optional(target: &mut Option<Vec<f64>>, wanted: bool, fill: impl FnOnce(&mut Vec<f64>)) {
+    if wanted {
+        let room = target.get_or_insert_with(Vec::new);
         room.clear();
-        fill(&mut room);
-        room
-    })
+        fill(room);
+    } else {
+        *target = None;
+    }
 }
 
 /// Adam: `v ← β₁ v + (1 − β₁) dw`; `s ← β₂ s + (1 − β₂) dw²`; `w ← w − α v̂ / √(ŝ + ε)`.
@@ -131,32 +131,30 @@ pub fn step<R: Reading>(
 ) {
     let t = u.t;
     let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
-    next.beta1_power = r.round(state.beta1_power * config.beta1);
-    next.beta2_power = r.round(state.beta2_power * config.beta2);
+    next.beta1_power = r.round(next_power(state.beta1_power, config.beta1));
+    next.beta2_power = r.round(next_power(state.beta2_power, config.beta2));
     let dw = |p: usize| q(u.sym(Name::Dw, p, t), u.dw(p));
 
-    next.first_moment.clear();
-    for p in u.indices() {
-        let previous = q(u.sym(Name::V, p, t - 1), at(&state.first_moment, p));
-        let v = r.line(
-            u.state_pointer("first_moment", p),
-            u.sym(Name::V, p, t),
-            moving_average(Const::Beta1, config.beta1, previous, dw(p)),
-        );
-        next.first_moment.push(v);
-    }
-    next.second_moment.clear();
-    for p in u.indices() {
-        let previous = q(u.sym(Name::S, p, t - 1), at(&state.second_moment, p));
-        let s = r.line(
-            u.state_pointer("second_moment", p),
-            u.sym(Name::S, p, t),
-            moving_average(Const::Beta2, config.beta2, previous, dw(p).square()),
-        );
-        next.second_moment.push(s);
-    }
+    average_into(
+        u,
+        r,
+        &mut next.first_moment,
+        &state.first_moment,
+        (Name::V, "first_moment"),
+        (Const::Beta1, config.beta1),
+        dw,
+    );
+    average_into(
+        u,
+        r,
+        &mut next.second_moment,
+        &state.second_moment,
+        (Name::S, "second_moment"),
+        (Const::Beta2, config.beta2),
+        |p| dw(p).square(),
+    );
     let second_moment = &next.second_moment;
-    next.max_second_moment = optional(&mut next.max_second_moment, config.amsgrad, |room| {
+    optional(&mut next.max_second_moment, config.amsgrad, |room| {
         for p in u.indices() {
             let previous = state.max_second_moment.as_ref().map_or(0.0, |m| at(m, p));
             let expr = q(u.sym(Name::SMax, p, t - 1), previous)
@@ -171,47 +169,25 @@ pub fn step<R: Reading>(
     });
     let s_name = if config.amsgrad { Name::SMax } else { Name::S };
 
-    let first_moment = &next.first_moment;
-    next.first_moment_corrected = optional(
+    bias_corrected(
+        u,
+        r,
         &mut next.first_moment_corrected,
-        u.bias_correction,
-        |room| {
-            for p in u.indices() {
-                let expr = q(u.sym(Name::V, p, t), first_moment[p])
-                    / correction(Const::Beta1, t, next.beta1_power);
-                let value = r.line(
-                    u.state_pointer("first_moment_corrected", p),
-                    u.sym(Name::HatV, p, t),
-                    expr,
-                );
-                room.push(value);
-            }
-        },
+        (Name::V, &next.first_moment),
+        (Name::HatV, "first_moment_corrected"),
+        (Const::Beta1, next.beta1_power),
     );
-    let s_used: &[f64] = next
-        .max_second_moment
-        .as_ref()
-        .unwrap_or(&next.second_moment);
-    let corrected_name = if config.amsgrad {
-        "max_second_moment_corrected"
-    } else {
-        "second_moment_corrected"
+    let (s_used, corrected_name) = match &next.max_second_moment {
+        Some(max) => (max, "max_second_moment_corrected"),
+        None => (&next.second_moment, "second_moment_corrected"),
     };
-    next.second_moment_corrected = optional(
+    bias_corrected(
+        u,
+        r,
         &mut next.second_moment_corrected,
-        u.bias_correction,
-        |room| {
-            for p in u.indices() {
-                let expr = q(u.sym(s_name, p, t), at(s_used, p))
-                    / correction(Const::Beta2, t, next.beta2_power);
-                let value = r.line(
-                    u.state_pointer(corrected_name, p),
-                    u.sym(Name::HatS, p, t),
-                    expr,
-                );
-                room.push(value);
-            }
-        },
+        (s_name, s_used),
+        (Name::HatS, corrected_name),
+        (Const::Beta2, next.beta2_power),
     );
     let (v_name, v_used): (Name, &[f64]) = match &next.first_moment_corrected {
         Some(c) => (Name::HatV, c),

@@ -1,6 +1,8 @@
 //! Momentum and Nesterov momentum (docs/contract.md §3; the course's "Gradient Descent with Momentum").
 
-use super::{at, correction, moving_average, one_minus, Name, Num, Reading, Update};
+use super::{
+    at, bias_corrected, moving_average, next_power, one_minus, Name, Num, Reading, Update,
+};
 use crate::solve::problem::MomentumForm;
 use crate::solve::symbol::{Const, Symbol};
 
@@ -26,8 +28,8 @@ impl MomentumState {
 
     pub fn visit(
         &self,
-        entry: &mut dyn FnMut(&'static str, &[f64]),
-        factor: &mut dyn FnMut(&'static str, f64),
+        entry: &mut impl FnMut(&'static str, &[f64]),
+        factor: &mut impl FnMut(&'static str, f64),
     ) {
         entry("velocity", &self.velocity);
         if let Some(corrected) = &self.velocity_corrected {
@@ -55,7 +57,7 @@ pub fn step<R: Reading>(
     let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
     let b = || q(Symbol::Const(Const::Beta), beta);
     let dw = |p: usize| q(u.sym(Name::Dw, p, t), u.dw(p));
-    next.beta_power = r.round(state.beta_power * beta);
+    next.beta_power = r.round(next_power(state.beta_power, beta));
 
     next.velocity.clear();
     for p in u.indices() {
@@ -68,23 +70,14 @@ pub fn step<R: Reading>(
         next.velocity.push(v);
     }
 
-    let mut corrected = next.velocity_corrected.take().unwrap_or_default();
-    next.velocity_corrected = if u.bias_correction {
-        corrected.clear();
-        for p in u.indices() {
-            let expr = q(u.sym(Name::V, p, t), next.velocity[p])
-                / correction(Const::Beta, t, next.beta_power);
-            let value = r.line(
-                u.state_pointer("velocity_corrected", p),
-                u.sym(Name::HatV, p, t),
-                expr,
-            );
-            corrected.push(value);
-        }
-        Some(corrected)
-    } else {
-        None
-    };
+    bias_corrected(
+        u,
+        r,
+        &mut next.velocity_corrected,
+        (Name::V, &next.velocity),
+        (Name::HatV, "velocity_corrected"),
+        (Const::Beta, next.beta_power),
+    );
     let (v_hat_name, v_hat) = match &next.velocity_corrected {
         Some(c) => (Name::HatV, c),
         None => (Name::V, &next.velocity),

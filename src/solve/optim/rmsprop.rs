@@ -1,6 +1,8 @@
 //! RMSProp (docs/contract.md §3; the course's "RMSProp").
 
-use super::{at, correction, guarded_update, moving_average, Name, Num, Reading, Update};
+use super::{
+    at, average_into, bias_corrected, guarded_update, next_power, Name, Num, Reading, Update,
+};
 use crate::solve::symbol::{Const, Symbol};
 
 /// The moving average of squared gradients per parameter (the course's `v`), and `β^t`.
@@ -22,8 +24,8 @@ impl RmspropState {
 
     pub fn visit(
         &self,
-        entry: &mut dyn FnMut(&'static str, &[f64]),
-        factor: &mut dyn FnMut(&'static str, f64),
+        entry: &mut impl FnMut(&'static str, &[f64]),
+        factor: &mut impl FnMut(&'static str, f64),
     ) {
         entry("square_avg", &self.square_avg);
         if let Some(corrected) = &self.square_avg_corrected {
@@ -45,35 +47,24 @@ pub fn step<R: Reading>(
 ) {
     let t = u.t;
     let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
-    next.beta_power = r.round(state.beta_power * beta);
-    next.square_avg.clear();
-    for p in u.indices() {
-        let previous = q(u.sym(Name::V, p, t - 1), at(&state.square_avg, p));
-        let term = q(u.sym(Name::Dw, p, t), u.dw(p)).square();
-        let v = r.line(
-            u.state_pointer("square_avg", p),
-            u.sym(Name::V, p, t),
-            moving_average(Const::Beta, beta, previous, term),
-        );
-        next.square_avg.push(v);
-    }
-    let mut corrected = next.square_avg_corrected.take().unwrap_or_default();
-    next.square_avg_corrected = if u.bias_correction {
-        corrected.clear();
-        for p in u.indices() {
-            let expr = q(u.sym(Name::V, p, t), next.square_avg[p])
-                / correction(Const::Beta, t, next.beta_power);
-            let value = r.line(
-                u.state_pointer("square_avg_corrected", p),
-                u.sym(Name::HatV, p, t),
-                expr,
-            );
-            corrected.push(value);
-        }
-        Some(corrected)
-    } else {
-        None
-    };
+    next.beta_power = r.round(next_power(state.beta_power, beta));
+    average_into(
+        u,
+        r,
+        &mut next.square_avg,
+        &state.square_avg,
+        (Name::V, "square_avg"),
+        (Const::Beta, beta),
+        |p| q(u.sym(Name::Dw, p, t), u.dw(p)).square(),
+    );
+    bias_corrected(
+        u,
+        r,
+        &mut next.square_avg_corrected,
+        (Name::V, &next.square_avg),
+        (Name::HatV, "square_avg_corrected"),
+        (Const::Beta, next.beta_power),
+    );
     let (name, used) = match &next.square_avg_corrected {
         Some(c) => (Name::HatV, c),
         None => (Name::V, &next.square_avg),
