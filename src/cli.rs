@@ -374,8 +374,14 @@ fn solve(args: &SolveArgs) -> ExitCode {
     let result =
         extract::parse(&bytes).and_then(|body| solve_body_with(&body, &args.limits, detail));
     match result {
+        // Compact JSON is the service's own bytes; pretty JSON is re-laid out.
+        Ok(response) if args.format == CliFormat::Json && args.compact => {
+            let mut out = Vec::new();
+            response.write_json(&mut out, query.display_precision());
+            write_stdout(&out)
+        }
         Ok(response) if args.format == CliFormat::Json && args.precision.is_none() => {
-            print_json(&response, args.compact)
+            print_json(&response, false)
         }
         Ok(response) => match rendered_text(
             &response,
