@@ -6,6 +6,7 @@
 //! by their matched pattern (`/v1/examples/{id}`), never by the raw URI, and methods outside the
 //! usual few by `other`, so a hostile client cannot grow the label sets without end.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -29,9 +30,13 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
 
-/// Every metric of one app, and the registry that renders them.
+/// Every metric of one app, and the registry that renders them; shared, so that handing it to
+/// each request (axum's `State`) is one reference count, not one per metric.
 #[derive(Clone)]
-pub struct Metrics {
+pub struct Metrics(Arc<Registered>);
+
+/// The metrics themselves.
+pub struct Registered {
     registry: Registry,
     requests: IntCounterVec,
     duration: HistogramVec,
@@ -49,12 +54,20 @@ pub struct Metrics {
     pub streams_open: IntGauge,
 }
 
+impl std::ops::Deref for Metrics {
+    type Target = Registered;
+
+    fn deref(&self) -> &Registered {
+        &self.0
+    }
+}
+
 impl Metrics {
     /// A fresh registry with every metric at zero; `solver_threads` is the pool's size.
     pub fn new(solver_threads: usize) -> Self {
         let registry = Registry::new_custom(Some("gradtrace".to_string()), None)
             .unwrap_or_else(|_| Registry::new());
-        let metrics = Metrics {
+        let metrics = Registered {
             requests: IntCounterVec::new(
                 Opts::new(
                     "http_requests_total",
@@ -141,7 +154,7 @@ impl Metrics {
             // Registration fails only for a duplicate name, which the list above rules out.
             let _ = metrics.registry.register(collector);
         }
-        metrics
+        Metrics(Arc::new(metrics))
     }
 
     /// One shed request.

@@ -142,6 +142,27 @@ pub async fn blocking<T: Send + 'static>(
     SolverPool::current().run(work).await
 }
 
+/// The most work (`solve::work`, about a microsecond a unit) that is done on the async worker
+/// where the request arrived: handing a solve to a solver thread and back costs two context
+/// switches, more than a small solve itself (the course's problems are 10–100 units), while
+/// 200 µs on a worker delays nothing measurably (`/healthz` stays within its 50 ms).
+pub const INLINE_WORK: u128 = 200;
+
+/// Run `work` where the request is being answered when it is at most [`INLINE_WORK`], else on
+/// the solver pool ([`blocking`]).
+pub async fn blocking_unless_small<T: Send + 'static>(
+    units: u128,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    if units <= INLINE_WORK {
+        // As on the pool, a panic is an internal error, not a dropped connection.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+            .map_err(|_| ApiError::Internal("the computation failed".to_string()))
+    } else {
+        blocking(work).await
+    }
+}
+
 /// A gauge raised for as long as this value lives, lowered even when a future is dropped.
 pub struct Counted(IntGauge);
 
@@ -158,9 +179,12 @@ impl Drop for Counted {
     }
 }
 
-/// What [`guard`] needs: the in-flight bound, the time limit, the pool and the metrics.
+/// What [`guard`] needs: the in-flight bound, the time limit, the pool and the metrics (shared:
+/// axum clones the state for every request).
 #[derive(Clone)]
-pub struct Guard {
+pub struct Guard(Arc<Guarding>);
+
+pub struct Guarding {
     in_flight: Arc<Semaphore>,
     timeout: Duration,
     pool: SolverPool,
@@ -174,18 +198,18 @@ impl Guard {
         pool: SolverPool,
         metrics: Metrics,
     ) -> Self {
-        Guard {
+        Guard(Arc::new(Guarding {
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
             timeout,
             pool,
             metrics,
-        }
+        }))
     }
 }
 
 /// Middleware: shed what is over the in-flight bound, time the rest out, and hand the handler
 /// the app's solver pool.
-pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+pub async fn guard(State(Guard(guard)): State<Guard>, request: Request, next: Next) -> Response {
     let exempt = is_never_shed(request.uri().path());
     let permit = if exempt {
         None

@@ -155,7 +155,8 @@ pub async fn solve(
     if format == Format::Ndjson {
         return super::stream::respond(valid, detail.into(), precision, streams).await;
     }
-    blocking(move || {
+    let units = solve::work(&valid.problem, detail.into());
+    super::overload::blocking_unless_small(units, move || {
         let response = respond_at(valid, detail.into());
         render_as(&response, format, precision, standalone)
     })
