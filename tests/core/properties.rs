@@ -281,6 +281,39 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// docs/contract.md §12: the values reading (with or without hand rounding) and the lines
+    /// reading compute the same numbers, bit for bit, for every algorithm and option; a summary
+    /// ends where they end. `{:?}` writes each f64 as its shortest round-trip digits (and -0.0
+    /// as such), so equal text is equal bits.
+    #[test]
+    fn the_values_and_lines_readings_give_bit_identical_numbers(p in problems()) {
+        let lines = solve_detail(&p, Detail::Lines);
+        let values = solve_detail(&p, Detail::Values);
+        let summary = solve_detail(&p, Detail::Summary);
+        prop_assert_eq!(lines.steps.len(), values.steps.len());
+        for (with_lines, without) in lines.steps.iter().zip(&values.steps) {
+            prop_assert!(without.lines.is_empty());
+            let stripped = Step { lines: Vec::new(), ..with_lines.clone() };
+            prop_assert_eq!(format!("{stripped:?}"), format!("{without:?}"));
+        }
+        let ending = |s: &Solution| {
+            format!("{:?} {:?} {:?} {:?}", s.status, s.warnings, s.final_weights, s.final_bias)
+        };
+        prop_assert_eq!(ending(&lines), ending(&values));
+        prop_assert_eq!(ending(&lines), ending(&summary));
+        prop_assert!(summary.steps.is_empty());
+        prop_assert_eq!(format!("{:?}", lines.loss.per_epoch), format!("{:?}", summary.loss.per_epoch));
+        let per_update = summary.loss.per_update.clone().unwrap_or_default();
+        prop_assert_eq!(per_update.len(), lines.steps.len());
+        if let Some(last) = per_update.last() {
+            prop_assert_eq!(format!("{last:?}"), format!("{:?}", lines.loss.final_));
+        }
+    }
+}
+
 /// One sample and as many epochs as the default size limit allows (`updates × (parameters + 1)`
 /// at most `config::DEFAULT_TRACE_ENTRIES`): the longest runs the service computes.
 fn longest_problems() -> impl Strategy<Value = Problem> {
