@@ -507,7 +507,8 @@ impl Check {
     /// An integer `≥ min` and at most `MAX_INTEGER`; `2.0` counts as the integer 2, as in JSON
     /// Schema.
     fn integer(&mut self, value: Option<&Value>, at: &str, min: u64) -> Read<u64> {
-        let requirement = format!("must be an integer >= {min}");
+        // Written only for an error: every valid request reads several integers.
+        let requirement = || format!("must be an integer >= {min}");
         match value {
             None => Ok(None),
             Some(Value::Number(n)) => {
@@ -525,10 +526,13 @@ impl Check {
                         Err(self.fail(at, format!("is too large (at most {MAX_INTEGER})")))
                     }
                     Some(k) if k >= min => Ok(Some(k)),
-                    _ => Err(self.fail(at, requirement)),
+                    _ => Err(self.fail(at, requirement())),
                 }
             }
-            Some(other) => Err(self.fail(at, format!("{requirement}, not {}", type_name(other)))),
+            Some(other) => Err(self.fail(
+                at,
+                format!("{}, not {}", requirement(), type_name(other)),
+            )),
         }
     }
 
@@ -628,14 +632,15 @@ impl Check {
                 Value::Object(map) => {
                     let object = Object { map, at: &at };
                     self.unknown_keys(object, SAMPLE_KEYS, "key of a sample");
-                    let x = self.numbers(object.get("x"), &object.pointer("x"), "input");
-                    let x = self.required(x, &object.pointer("x"));
+                    let x_at = object.pointer("x");
+                    let x = self.numbers(object.get("x"), &x_at, "input");
+                    let x = self.required(x, &x_at);
                     if let Some(x) = &x {
                         match expected {
                             Some((n, _)) if n == x.len() => {}
                             Some((n, source)) => {
                                 self.fail(
-                                    &object.pointer("x"),
+                                    &x_at,
                                     format!(
                                         "has {} but {source} {n}",
                                         count(x.len(), "input", "inputs")
@@ -645,8 +650,9 @@ impl Check {
                             None => expected = Some((x.len(), "the first sample's x has")),
                         }
                     }
-                    let t = self.number(object.get("t"), &object.pointer("t"));
-                    let t = self.required(t, &object.pointer("t"));
+                    let t_at = object.pointer("t");
+                    let t = self.number(object.get("t"), &t_at);
+                    let t = self.required(t, &t_at);
                     x.zip(t).map(|(x, t)| model::Sample { x, t })
                 }
                 other => {
@@ -686,6 +692,11 @@ impl Check {
         let mut numbers = Vec::with_capacity(items.len());
         let mut valid = true;
         for (i, item) in items.iter().enumerate() {
+            // A finite number needs no pointer; one is written only for an error.
+            if let Some(x) = item.as_f64().filter(|x| x.is_finite()) {
+                numbers.push(x);
+                continue;
+            }
             // Inside an array null is a value, not an absence.
             let read = match item {
                 Value::Null => Err(self.fail(&format!("{at}/{i}"), "must be a number, not null")),
