@@ -33,6 +33,7 @@ pub mod class;
 pub mod cli;
 pub mod config;
 pub mod grade;
+pub mod picture;
 pub mod render;
 pub mod solve;
 

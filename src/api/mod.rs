@@ -23,6 +23,7 @@ pub mod meta;
 pub mod metrics;
 pub mod model;
 pub mod overload;
+pub mod picture;
 pub mod schedule;
 pub mod server;
 pub mod solve;
@@ -73,6 +74,9 @@ pub const REQUEST_ID: &str = "x-request-id";
                                        one request, optimizers side by side, per-student \
                                        variants from a seed"),
         (name = "schedule", description = "Learning-rate schedules on their own"),
+        (name = "pictures", description = "SVG pictures of the traces: the loss surface with \
+                                          each optimizer's path, the loss per update and per \
+                                          epoch, a schedule's rate per epoch"),
         (name = "examples", description = "The course's worked examples, ready to post"),
         (name = "meta", description = "What the service offers, and whether it is up")
     )
@@ -89,6 +93,9 @@ fn documented() -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(compare::compare))
         .routes(routes!(variants::variants))
         .routes(routes!(schedule::schedule))
+        .routes(routes!(picture::plot_surface))
+        .routes(routes!(picture::plot_loss))
+        .routes(routes!(picture::plot_schedule))
         .routes(routes!(meta::algorithms))
         .routes(routes!(examples::list))
         .routes(routes!(examples::get))

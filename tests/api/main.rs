@@ -15,6 +15,7 @@ mod latex;
 mod meta;
 mod notation;
 mod openapi;
+mod picture;
 mod properties;
 mod readme;
 mod reference;
