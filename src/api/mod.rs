@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod model;
 pub mod overload;
 pub mod picture;
+pub mod playground;
 pub mod schedule;
 pub mod server;
 pub mod solve;
@@ -191,8 +192,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     documented().1
 }
 
-/// The whole service with the default config: API routes, `/openapi.json`, `/docs` (and `/`,
-/// which redirects there; `api::docs`), fallbacks and layers.
+/// The whole service with the default config: API routes, `/openapi.json`, `/docs`
+/// (`api::docs`), the playground at `/` (`api::playground`), fallbacks and layers.
 pub fn app() -> Router {
     app_with(&Config::default())
 }
@@ -223,6 +224,7 @@ pub fn serving(config: &Config) -> (Router, Metrics, Shutdown) {
     // bottom up for the order a request passes them.
     let app = router
         .merge(docs::router(&api))
+        .merge(playground::router())
         .fallback(not_found)
         // After every route is registered: it applies to the routes present when called.
         .method_not_allowed_fallback(method_not_allowed)

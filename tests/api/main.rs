@@ -16,6 +16,7 @@ mod meta;
 mod notation;
 mod openapi;
 mod picture;
+mod playground;
 mod properties;
 mod readme;
 mod reference;
