@@ -68,7 +68,7 @@ pub const DEFAULT_STREAM_UPDATES: u64 = 10_000_000;
 pub const DEFAULT_SCHEDULE_EPOCHS: u64 = 10_000;
 /// A 201 × 201 grid draws smooth contours at the picture's 440 pixels.
 pub const DEFAULT_PLOT_RESOLUTION: u64 = 201;
-/// About a second of loss evaluations on one core.
+/// Under half a second of loss evaluations on one core (measured: 0.43 s in release).
 pub const DEFAULT_PLOT_EVALUATIONS: u64 = 20_000_000;
 /// Default time one request may take, reading its body included (a stream: until its first
 /// byte).

@@ -207,8 +207,12 @@ pub fn schedule_body(body: &Value, limits: &Limits) -> Result<String, ApiError> 
     Ok(curves::schedule(&rates, &detail))
 }
 
-fn svg_response(svg: String) -> Response {
-    ([(header::CONTENT_TYPE, SVG)], svg).into_response()
+/// A picture drawn on the solver pool, as `image/svg+xml`.
+async fn drawn(
+    work: impl FnOnce() -> Result<String, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let svg = blocking(work).await??;
+    Ok(([(header::CONTENT_TYPE, SVG)], svg).into_response())
 }
 
 /// The loss surface with each optimizer's path.
@@ -239,8 +243,15 @@ pub async fn plot_surface(
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|r| bad_query(format!(": {}", r.body_text())))?;
-    let svg = blocking(move || surface_body(&body, query, &limits)).await??;
-    Ok(svg_response(svg))
+    let out_of_range = query.x.is_some_and(|x| x > 1000)
+        || query.y.is_some_and(|y| y > 1000)
+        || query
+            .resolution
+            .is_some_and(|r| !(5..=100_000).contains(&r));
+    if out_of_range {
+        return Err(bad_query(String::new()));
+    }
+    drawn(move || surface_body(&body, query, &limits)).await
 }
 
 /// The loss per update and per epoch, one curve per configuration.
@@ -265,8 +276,7 @@ pub async fn plot_loss(
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
-    let svg = blocking(move || loss_body(&body, &limits)).await??;
-    Ok(svg_response(svg))
+    drawn(move || loss_body(&body, &limits)).await
 }
 
 /// A schedule's learning rate per epoch.
@@ -289,6 +299,5 @@ pub async fn plot_schedule(
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
-    let svg = blocking(move || schedule_body(&body, &limits)).await??;
-    Ok(svg_response(svg))
+    drawn(move || schedule_body(&body, &limits)).await
 }

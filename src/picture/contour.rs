@@ -205,6 +205,25 @@ mod tests {
     }
 
     #[test]
+    fn a_grid_of_the_wrong_size_has_no_lines() {
+        let z = [1.0, 2.0, 3.0];
+        assert!(Grid {
+            nx: 2,
+            ny: 2,
+            z: &z
+        }
+        .isolines(1.5)
+        .is_empty());
+        assert!(Grid {
+            nx: 1,
+            ny: 3,
+            z: &z
+        }
+        .isolines(1.5)
+        .is_empty());
+    }
+
+    #[test]
     fn a_saddle_gives_two_lines_that_do_not_cross() {
         let z = [1.0, 0.0, 0.0, 1.0];
         let grid = Grid {

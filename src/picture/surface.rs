@@ -351,3 +351,41 @@ fn legend(out: &mut String, series: &[Series<'_>], log: bool, levels: &[f64]) {
     }
     out.push_str("</g>\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_are_logarithmic_only_over_two_decades() {
+        let (even, log) = levels(1.0, 50.0);
+        assert!(!log);
+        assert_eq!(even.len(), LEVELS);
+        assert!(even
+            .windows(2)
+            .all(|w| (w[1] - w[0] - 49.0 / 13.0).abs() < 1e-9));
+        let (spaced, log) = levels(0.001, 10.0);
+        assert!(log);
+        assert!(spaced
+            .windows(2)
+            .all(|w| (w[1] / w[0] - spaced[1] / spaced[0]).abs() < 1e-9));
+        assert!(spaced[0] > 0.001 && spaced[LEVELS - 1] < 10.0);
+        assert_eq!(levels(2.0, 2.0).0.len(), 0);
+        assert_eq!(levels(f64::NAN, 2.0).0.len(), 0);
+    }
+
+    #[test]
+    fn names_are_the_courses() {
+        assert_eq!(plain_name("w_12"), "w₁₂");
+        assert_eq!(plain_name("b"), "b");
+    }
+
+    #[test]
+    fn a_window_around_a_straight_path_still_shows_the_other_axis() {
+        let ((x0, x1), (y0, y1)) = window(&[(0, 0.0, 1.0), (1, 2.0, 1.0)]);
+        assert!((x1 - x0 - 2.4).abs() < 1e-12);
+        assert!((y1 - y0 - 1.2).abs() < 1e-12);
+        let ((x0, x1), _) = window(&[(0, 3.0, 3.0)]);
+        assert!(x1 > x0);
+    }
+}

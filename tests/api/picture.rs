@@ -276,6 +276,28 @@ async fn a_picture_that_cannot_be_drawn_is_a_422_at_its_cause() {
 }
 
 #[tokio::test]
+async fn a_query_outside_its_ranges_is_a_400() {
+    for query in ["x=1001", "y=-1", "resolution=4", "resolution=100001", "z=1"] {
+        let (status, _) = post_json(&format!("{PICTURES}/surface?{query}"), &momentum()).await;
+        assert_eq!(status, 400, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn the_bias_can_be_an_axis() {
+    let mut body = momentum();
+    body["bias"] = json!(0.1);
+    let (status, _, svg) = post_svg(&format!("{PICTURES}/surface?x=2&y=0"), &body).await;
+    assert_eq!(status, 200, "{svg}");
+    let doc = roxmltree::Document::parse(&svg).expect("XML");
+    let names: Vec<&str> = with_class(&doc, "axis-name")
+        .iter()
+        .filter_map(|n| n.attribute("data-name"))
+        .collect();
+    assert_eq!(names, ["b", "w_1"]);
+}
+
+#[tokio::test]
 async fn a_diverging_run_draws_without_a_nan() {
     let mut body = momentum();
     body["algorithm"] = json!("gd");
