@@ -132,13 +132,26 @@ async function gradeWrongVelocity(page) {
 }
 
 async function downloads(page) {
-  for (const [format, name] of [["json", "gradtrace-solution.json"], ["markdown", "gradtrace-solution.md"]]) {
+  const names = { json: "json", ndjson: "ndjson", markdown: "md", latex: "tex" };
+  for (const [format, extension] of Object.entries(names)) {
+    const name = `gradtrace-solution.${extension}`;
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       page.click(`.download[data-format=${format}]`),
     ]);
     check(download.suggestedFilename() === name, `download ${download.suggestedFilename()}`);
+    const text = fs.readFileSync(await download.path(), "utf8");
+    check(text.includes("0.5009"), `the ${format} download lacks (w_1)_2`);
   }
+}
+
+// Every update at once, then one again.
+async function allSteps(page) {
+  await page.click("#all");
+  check((await page.locator("#steps .step").count()) === 2, "all steps");
+  check((await page.getAttribute("#all", "aria-pressed")) === "true", "aria-pressed");
+  await page.click("#all");
+  check((await page.locator("#steps .step").count()) === 1, "one step again");
 }
 
 async function permalink(url, expected) {
@@ -154,6 +167,11 @@ async function permalink(url, expected) {
   await page.locator("#compare-surface path.optimizer-path").nth(1).waitFor();
   await page.locator("#compare-loss svg").waitFor();
   await shot(page, "6-compare");
+  // A dot of conjugate gradient's path opens that configuration's own trace at its update.
+  await page.locator('#compare-surface circle.marker[data-config="1"][data-update="2"]').click();
+  await page.locator("#step-2").waitFor();
+  check((await page.inputValue("#algorithm")) === "conjugate_gradient", "the CG trace");
+  check((await page.locator("#steps .katex-error").count()) === 0, "a KaTeX error in CG");
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
   check(overflow <= 392, `the page is ${overflow}px wide at phone width`);
@@ -169,6 +187,7 @@ async function main() {
   const w = await solvedMomentum(page);
   await shot(page, "1-solved");
   await changeBeta(page, w);
+  await allSteps(page);
   await clickMarker(page);
   const expected = await lineText(page, 2, "(w_1)_3");
   await gradeWrongVelocity(page);
