@@ -248,11 +248,44 @@ async function solve(step) {
   }
   if (state.configurations.length === 0) defaultConfigurations(problem);
   renderConfigurations();
-  await Promise.all([
-    picture("surface", "/v1/plot/surface", problem),
-    picture("loss", "/v1/plot/loss", problem),
-  ]);
+  axisChoices(problem);
+  await Promise.all([surface(), picture("loss", "/v1/plot/loss", problem)]);
   showStep(step == null ? 0 : step);
+}
+
+// The parameters a surface can be drawn over: the weights, then the bias.
+function axisChoices(problem) {
+  const names = (problem.weights || []).map((_, i) => `w${i + 1}`);
+  if (problem.bias != null) names.push("b");
+  for (const [id, fallback] of [["axis-x", 0], ["axis-y", 1]]) {
+    const select = $(id);
+    const kept = Math.min(select.value === "" ? fallback : Number(select.value), names.length - 1);
+    select.replaceChildren(...names.map((n, i) => new Option(n, String(i))));
+    select.value = String(Math.max(0, kept));
+  }
+}
+
+// The surface over the chosen parameters; choosing the other one's parameter swaps them.
+async function surface(event) {
+  const [x, y] = [$("axis-x"), $("axis-y")];
+  if (x.options.length < 2) {
+    $("surface").replaceChildren(Object.assign(document.createElement("p"), {
+      className: "note", textContent: "A surface needs two parameters: add a weight or a bias.",
+    }));
+    return;
+  }
+  if (x.value === y.value) {
+    const changed = event && event.target === y ? y : x;
+    const other = changed === x ? y : x;
+    const previous = changed.dataset.previous;
+    other.value = previous && previous !== changed.value
+      ? previous : [...other.options].find((o) => o.value !== changed.value).value;
+  }
+  x.dataset.previous = x.value;
+  y.dataset.previous = y.value;
+  const query = `?x=${x.value || 0}&y=${y.value || 1}`;
+  await picture("surface", `/v1/plot/surface${query}`, state.base);
+  showStep(state.step);
 }
 
 function defaultConfigurations(problem) {
@@ -328,8 +361,10 @@ async function compare() {
   state.compared = reply.payload;
   setStatus("compare-status", `${reply.payload.results.length} configurations compared.`);
   renderCompareTable(reply.payload);
+  const parameters = (body.problem.weights || []).length + (body.problem.bias != null ? 1 : 0);
   await Promise.all([
-    picture("compare-surface", "/v1/plot/surface", body),
+    parameters >= 2 ? picture("compare-surface", "/v1/plot/surface", body)
+      : $("compare-surface").replaceChildren(),
     picture("compare-loss", "/v1/plot/loss", body),
   ]);
   updatePermalink();
@@ -524,6 +559,8 @@ function wire() {
     renderConfigurations();
   });
   $("compare").addEventListener("click", compare);
+  $("axis-x").addEventListener("change", surface);
+  $("axis-y").addEventListener("change", surface);
   $("grade").addEventListener("click", grade);
   $("permalink").addEventListener("click", copyPermalink);
   document.querySelectorAll(".download").forEach((b) =>

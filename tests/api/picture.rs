@@ -262,6 +262,15 @@ async fn a_picture_that_cannot_be_drawn_is_a_422_at_its_cause() {
             "/problem/samples",
         ),
     ];
+    // 61² grid points × 10,000 samples are over max_plot_evaluations.
+    let many: Vec<Value> = (0..10_000)
+        .map(|i| json!({"x": [1, f64::from(i) / 10_000.0], "t": 0.5}))
+        .collect();
+    let mut crowded = momentum();
+    crowded["samples"] = json!(many);
+    let cases = cases
+        .into_iter()
+        .chain([(surface.clone(), crowded, "/resolution")]);
     for (path, body, pointer) in cases {
         let (status, problem) = post_json(&path, &body).await;
         assert_eq!(status, 422, "{path}: {problem}");
@@ -272,6 +281,19 @@ async fn a_picture_that_cannot_be_drawn_is_a_422_at_its_cause() {
             .filter_map(|e| e["pointer"].as_str())
             .collect();
         assert!(pointers.contains(&pointer), "{path}: {pointers:?}");
+        if pointer == "/resolution" {
+            // A limit names itself and how an operator raises it.
+            let limit = &problem["errors"][0]["limit"];
+            assert!(
+                limit["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("max_plot_")),
+                "{problem}"
+            );
+            assert!(limit["env"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("GRADTRACE_MAX_PLOT_")));
+        }
     }
 }
 

@@ -87,6 +87,7 @@ async function solvedMomentum(page) {
 
 async function changeBeta(page, before) {
   const v = await lineText(page, 1, "(v_1)_1");
+  const latex = await line(page, 1, "(v_1)_1").getAttribute("data-latex");
   await page.fill("#hp-beta", "0.5");
   await page.click("#solve");
   await page.waitForFunction(
@@ -94,7 +95,7 @@ async function changeBeta(page, before) {
       const li = document.querySelector('#step-1 li[data-symbol="(v_1)_1"]');
       return li && li.dataset.latex !== old;
     },
-    await line(page, 1, "(v_1)_1").getAttribute("data-latex"),
+    latex,
   );
   const [v2, w2] = [await lineText(page, 1, "(v_1)_1"), await lineText(page, 1, "(w_1)_2")];
   check(v2 !== v && w2 !== before, `β 0.5 changed nothing: ${v2}, ${w2}`);
@@ -145,6 +146,35 @@ async function downloads(page) {
   }
 }
 
+// The surface over the parameters chosen: w₂ across and w₁ up, then back.
+async function axes(page) {
+  const names = () => page.locator("#surface .axis-name").evaluateAll((n) => n.map((e) => e.dataset.name).join(","));
+  check((await names()) === "w_1,w_2", "the default axes");
+  // Choosing w₂ across, where w₂ was up, swaps the two.
+  await page.selectOption("#axis-x", "1");
+  await page.waitForFunction(() => document.querySelector("#surface .axis-name")?.dataset.name === "w_2");
+  check((await names()) === "w_2,w_1", `the chosen axes: ${await names()}`);
+  check((await page.inputValue("#axis-y")) === "0", "not swapped");
+  await page.selectOption("#axis-y", "1");
+  await page.waitForFunction(() => document.querySelector("#surface .axis-name")?.dataset.name === "w_1");
+  check((await names()) === "w_1,w_2", `the axes back: ${await names()}`);
+}
+
+// A problem typed as JSON, with one weight: solved, with no surface to draw and no error.
+async function oneWeight(page) {
+  await page.click("details summary");
+  await page.fill("#problem-json", JSON.stringify({
+    samples: [{ x: [1], t: 0.5 }], weights: [0.2], algorithm: "adam",
+    hyperparameters: { learning_rate: 0.1 }, epochs: 3,
+  }));
+  await page.click("#apply-json");
+  await page.click("#solve");
+  await page.locator("#surface p.note").waitFor();
+  check((await page.locator("#loss circle.update").count()) === 4, "the one-weight loss curve");
+  await lineText(page, 1, "(w_1)_2");
+  await page.click("details summary");
+}
+
 // Every update at once, then one again.
 async function allSteps(page) {
   await page.click("#all");
@@ -188,6 +218,8 @@ async function main() {
   await shot(page, "1-solved");
   await changeBeta(page, w);
   await allSteps(page);
+  await axes(page);
+  await oneWeight(page);
   await clickMarker(page);
   const expected = await lineText(page, 2, "(w_1)_3");
   await gradeWrongVelocity(page);
