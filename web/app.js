@@ -255,7 +255,8 @@ async function solve(step) {
 
 // The parameters a surface can be drawn over: the weights, then the bias.
 function axisChoices(problem) {
-  const names = (problem.weights || []).map((_, i) => `w${i + 1}`);
+  const sub = (n) => String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
+  const names = (problem.weights || []).map((_, i) => `w${sub(i + 1)}`);
   if (problem.bias != null) names.push("b");
   for (const [id, fallback] of [["axis-x", 0], ["axis-y", 1]]) {
     const select = $(id);
