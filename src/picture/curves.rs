@@ -85,45 +85,7 @@ fn draw(
     );
     axes(&mut out, FRAME, sx, sy, names.0, names.1);
     for curve in curves {
-        let c = colour(curve.config);
-        let mut d = String::new();
-        // A curve only joins the points of one class (per update, or per epoch).
-        let mut last_class = "";
-        for p in &curve.points {
-            let sep = if p.class == last_class { " L" } else { " M" };
-            last_class = p.class;
-            let _ = write!(d, "{sep}{} {}", px(sx.at(p.x)), px(sy.at(p.y)));
-        }
-        let _ = writeln!(
-            out,
-            "<g class=\"configuration\" data-config=\"{i}\">\n<path class=\"curve\" \
-             data-config=\"{i}\" fill=\"none\" stroke=\"{c}\" stroke-width=\"2\" d=\"{d}\"/>",
-            i = curve.config,
-            d = d.trim_start()
-        );
-        for p in &curve.points {
-            let (cx, cy) = (px(sx.at(p.x)), px(sy.at(p.y)));
-            let shape = if p.class == "epoch" {
-                format!(
-                    "rect x=\"{}\" y=\"{}\" width=\"8\" height=\"8\"",
-                    px(sx.at(p.x) - 4.0),
-                    px(sy.at(p.y) - 4.0)
-                )
-            } else {
-                format!("circle cx=\"{cx}\" cy=\"{cy}\" r=\"3.5\"")
-            };
-            let tag = shape.split(' ').next().unwrap_or("circle");
-            let _ = writeln!(
-                out,
-                "<{shape} class=\"{}\" data-config=\"{}\" {} fill=\"{c}\" stroke=\"#fff\" \
-                 tabindex=\"0\"><title>{}</title></{tag}>",
-                p.class,
-                curve.config,
-                p.attributes,
-                escape(&p.title)
-            );
-        }
-        out.push_str("</g>\n");
+        draw_curve(&mut out, curve, (sx, sy));
     }
     out.push_str("<g class=\"legend\">\n");
     let mut y = FRAME.y + 12.0;
@@ -132,6 +94,49 @@ fn draw(
     }
     out.push_str("</g>\n</svg>\n");
     out
+}
+
+/// One curve: a line through its points of each class, and a marker per point.
+fn draw_curve(out: &mut String, curve: &Curve, (sx, sy): (Scale, Scale)) {
+    let c = colour(curve.config);
+    let mut d = String::new();
+    // A curve only joins the points of one class (per update, or per epoch).
+    let mut last_class = "";
+    for p in &curve.points {
+        let sep = if p.class == last_class { " L" } else { " M" };
+        last_class = p.class;
+        let _ = write!(d, "{sep}{} {}", px(sx.at(p.x)), px(sy.at(p.y)));
+    }
+    let _ = writeln!(
+        out,
+        "<g class=\"configuration\" data-config=\"{i}\">\n<path class=\"curve\" \
+         data-config=\"{i}\" fill=\"none\" stroke=\"{c}\" stroke-width=\"2\" d=\"{d}\"/>",
+        i = curve.config,
+        d = d.trim_start()
+    );
+    for p in &curve.points {
+        let (cx, cy) = (px(sx.at(p.x)), px(sy.at(p.y)));
+        let shape = if p.class == "epoch" {
+            format!(
+                "rect x=\"{}\" y=\"{}\" width=\"8\" height=\"8\"",
+                px(sx.at(p.x) - 4.0),
+                px(sy.at(p.y) - 4.0)
+            )
+        } else {
+            format!("circle cx=\"{cx}\" cy=\"{cy}\" r=\"3.5\"")
+        };
+        let tag = shape.split(' ').next().unwrap_or("circle");
+        let _ = writeln!(
+            out,
+            "<{shape} class=\"{}\" data-config=\"{}\" {} fill=\"{c}\" stroke=\"#fff\" \
+             tabindex=\"0\"><title>{}</title></{tag}>",
+            p.class,
+            curve.config,
+            p.attributes,
+            escape(&p.title)
+        );
+    }
+    out.push_str("</g>\n");
 }
 
 /// The loss over all samples before the first update and after each (dots, joined), and after
