@@ -1,5 +1,5 @@
 //! The `gradtrace` command line: `serve` (the default), `solve FILE|-`, `grade FILE|-`,
-//! `variants FILE|-`, `compare FILE|-` and `openapi`.
+//! `variants FILE|-`, `compare FILE|-`, `plot surface|loss|schedule FILE|-` and `openapi`.
 //!
 //! Every command goes through the same code as the HTTP service (`api::solve::solve_body`,
 //! `api::grade::grade_body`, `openapi()`; `variants` and `compare`, in `cli/class.rs`, through
@@ -7,6 +7,7 @@
 //! to stderr; stdout carries only what a command prints.
 
 mod class;
+mod plot;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::net::SocketAddr;
@@ -78,6 +79,10 @@ enum Command {
     /// endpoint's JSON, or its Markdown table with `--format markdown`.
     #[command(after_help = class::AFTER_HELP)]
     Compare(class::CompareArgs),
+    /// Draw a picture as SVG on stdout (`gradtrace plot surface FILE > figure.svg`), the bytes
+    /// POST /v1/plot/surface, /v1/plot/loss or /v1/plot/schedule return.
+    #[command(after_help = class::AFTER_HELP)]
+    Plot(plot::PlotArgs),
     /// Print the OpenAPI 3.1 document (pretty JSON), as committed at openapi/openapi.json.
     Openapi,
     /// Exit 0 if the service at `--addr` answers `GET /healthz` with 200 within 2 s, else 1
@@ -222,6 +227,7 @@ pub async fn main() -> ExitCode {
         Some(Command::Grade(args)) => grade(&args),
         Some(Command::Variants(args)) => class::variants(&args),
         Some(Command::Compare(args)) => class::compare(&args),
+        Some(Command::Plot(args)) => plot::plot(&args),
         Some(Command::Openapi) => print_json(&crate::openapi(), false),
         Some(Command::Healthcheck(args)) => healthcheck(args.addr),
     }

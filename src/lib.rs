@@ -15,6 +15,9 @@
 //!   connection cap and its probe reserve, graceful shutdown), [`api::docs`] the Swagger UI at
 //!   `/docs` and `/docs/`, and [`api::json`] the one JSON encoder (it never writes `-0.0`).
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
+//! - [`picture`] — SVG pictures of solutions (pure): the loss surface with each optimizer's
+//!   path, the loss per update and per epoch, a schedule's rate; served by [`api::picture`],
+//!   and `GET /` is the playground page ([`api::playground`], its files in `web/`).
 //! - [`grade`] — checking a student's answers against the trace: tolerances, carried-forward
 //!   errors, named mistakes (pure).
 //! - [`class`] — a whole class at once: many problems over the cores, optimizers side by side,
@@ -23,7 +26,7 @@
 //! - [`config`] — the service's limits and operating settings ([`config::Config`]), from flags
 //!   and environment variables or the defaults.
 //! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `grade`, `variants`, `compare`,
-//!   `openapi`.
+//!   `plot`, `openapi`.
 //! - here: [`app`] / [`app_with`] (the router, testable without a socket), [`serve`] /
 //!   [`serve_with`] (run it on a listener until a shutdown future resolves, then let requests
 //!   in flight finish within a grace period) and [`openapi`] (the generated document).
@@ -33,6 +36,7 @@ pub mod class;
 pub mod cli;
 pub mod config;
 pub mod grade;
+pub mod picture;
 pub mod render;
 pub mod solve;
 

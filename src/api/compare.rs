@@ -301,43 +301,7 @@ pub fn compare_body_with(
     detail: Detail,
     precision: Option<Precision>,
 ) -> Result<Compared, ApiError> {
-    let sizing = Sizing::Detail(detail.into());
-    let request = read_request(body)?;
-    let mut errors: Vec<FieldError> = Vec::new();
-    let mut valid = Vec::with_capacity(request.configurations.len());
-    for (i, configuration) in request.configurations.iter().enumerate() {
-        let (merged, from_configuration) = merge(request.problem, configuration);
-        match validate::problem_sized(&merged, limits, sizing) {
-            Ok(problem) => valid.push(problem),
-            Err(found) => {
-                for error in found {
-                    let pointer = if from_configuration(&error.pointer) {
-                        format!("/configurations/{i}{}", error.pointer)
-                    } else {
-                        format!("/problem{}", error.pointer)
-                    };
-                    let error = FieldError { pointer, ..error };
-                    // The problem's own errors come back once per configuration; say them once.
-                    if !errors.contains(&error) {
-                        errors.push(error);
-                    }
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let total = valid.iter().fold(TraceSize::default(), |sum, v| {
-        sum.plus(TraceSize::of(&v.problem))
-    });
-    check_budget(total, "/configurations", limits, detail)?;
-
-    let mut solved: Vec<SolveResponse> =
-        parallel::map(&valid, |v| respond_at(v.clone(), detail.into()))
-            .into_iter()
-            .collect::<Result<_, _>>()
-            .map_err(internal)?;
+    let (request, mut solved) = solve_request(body, limits, detail)?;
     let results = solved
         .iter_mut()
         .zip(&request.labels)
@@ -385,6 +349,72 @@ pub fn compare_body_with(
         },
         solved,
     })
+}
+
+/// Each configuration's label (default: the algorithm's name) and its solved response, at
+/// `detail`, the steps kept as the core made them (the pictures' input).
+pub fn solved_columns(
+    body: &Value,
+    limits: &Limits,
+    detail: Detail,
+) -> Result<Vec<(String, SolveResponse)>, ApiError> {
+    let (request, solved) = solve_request(body, limits, detail)?;
+    Ok(request
+        .labels
+        .into_iter()
+        .zip(solved)
+        .map(|(label, response)| {
+            let label = label.unwrap_or_else(|| response.algorithm.name().to_string());
+            (label, response)
+        })
+        .collect())
+}
+
+/// A compare body validated (every error named where its value came from), held to its
+/// budget at `detail`, and solved configuration by configuration.
+fn solve_request<'a>(
+    body: &'a Value,
+    limits: &Limits,
+    detail: Detail,
+) -> Result<(Request<'a>, Vec<SolveResponse>), ApiError> {
+    let sizing = Sizing::Detail(detail.into());
+    let request = read_request(body)?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut valid = Vec::with_capacity(request.configurations.len());
+    for (i, configuration) in request.configurations.iter().enumerate() {
+        let (merged, from_configuration) = merge(request.problem, configuration);
+        match validate::problem_sized(&merged, limits, sizing) {
+            Ok(problem) => valid.push(problem),
+            Err(found) => {
+                for error in found {
+                    let pointer = if from_configuration(&error.pointer) {
+                        format!("/configurations/{i}{}", error.pointer)
+                    } else {
+                        format!("/problem{}", error.pointer)
+                    };
+                    let error = FieldError { pointer, ..error };
+                    // The problem's own errors come back once per configuration; say them once.
+                    if !errors.contains(&error) {
+                        errors.push(error);
+                    }
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let total = valid.iter().fold(TraceSize::default(), |sum, v| {
+        sum.plus(TraceSize::of(&v.problem))
+    });
+    check_budget(total, "/configurations", limits, detail)?;
+
+    let solved: Vec<SolveResponse> =
+        parallel::map(&valid, |v| respond_at(v.clone(), detail.into()))
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(internal)?;
+    Ok((request, solved))
 }
 
 /// The parts of a compare body, each checked for its shape.

@@ -1,4 +1,4 @@
-//! The pages for people around the API: `GET /` (for now, a redirect to the docs), the Swagger
+//! The pages for people around the API (the playground at `/` is `api::playground`): the Swagger
 //! UI at `/docs` and `/docs/` (its assets under `/docs/`, served from the binary), and the
 //! OpenAPI document at `/openapi.json`. None of them is an operation of the document itself.
 //!
@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use utoipa_swagger_ui::Config;
@@ -19,13 +19,13 @@ use utoipa_swagger_ui::Config;
 use super::error::ApiError;
 use super::json;
 
-/// Where the UI lives; `GET /` sends people there.
+/// Where the UI lives.
 pub const DOCS: &str = "/docs/";
 
 /// Where the OpenAPI document is served (and where the UI reads it).
 pub const OPENAPI: &str = "/openapi.json";
 
-/// The routes: `/`, `/docs`, `/docs/`, `/docs/{*asset}`, `/openapi.json`.
+/// The routes: `/docs`, `/docs/`, `/docs/{*asset}`, `/openapi.json`.
 pub fn router(api: &utoipa::openapi::OpenApi) -> Router {
     let config = Arc::new(Config::new([OPENAPI]));
     // Both built once: neither changes while the process runs.
@@ -35,8 +35,6 @@ pub fn router(api: &utoipa::openapi::OpenApi) -> Router {
         .map(Bytes::from)
         .map_err(|error| error.to_string());
     Router::new()
-        // Temporary: a later page will live at `/`.
-        .route("/", get(|| async { Redirect::temporary(DOCS) }))
         .route("/docs", get(serve_index(page.clone())))
         .route(DOCS, get(serve_index(page)))
         .route(

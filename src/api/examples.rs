@@ -69,6 +69,7 @@ pub fn example(id: &str) -> Option<Example> {
 
 const SOLVE: &str = "/v1/solve";
 const SCHEDULE: &str = "/v1/schedule";
+const COMPARE: &str = "/v1/compare";
 
 fn two_samples() -> Value {
     json!([{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}])
@@ -398,6 +399,31 @@ pub fn examples() -> Vec<Example> {
             Vec::new(),
         ),
         example_of(
+            "conjugate_gradient_vs_gradient_descent",
+            "Conjugate gradient against gradient descent",
+            "The notes' figures \"Convergence of Gradient Descent\" and \"Convergence of \
+             Conjugate Gradient\" on the three samples from w = (0.5, 0.5): full-batch gradient \
+             descent with α 45 zigzags across the valley, while Fletcher–Reeves conjugate gradient with an exact line search reaches \
+             the minimum in a few iterations. The notes print no numbers; POST this body to \
+             /v1/plot/surface for the figure, or to /v1/compare for the numbers.",
+            COMPARE,
+            json!({
+                "problem": {
+                    "samples": three_samples(),
+                    "weights": [0.5, 0.5],
+                    "epochs": 10,
+                    "batch_size": 3
+                },
+                "configurations": [
+                    {"label": "Gradient descent", "algorithm": "gd",
+                     "hyperparameters": {"learning_rate": 45}},
+                    {"label": "Conjugate gradient", "algorithm": "conjugate_gradient"}
+                ]
+            }),
+            Vec::new(),
+            Vec::new(),
+        ),
+        example_of(
             "time_based_decay",
             "Time-based decay",
             "α = α₀ / (1 + decay_rate · epoch) with α₀ 0.2 and decay_rate 1, at epochs 1, 2, 3.",
@@ -480,6 +506,7 @@ pub fn examples() -> Vec<Example> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::error::FieldError;
     use crate::api::validate;
 
     #[test]
@@ -488,6 +515,9 @@ mod tests {
             let valid = match example.endpoint.as_str() {
                 SOLVE => validate::problem(&example.problem).map(|_| ()),
                 SCHEDULE => validate::schedule_request(&example.problem).map(|_| ()),
+                COMPARE => crate::api::compare::compare_body(&example.problem)
+                    .map(|_| ())
+                    .map_err(|e| vec![FieldError::new("", format!("{e:?}"))]),
                 other => panic!("{}: unknown endpoint {other}", example.id),
             };
             assert_eq!(valid, Ok(()), "{}", example.id);

@@ -23,6 +23,8 @@ pub mod meta;
 pub mod metrics;
 pub mod model;
 pub mod overload;
+pub mod picture;
+pub mod playground;
 pub mod schedule;
 pub mod server;
 pub mod solve;
@@ -73,6 +75,9 @@ pub const REQUEST_ID: &str = "x-request-id";
                                        one request, optimizers side by side, per-student \
                                        variants from a seed"),
         (name = "schedule", description = "Learning-rate schedules on their own"),
+        (name = "pictures", description = "SVG pictures of the traces: the loss surface with \
+                                          each optimizer's path, the loss per update and per \
+                                          epoch, a schedule's rate per epoch"),
         (name = "examples", description = "The course's worked examples, ready to post"),
         (name = "meta", description = "What the service offers, and whether it is up")
     )
@@ -89,6 +94,9 @@ fn documented() -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(compare::compare))
         .routes(routes!(variants::variants))
         .routes(routes!(schedule::schedule))
+        .routes(routes!(picture::plot_surface))
+        .routes(routes!(picture::plot_loss))
+        .routes(routes!(picture::plot_schedule))
         .routes(routes!(meta::algorithms))
         .routes(routes!(examples::list))
         .routes(routes!(examples::get))
@@ -184,8 +192,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     documented().1
 }
 
-/// The whole service with the default config: API routes, `/openapi.json`, `/docs` (and `/`,
-/// which redirects there; `api::docs`), fallbacks and layers.
+/// The whole service with the default config: API routes, `/openapi.json`, `/docs`
+/// (`api::docs`), the playground at `/` (`api::playground`), fallbacks and layers.
 pub fn app() -> Router {
     app_with(&Config::default())
 }
@@ -216,6 +224,7 @@ pub fn serving(config: &Config) -> (Router, Metrics, Shutdown) {
     // bottom up for the order a request passes them.
     let app = router
         .merge(docs::router(&api))
+        .merge(playground::router())
         .fallback(not_found)
         // After every route is registered: it applies to the routes present when called.
         .method_not_allowed_fallback(method_not_allowed)

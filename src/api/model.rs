@@ -581,7 +581,8 @@ pub struct Example {
     pub title: String,
     /// What the notes ask, and how this problem encodes it.
     pub description: String,
-    /// Where to post `problem`: `/v1/solve` or `/v1/schedule`.
+    /// Where to post `problem`: `/v1/solve`, `/v1/schedule` or `/v1/compare` (a comparison
+    /// is also a body of `/v1/plot/surface` and `/v1/plot/loss`).
     #[schema(example = "/v1/solve")]
     pub endpoint: String,
     /// The request body for `endpoint`.

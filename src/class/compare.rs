@@ -214,7 +214,7 @@ fn shared_setup(problem: &Problem, precision: Precision) -> String {
 }
 
 /// The hyperparameters in the course's symbols.
-fn hyperparameters(problem: &Problem, precision: Precision) -> String {
+pub fn hyperparameters(problem: &Problem, precision: Precision) -> String {
     let n = |x: f64| format_number(x, precision, false);
     let form = |f: &MomentumForm| match f {
         MomentumForm::Average => "average form",

@@ -134,7 +134,7 @@ pub(super) fn compare(args: &CompareArgs) -> ExitCode {
 
 /// The input parsed as JSON (a syntax error is the endpoint's 400), or the exit code of a file
 /// that cannot be read.
-fn read_body(file: &PathBuf) -> Result<Result<serde_json::Value, ApiError>, ExitCode> {
+pub(super) fn read_body(file: &PathBuf) -> Result<Result<serde_json::Value, ApiError>, ExitCode> {
     match read_input(file) {
         Ok(bytes) => Ok(extract::parse(&bytes)),
         Err(error) => {
@@ -145,7 +145,7 @@ fn read_body(file: &PathBuf) -> Result<Result<serde_json::Value, ApiError>, Exit
 }
 
 /// The problem+json on stdout; exit 1 (or 2 if stdout failed).
-fn rejected(error: &ApiError, compact: bool) -> ExitCode {
+pub(super) fn rejected(error: &ApiError, compact: bool) -> ExitCode {
     let code = print_problem(error, compact);
     if code == ExitCode::SUCCESS {
         ExitCode::from(1)

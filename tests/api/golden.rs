@@ -291,6 +291,7 @@ async fn all_cases() -> Vec<(String, String)> {
         ));
     }
     out.push(("compare.course".into(), text));
+    out.extend(picture_cases().await);
     let catalogue = request(Method::GET, "/v1/algorithms", None, Body::empty()).await;
     out.push((
         "algorithms".into(),
@@ -366,4 +367,45 @@ async fn every_output_is_byte_for_byte_the_golden_one() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// The pictures of §13: the course's conjugate-gradient figure and its loss, and a schedule.
+async fn picture_cases() -> Vec<(String, String)> {
+    let (_, example) = get_json("/v1/examples/conjugate_gradient_vs_gradient_descent").await;
+    let schedule = serde_json::json!({
+        "learning_rate": 0.2,
+        "schedule": {"type": "step", "drop_rate": 0.5, "epochs_drop": 5},
+        "epochs": [0, 5, 10, 15]
+    });
+    let mut out = Vec::new();
+    for (name, path, body) in [
+        (
+            "surface.conjugate_gradient",
+            "/v1/plot/surface",
+            &example["problem"],
+        ),
+        (
+            "loss.conjugate_gradient",
+            "/v1/plot/loss",
+            &example["problem"],
+        ),
+        ("schedule.step", "/v1/plot/schedule", &schedule),
+    ] {
+        let reply = request(
+            Method::POST,
+            path,
+            Some("application/json"),
+            body.to_string(),
+        )
+        .await;
+        out.push((
+            format!("plot.{name}"),
+            format!(
+                "===== {path} ({}) =====\n{}\n",
+                reply.status.as_u16(),
+                String::from_utf8_lossy(&reply.body)
+            ),
+        ));
+    }
+    out
 }

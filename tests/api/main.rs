@@ -15,6 +15,8 @@ mod latex;
 mod meta;
 mod notation;
 mod openapi;
+mod picture;
+mod playground;
 mod properties;
 mod readme;
 mod reference;

@@ -1,7 +1,7 @@
 //! The read-only endpoints: algorithms, examples, health, the OpenAPI document and the docs page.
 
 use axum::body::Body;
-use axum::http::{header, Method};
+use axum::http::Method;
 use serde_json::Value;
 
 use crate::helpers::{assert_problem, get_json, post_json, request};
@@ -269,17 +269,11 @@ async fn docs_serve_swagger_ui_without_the_internet_at_both_paths() {
 }
 
 #[tokio::test]
-async fn the_front_door_redirects_to_the_docs_for_now() {
+async fn the_front_door_is_the_playground() {
     for method in [Method::GET, Method::HEAD] {
         let reply = request(method.clone(), "/", None, Body::empty()).await;
-        assert_eq!(reply.status, 307, "{method}");
-        assert_eq!(
-            reply
-                .headers
-                .get(header::LOCATION)
-                .and_then(|v| v.to_str().ok()),
-            Some("/docs/")
-        );
+        assert_eq!(reply.status, 200, "{method}");
+        assert!(reply.content_type().starts_with("text/html"), "{method}");
     }
     // Not an operation of the API: the document does not list it.
     assert!(!gradtrace::openapi().paths.paths.contains_key("/"));
