@@ -382,9 +382,7 @@ fn solve(args: &SolveArgs) -> ExitCode {
     match result {
         // Compact JSON is the service's own bytes; pretty JSON is re-laid out.
         Ok(response) if args.format == CliFormat::Json && args.compact => {
-            let mut out = Vec::new();
-            response.write_json(&mut out, query.display_precision());
-            write_stdout(&out)
+            print_compact(&response, query.display_precision())
         }
         Ok(response) if args.format == CliFormat::Json && args.precision.is_none() => {
             print_json(&response, false)
@@ -524,6 +522,28 @@ fn print_json(value: &impl Serialize, compact: bool) -> ExitCode {
     }
 }
 
+/// The service's compact JSON of a solved problem, written to stdout as it is produced (a long
+/// summary or trace needs no buffer of its whole size), with a trailing newline.
+fn print_compact(
+    response: &crate::api::model::SolveResponse,
+    precision: Option<crate::solve::expr::Precision>,
+) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    let mut written = Ok(());
+    let mut out = Vec::new();
+    response.write_json_spilling(&mut out, precision, &mut |bytes: &mut Vec<u8>| {
+        if written.is_ok() {
+            written = stdout.write_all(bytes);
+        }
+        bytes.clear();
+    });
+    out.push(b'\n');
+    let written = written
+        .and_then(|()| stdout.write_all(&out))
+        .and_then(|()| stdout.flush());
+    written_or_exit_code(written)
+}
+
 fn write_stdout(bytes: &[u8]) -> ExitCode {
     let mut stdout = io::stdout().lock();
     // One trailing newline, whether or not the text brings its own (the renderings do).
@@ -532,6 +552,10 @@ fn write_stdout(bytes: &[u8]) -> ExitCode {
         .write_all(bytes)
         .and_then(|()| stdout.write_all(newline))
         .and_then(|()| stdout.flush());
+    written_or_exit_code(written)
+}
+
+fn written_or_exit_code(written: io::Result<()>) -> ExitCode {
     match written {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`gradtrace solve p.json | head`) is the reader's choice, not a failure.

@@ -428,12 +428,23 @@ impl SolveResponse {
     /// The response's JSON (the bytes of [`SolveResponse::view`]) written into `out`, the
     /// steps straight from the trace.
     pub fn write_json(&self, out: &mut Vec<u8>, precision: Option<crate::solve::expr::Precision>) {
+        self.write_json_spilling(out, precision, &mut |_| {});
+    }
+
+    /// [`SolveResponse::write_json`], handing the buffer to `spill` as it fills
+    /// (`solve::json::write_solution_members_spilling`).
+    pub fn write_json_spilling(
+        &self,
+        out: &mut Vec<u8>,
+        precision: Option<crate::solve::expr::Precision>,
+        spill: &mut dyn FnMut(&mut Vec<u8>),
+    ) {
         out.extend_from_slice(b"{\"algorithm\":");
         let _ = serde_json::to_writer(&mut *out, &self.algorithm);
         out.extend_from_slice(b",\"problem\":");
         let _ = serde_json::to_writer(&mut *out, &self.problem);
         out.push(b',');
-        crate::solve::json::write_solution_members(out, &self.solution, precision);
+        crate::solve::json::write_solution_members_spilling(out, &self.solution, precision, spill);
         out.push(b'}');
     }
 

@@ -529,10 +529,9 @@ impl Check {
                     _ => Err(self.fail(at, requirement())),
                 }
             }
-            Some(other) => Err(self.fail(
-                at,
-                format!("{}, not {}", requirement(), type_name(other)),
-            )),
+            Some(other) => {
+                Err(self.fail(at, format!("{}, not {}", requirement(), type_name(other))))
+            }
         }
     }
 

@@ -281,6 +281,22 @@ pub fn write_solution_members(
     solution: &Solution,
     precision: Option<Precision>,
 ) {
+    write_solution_members_spilling(out, solution, precision, &mut |_| {});
+}
+
+/// Bytes of a long solution held before [`write_solution_members_spilling`] hands them on.
+const SPILL_AT: usize = 1 << 16;
+
+/// [`write_solution_members`], handing `out` to `spill` whenever it holds more than 64 KiB
+/// (between steps and between numbers of the loss lists): `spill` may write the bytes out and
+/// empty the buffer, so a long trace or summary sent to a file or pipe needs no buffer of its
+/// whole size (the CLI). A `spill` that leaves `out` as it is keeps every byte there.
+pub fn write_solution_members_spilling(
+    out: &mut Vec<u8>,
+    solution: &Solution,
+    precision: Option<Precision>,
+    spill: &mut dyn FnMut(&mut Vec<u8>),
+) {
     let mut scratch = LineScratch::default();
     key(out, "status", true);
     serialized(out, &solution.status);
@@ -293,6 +309,9 @@ pub fn write_solution_members(
             out.push(b',');
         }
         write_step(out, step, precision, &mut scratch);
+        if out.len() > SPILL_AT {
+            spill(out);
+        }
     }
     out.push(b']');
     key(out, "final_weights", false);
@@ -300,35 +319,40 @@ pub fn write_solution_members(
     key(out, "final_bias", false);
     optional(out, solution.final_bias);
     key(out, "loss", false);
-    write_loss(out, &solution.loss);
+    write_loss(out, &solution.loss, spill);
 }
 
 /// The loss summary, as its `Serialize` writes it; a summary's `per_update` holds one number per
 /// update, so it is written number by number rather than through the serializer.
-fn write_loss(out: &mut Vec<u8>, loss: &LossSummary) {
+fn write_loss(out: &mut Vec<u8>, loss: &LossSummary, spill: &mut dyn FnMut(&mut Vec<u8>)) {
     out.push(b'{');
     key(out, "initial", true);
     optional(out, loss.initial);
     key(out, "final", false);
     optional(out, loss.final_);
     key(out, "per_epoch", false);
-    optionals(out, &loss.per_epoch);
+    optionals(out, &loss.per_epoch, spill);
     if let Some(per_update) = &loss.per_update {
         key(out, "per_update", false);
-        optionals(out, per_update);
+        optionals(out, per_update, spill);
     }
     out.push(b'}');
 }
 
-fn optionals(out: &mut Vec<u8>, values: &[Option<f64>]) {
-    // A number is at most 24 bytes (`-2.2250738585072014e-308`) and its comma.
-    out.reserve(values.len() * 25);
+fn optionals(out: &mut Vec<u8>, values: &[Option<f64>], spill: &mut dyn FnMut(&mut Vec<u8>)) {
     out.push(b'[');
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    for (i, chunk) in values.chunks(1024).enumerate() {
+        // A number is at most 24 bytes (`-2.2250738585072014e-308`) and its comma.
+        out.reserve(chunk.len() * 25);
+        for (j, v) in chunk.iter().enumerate() {
+            if i + j > 0 {
+                out.push(b',');
+            }
+            optional(out, *v);
         }
-        optional(out, *v);
+        if out.len() > SPILL_AT {
+            spill(out);
+        }
     }
     out.push(b']');
 }

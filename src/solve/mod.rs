@@ -107,9 +107,10 @@ pub struct Solver<'p> {
 #[derive(Debug, Clone)]
 struct Run {
     params: Vec<f64>,
-    state: State,
+    /// Boxed, so that applying an update swaps two pointers, not two states.
+    state: Box<State>,
     /// Where an update writes the next state (swapped in when the update is applied).
-    next_state: State,
+    next_state: Box<State>,
     cg_state: CgState,
     /// Updates applied so far.
     t: u64,
@@ -167,7 +168,7 @@ impl<'p> Solver<'p> {
                 None,
             ));
         }
-        let state = State::initial(problem, params.len());
+        let state = Box::new(State::initial(problem, params.len()));
         Solver {
             problem,
             hooks,
@@ -629,34 +630,30 @@ struct StepNumbers<'a> {
 }
 
 impl StepNumbers<'_> {
-    /// Whether every number of the step is finite: the common case, checked without naming
-    /// anything (independent tests, no chain of dependent operations).
-    fn all_finite(&self) -> bool {
-        let finite = |values: &[f64]| values.iter().all(|v| v.is_finite());
-        let mut all = self.learning_rate.is_finite()
-            && self
-                .forward
-                .iter()
-                .all(|f| f.net.is_finite() & f.output.is_finite() & f.loss.is_finite())
-            && finite(self.per_sample)
-            && finite(self.gradient)
-            && finite(self.new_params);
+    /// Whether the numbers of the step that are no worked line's value are finite: the
+    /// learning rate, the bias-correction divisors and conjugate gradient's search. Every other
+    /// number of a step (forward pass, gradients, accumulators, new weights) is the value of a
+    /// line, which the reading's record checks as it is computed; so with a clean record this
+    /// is the whole check, and the naming scan below runs only for a step that diverges.
+    fn unlined_finite(&self) -> bool {
         let mut factors = true;
         self.state
-            .visit(&mut |_, values| all &= finite(values), &mut |_, value| {
-                factors &= value.is_finite()
-            });
-        all &= factors;
-        if let Some(c) = self.conjugate {
-            all &=
-                finite(&c.direction) && finite(&[c.beta, c.step_length, c.directional_derivative]);
-        }
-        all
+            .visit(&mut |_, _| {}, &mut |_, value| factors &= value.is_finite());
+        let search = self.conjugate.is_none_or(|c| {
+            c.direction.iter().all(|v| v.is_finite())
+                && [c.beta, c.step_length, c.directional_derivative]
+                    .iter()
+                    .all(|v| v.is_finite())
+        });
+        self.learning_rate.is_finite()
+            && factors
+            && search
+            && self.new_params.iter().all(|v| v.is_finite())
     }
 
     /// The first quantity of the step that is not finite, named for the warning.
     fn first_non_finite(&self) -> Option<String> {
-        if self.line.is_none() && self.all_finite() {
+        if self.line.is_none() && self.unlined_finite() {
             return None;
         }
         let bad = |v: &f64| !v.is_finite();
