@@ -5,11 +5,10 @@
 
 use std::path::PathBuf;
 
-use axum::http::Method;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, get_json, momentum, post_json, request, Reply};
+use crate::helpers::{assert_problem, get_json, momentum, post, post_json};
 
 fn fixture(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -17,16 +16,6 @@ fn fixture(name: &str) -> Value {
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-async fn post(path: &str, body: &Value) -> Reply {
-    request(
-        Method::POST,
-        path,
-        Some("application/json"),
-        body.to_string(),
-    )
-    .await
 }
 
 /// Run the binary with no input.
@@ -281,13 +270,7 @@ async fn the_comparison_table_has_a_column_per_configuration() {
         "{table}\n{w1:?}"
     );
 
-    let by_accept = request(
-        Method::POST,
-        "/v1/compare",
-        Some("application/json"),
-        fixture("class/compare.json").to_string(),
-    )
-    .await;
+    let by_accept = post("/v1/compare", &fixture("class/compare.json")).await;
     assert_eq!(by_accept.content_type(), "application/json");
 }
 

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request};
 use serde_json::{json, Map, Value};
 
-use crate::helpers::{assert_problem, momentum, post_json, request, send, Reply};
+use crate::helpers::{assert_problem, momentum, post, post_json, request, send, Reply};
 
 /// The course's Adam problem on its three samples, two epochs, with a bias: six updates.
 fn adam() -> Value {
@@ -27,13 +27,7 @@ fn adam() -> Value {
 }
 
 async fn post_raw(path: &str, body: &Value) -> Reply {
-    request(
-        Method::POST,
-        path,
-        Some("application/json"),
-        body.to_string(),
-    )
-    .await
+    post(path, body).await
 }
 
 /// `solution` with every step's `lines` emptied: what `values` must be.

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{header, Method};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, momentum, pointers, request};
+use crate::helpers::{assert_problem, momentum, pointers, post, request};
 
 /// The momentum problem with `change` applied.
 fn with(change: impl FnOnce(&mut Value)) -> Value {
@@ -206,13 +206,7 @@ fn invalid_problems() -> Vec<(&'static str, Value, Vec<&'static str>, &'static s
 #[tokio::test]
 async fn every_invalid_problem_is_a_422_naming_each_pointer() {
     for (what, body, expected, word) in invalid_problems() {
-        let reply = request(
-            Method::POST,
-            "/v1/solve",
-            Some("application/json"),
-            body.to_string(),
-        )
-        .await;
+        let reply = post("/v1/solve", &body).await;
         let problem = assert_problem(&reply, 422);
         assert_eq!(
             problem["type"], "https://gradtrace.dev/problems/validation",
@@ -342,13 +336,7 @@ async fn an_invalid_schedule_request_names_every_pointer() {
         "epochs": [1, -2, "3"],
         "extra": true
     });
-    let reply = request(
-        Method::POST,
-        "/v1/schedule",
-        Some("application/json"),
-        body.to_string(),
-    )
-    .await;
+    let reply = post("/v1/schedule", &body).await;
     let problem = assert_problem(&reply, 422);
     assert_eq!(
         pointers(&problem),

@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::http::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{get_json, request};
+use crate::helpers::{get_json, post, request};
 
 /// The renderings frozen for every solve case: (label, query string).
 const RENDERINGS: [(&str, &str); 6] = [
@@ -206,13 +206,7 @@ fn solve_cases() -> Vec<(String, Value)> {
 async fn render_case(problem: &Value) -> String {
     let mut text = String::new();
     for (label, query) in RENDERINGS {
-        let reply = request(
-            Method::POST,
-            &format!("/v1/solve{query}"),
-            Some("application/json"),
-            problem.to_string(),
-        )
-        .await;
+        let reply = post(&format!("/v1/solve{query}"), problem).await;
         text.push_str(&format!(
             "===== {label} ({}) =====\n",
             reply.status.as_u16()
@@ -239,13 +233,7 @@ async fn all_cases() -> Vec<(String, String)> {
         let text = if endpoint == "/v1/solve" {
             render_case(&full["problem"]).await
         } else {
-            let reply = request(
-                Method::POST,
-                endpoint,
-                Some("application/json"),
-                full["problem"].to_string(),
-            )
-            .await;
+            let reply = post(endpoint, &full["problem"]).await;
             format!(
                 "===== {endpoint} ({}) =====\n{}\n",
                 reply.status.as_u16(),
@@ -277,13 +265,7 @@ async fn all_cases() -> Vec<(String, String)> {
     .expect("the comparison fixture is JSON");
     let mut text = String::new();
     for query in ["", "?format=markdown", "?format=markdown&precision=0"] {
-        let reply = request(
-            Method::POST,
-            &format!("/v1/compare{query}"),
-            Some("application/json"),
-            compare.to_string(),
-        )
-        .await;
+        let reply = post(&format!("/v1/compare{query}"), &compare).await;
         text.push_str(&format!(
             "===== /v1/compare{query} ({}) =====\n{}\n",
             reply.status.as_u16(),
@@ -391,13 +373,7 @@ async fn picture_cases() -> Vec<(String, String)> {
         ),
         ("schedule.step", "/v1/plot/schedule", &schedule),
     ] {
-        let reply = request(
-            Method::POST,
-            path,
-            Some("application/json"),
-            body.to_string(),
-        )
-        .await;
+        let reply = post(path, body).await;
         out.push((
             format!("plot.{name}"),
             format!(

@@ -5,10 +5,9 @@
 
 use std::path::PathBuf;
 
-use axum::http::Method;
 use serde_json::{json, Map, Value};
 
-use crate::helpers::{assert_problem, gradtrace, momentum, pointers, post_json, request, Reply};
+use crate::helpers::{assert_problem, gradtrace, momentum, pointers, post, post_json, Reply};
 
 /// The platforms, as `?format=` spells them; each has a fixture of the same name.
 const PLATFORMS: [&str; 3] = ["prairielearn", "gradescope", "coderunner"];
@@ -27,13 +26,7 @@ fn fixture(name: &str) -> Value {
 
 /// POST a body to `/v1/grade` with a query string, the reply in full.
 async fn post_grade(query: &str, body: &Value) -> Reply {
-    request(
-        Method::POST,
-        &format!("/v1/grade{query}"),
-        Some("application/json"),
-        body.to_string(),
-    )
-    .await
+    post(&format!("/v1/grade{query}"), body).await
 }
 
 /// POST and expect a 200 with JSON, which is returned.

@@ -69,15 +69,20 @@ pub async fn request(
     send(builder.body(body.into()).expect("a valid request")).await
 }
 
-/// POST a JSON value; the status as a number and the body as JSON.
-pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
-    let reply = request(
+/// POST a JSON value as `application/json`.
+pub async fn post(path: &str, body: &Value) -> Reply {
+    request(
         Method::POST,
         path,
         Some("application/json"),
         body.to_string(),
     )
-    .await;
+    .await
+}
+
+/// POST a JSON value; the status as a number and the body as JSON.
+pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
+    let reply = post(path, body).await;
     (reply.status.as_u16(), reply.json())
 }
 
@@ -163,13 +168,7 @@ pub fn gradtrace(args: &[&str], stdin: &str) -> std::process::Output {
 
 /// POST a JSON value; the status as a number and the body as text, byte for byte.
 pub async fn post_text(path: &str, body: &Value) -> (u16, String) {
-    let reply = request(
-        Method::POST,
-        path,
-        Some("application/json"),
-        body.to_string(),
-    )
-    .await;
+    let reply = post(path, body).await;
     (
         reply.status.as_u16(),
         String::from_utf8_lossy(&reply.body).into_owned(),

@@ -17,7 +17,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::helpers::{assert_problem, get_json, gradtrace, momentum, request};
+use crate::helpers::{assert_problem, get_json, gradtrace, momentum, post};
 
 const INSTALL: &str = "pdflatex is needed for this test: on Debian or Ubuntu, \
      `apt-get install texlive-latex-base texlive-latex-recommended` (.ci/run does it)";
@@ -439,27 +439,13 @@ async fn standalone_is_a_whole_document_that_compiles_and_the_cli_prints_the_sam
 async fn standalone_shapes_only_the_latex_rendering_and_a_malformed_value_is_a_bad_request() {
     // The other renderings have no document to make whole: their bytes are the same with it.
     for format in ["json", "markdown"] {
-        let post = |path: String| async move {
-            request(
-                Method::POST,
-                &path,
-                Some("application/json"),
-                momentum().to_string(),
-            )
-            .await
-        };
+        let post = |path: String| async move { post(&path, &momentum()).await };
         let plain = post(format!("/v1/solve?format={format}")).await;
         let asked = post(format!("/v1/solve?format={format}&standalone=true")).await;
         assert_eq!(asked.status, 200, "{format}");
         assert_eq!(asked.body, plain.body, "{format} with standalone=true");
     }
-    let reply = request(
-        Method::POST,
-        "/v1/solve?format=latex&standalone=yes",
-        Some("application/json"),
-        momentum().to_string(),
-    )
-    .await;
+    let reply = post("/v1/solve?format=latex&standalone=yes", &momentum()).await;
     let problem = assert_problem(&reply, 400);
     let detail = problem["detail"].as_str().unwrap_or_default();
     assert!(detail.contains("standalone"), "{problem}");

@@ -5,19 +5,12 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{get_json, gradtrace, momentum, post_json, request};
-use axum::http::Method;
+use crate::helpers::{get_json, gradtrace, momentum, post, post_json};
 
 const PICTURES: &str = "/v1/plot";
 
 async fn post_svg(path: &str, body: &Value) -> (u16, String, String) {
-    let reply = request(
-        Method::POST,
-        path,
-        Some("application/json"),
-        body.to_string(),
-    )
-    .await;
+    let reply = post(path, body).await;
     (
         reply.status.as_u16(),
         reply.content_type().to_string(),

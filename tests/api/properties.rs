@@ -2,11 +2,10 @@
 //! random damage to a valid problem, always come back as 200, 400 or 422, errors always as
 //! problem+json with pointers that exist in the request (or name where a missing key belongs).
 
-use axum::http::Method;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
-use crate::helpers::{momentum, request};
+use crate::helpers::{momentum, post};
 
 fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
@@ -97,12 +96,7 @@ fn full_problem() -> Value {
 }
 
 fn check(runtime: &tokio::runtime::Runtime, body: &Value) -> Result<(), TestCaseError> {
-    let reply = runtime.block_on(request(
-        Method::POST,
-        "/v1/solve",
-        Some("application/json"),
-        body.to_string(),
-    ));
+    let reply = runtime.block_on(post("/v1/solve", body));
     let status = reply.status.as_u16();
     prop_assert!(
         matches!(status, 200 | 422),

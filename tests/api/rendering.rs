@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, get_json, momentum, post_json, request, send};
+use crate::helpers::{assert_problem, get_json, momentum, post, post_json, send};
 
 async fn post_text(path: &str, body: &Value, accept: Option<&str>) -> (u16, String, String) {
     let mut builder = Request::builder()
@@ -126,13 +126,7 @@ async fn precision_changes_the_displayed_digits_not_the_values() {
 #[tokio::test]
 async fn an_unknown_format_or_precision_is_a_problem() {
     for query in ["format=pdf", "precision=18", "precision=-1", "colour=red"] {
-        let reply = request(
-            Method::POST,
-            &format!("/v1/solve?{query}"),
-            Some("application/json"),
-            momentum().to_string(),
-        )
-        .await;
+        let reply = post(&format!("/v1/solve?{query}"), &momentum()).await;
         let problem = assert_problem(&reply, 400);
         assert!(
             problem["detail"].as_str().unwrap().contains("format"),
