@@ -37,6 +37,7 @@ pub mod cli;
 pub mod config;
 pub mod grade;
 pub mod picture;
+pub mod pointer;
 pub mod render;
 pub mod solve;
 

@@ -408,7 +408,7 @@ pub fn items<'a>(
         .map(|k| {
             let shown: String = k.chars().take(40).collect();
             FieldError::new(
-                format!("/{}", k.replace('~', "~0").replace('/', "~1")),
+                crate::pointer::child("", k),
                 format!("is not a known key (`{shown}`); the body is {{\"{key}\": [...]}}"),
             )
         })

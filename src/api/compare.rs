@@ -594,7 +594,7 @@ fn merge<'a>(
 }
 
 fn pointer_of(key: &str) -> String {
-    format!("/{}", key.replace('~', "~0").replace('/', "~1"))
+    crate::pointer::child("", key)
 }
 
 fn unescape(part: &str) -> String {

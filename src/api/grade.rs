@@ -426,8 +426,7 @@ impl Check {
                 Some(near) => format!("is not a known {what}; did you mean `{near}`?"),
                 None => format!("is not a known {what}; known: {}", allowed.join(", ")),
             };
-            let escaped = key.replace('~', "~0").replace('/', "~1");
-            self.fail(&format!("{at}/{escaped}"), detail);
+            self.fail(&crate::pointer::child(at, key), detail);
         }
     }
 

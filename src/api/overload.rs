@@ -89,9 +89,11 @@ impl SolverPool {
             self.permits.clone().acquire_owned().await
         }
         .map_err(|_| ApiError::Internal("the solver pool is closed".to_string()))?;
-        let busy = self.busy.clone();
+        // Raised before the thread is spawned, so that no moment shows the permit taken and
+        // no thread busy (a scrape between the two saw `busy 0` with the pool full).
+        let busy = Counted::new(&self.busy);
         tokio::task::spawn_blocking(move || {
-            let _busy = Counted::new(&busy);
+            let _busy = busy;
             let result = work();
             drop(permit);
             result

@@ -19,6 +19,7 @@ use super::model::{
     Sign, WireEnum,
 };
 use crate::config::{Limit, Limits, Measure, Sizing};
+use crate::pointer::child;
 use crate::solve::expr::count;
 use crate::solve::{self, Detail, Warning};
 
@@ -335,11 +336,6 @@ impl<'a> Object<'a> {
     fn pointer(&self, key: &str) -> String {
         child(self.at, key)
     }
-}
-
-/// The JSON pointer of `key` under `parent` (RFC 6901 escaping).
-fn child(parent: &str, key: &str) -> String {
-    format!("{parent}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
 
 /// A key as shown in a message: at most 40 characters, so a hostile key cannot bloat the error.

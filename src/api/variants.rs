@@ -216,7 +216,7 @@ fn read_request<'a>(body: &'a Value, limits: &Limits) -> Result<Request<'a>, Api
     for key in top.keys() {
         if !["template", "count", "seed", "start"].contains(&key.as_str()) {
             errors.push(FieldError::new(
-                format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+                crate::pointer::child("", key),
                 "is not a known key; the body has template, count, seed and start",
             ));
         }

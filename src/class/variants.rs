@@ -10,6 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::rng::{below, fnv1a64, mix64, unit, SplitMix64, GAMMA};
+use crate::pointer::child;
 use crate::solve::expr::count;
 
 /// The name of the scheme above, echoed in every response so a client can tell which one made
@@ -304,11 +305,6 @@ fn grid_value(n: i64, decimals: u32) -> Value {
 /// A finite double as JSON (every value drawn here is finite; 0 stands in if one were not).
 fn number(x: f64) -> Value {
     serde_json::Number::from_f64(x).map_or(Value::from(0), Value::Number)
-}
-
-/// The JSON pointer of `key` under `parent` (RFC 6901 escaping).
-fn child(parent: &str, key: &str) -> String {
-    format!("{parent}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
 
 /// Walk the template in document order, collecting ranges (not looking inside them).

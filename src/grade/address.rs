@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use super::{Answer, GradeFieldError};
+use crate::pointer::escape;
 use crate::solve::expr::tex_to_text;
 use crate::solve::{Line, Pointer, Problem, SignConvention, Solution, Step, Symbol};
 
@@ -115,10 +116,6 @@ fn parse_pointer(pointer: &str) -> Result<Vec<String>, String> {
             Ok(out)
         })
         .collect()
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 fn join(tokens: &[String]) -> String {
