@@ -289,6 +289,7 @@ fn init_tracing_as(default: &str, format: LogFormat) {
 
 async fn serve(args: ServeArgs) -> ExitCode {
     init_tracing_as("info,tower_http=info", args.log_format);
+    let shutdown = shutdown_signal();
     let addr = args.listen.addr;
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
@@ -311,7 +312,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         cors_origins = ?config.cors_origins,
         "configuration"
     );
-    match crate::serve_with(listener, config, shutdown_signal()).await {
+    match crate::serve_with(listener, config, shutdown).await {
         Ok(()) => {
             tracing::info!("stopped");
             ExitCode::SUCCESS
@@ -323,30 +324,49 @@ async fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM. A signal that cannot be watched never fires, rather than
-/// firing at once and stopping the server for no reason.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, not when
+/// the future is first polled: the service says it is listening only once a SIGTERM would be
+/// caught (before, one sent right after that line killed the process). A signal that cannot be
+/// watched never fires, rather than firing at once and stopping the server for no reason.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let interrupt = async {
+                match interrupt.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let terminate = async {
+                match terminate.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = interrupt => {},
+                () = terminate => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("shutdown signal received; finishing requests in flight");
     }
-    tracing::info!("shutdown signal received; finishing requests in flight");
 }
 
 fn solve(args: &SolveArgs) -> ExitCode {
