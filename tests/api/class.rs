@@ -3,20 +3,10 @@
 //! for (`/v1/solve`, `/v1/grade`), the variant generator pinned to exact numbers, and the
 //! README's request files (`tests/fixtures/class/`) posted as the README posts them.
 
-use std::path::PathBuf;
-
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, get_json, momentum, post, post_json};
-
-fn fixture(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use crate::helpers::{assert_problem, fixture, get_json, momentum, post, post_json};
 
 /// Run the binary with no input.
 fn cli(args: &[&str]) -> std::process::Output {

@@ -3,8 +3,6 @@
 //! against that platform's documented fields, the CLI's bytes against the endpoint's, and the
 //! request files under `tests/fixtures/grade/` that the README's curl examples post.
 
-use std::path::PathBuf;
-
 use serde_json::{json, Map, Value};
 
 use crate::helpers::{assert_problem, gradtrace, momentum, pointers, post, post_json, Reply};
@@ -12,16 +10,8 @@ use crate::helpers::{assert_problem, gradtrace, momentum, pointers, post, post_j
 /// The platforms, as `?format=` spells them; each has a fixture of the same name.
 const PLATFORMS: [&str; 3] = ["prairielearn", "gradescope", "coderunner"];
 
-fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/grade")
-        .join(format!("{name}.json"))
-}
-
 fn fixture(name: &str) -> Value {
-    let path = fixture_path(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    crate::common::fixture(&format!("grade/{name}.json"))
 }
 
 /// POST a body to `/v1/grade` with a query string, the reply in full.

@@ -2,57 +2,14 @@
 //! problem+json shape every error shares.
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
-use tower::ServiceExt;
+use axum::http::{header, Method, Request};
+use serde_json::Value;
 
-/// A response, fully read.
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON (panics with the body's text if it is not).
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body[..self.body.len().min(500)])
-            )
-        })
-    }
-
-    pub fn content_type(&self) -> &str {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-}
+pub use crate::common::{fixture, momentum, Reply};
 
 /// Send any request to the app.
 pub async fn send(request: Request<Body>) -> Reply {
-    let response = gradtrace::app()
-        .oneshot(request)
-        .await
-        .expect("the router is infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("the body is readable")
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    crate::common::send_to(&gradtrace::app(), request).await
 }
 
 /// A request with an optional content type and a raw body.
@@ -90,18 +47,6 @@ pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
 pub async fn get_json(path: &str) -> (u16, Value) {
     let reply = request(Method::GET, path, None, Body::empty()).await;
     (reply.status.as_u16(), reply.json())
-}
-
-/// The course's momentum problem, docs/contract.md §2.
-pub fn momentum() -> Value {
-    json!({
-        "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-        "weights": [0.5, 0.5],
-        "algorithm": "momentum",
-        "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
-        "bias_correction": false,
-        "conventions": {"sign": "delta"}
-    })
 }
 
 /// Assert `reply` is RFC 9457 problem+json with `status`, and return its body.

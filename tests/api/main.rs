@@ -5,6 +5,8 @@
 
 mod class;
 mod cli;
+#[path = "../common/mod.rs"]
+mod common;
 mod course;
 mod detail;
 mod errors;

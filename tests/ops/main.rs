@@ -3,6 +3,8 @@
 //! a real socket in this process; graceful shutdown, `/healthz` under load and JSON logs
 //! against the real binary.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod connections;
 mod cors;
 mod limits;

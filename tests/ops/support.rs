@@ -7,63 +7,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::Request;
 use gradtrace::config::Config;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, Mutex, MutexGuard};
-use tower::ServiceExt;
 
-/// A response, fully read.
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body[..self.body.len().min(500)])
-            )
-        })
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// One request to an in-memory app.
-pub async fn send(app: &axum::Router, request: Request<Body>) -> Reply {
-    let response = app
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("the router is infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("the body is readable")
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
+pub use crate::common::{momentum, send_to as send, Reply};
 
 /// POST a JSON value to an in-memory app.
 pub async fn post(app: &axum::Router, path: &str, body: &Value) -> Reply {
@@ -80,18 +31,6 @@ pub async fn get(app: &axum::Router, path: &str) -> Reply {
         .body(Body::empty())
         .expect("a valid request");
     send(app, request).await
-}
-
-/// The course's momentum problem, docs/contract.md §2.
-pub fn momentum() -> Value {
-    json!({
-        "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-        "weights": [0.5, 0.5],
-        "algorithm": "momentum",
-        "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
-        "bias_correction": false,
-        "conventions": {"sign": "delta"}
-    })
 }
 
 /// Adam on one of the course's samples for `epochs` updates: 2 weights, so
