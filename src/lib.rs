@@ -23,6 +23,8 @@
 //! - [`class`] — a whole class at once: many problems over the cores, optimizers side by side,
 //!   per-student variants from a seed (pure; the generator is specified in
 //!   [`class::variants`]).
+//! - [`pointer`] — JSON pointers (RFC 6901): the one escaping of a key, for every error's
+//!   pointer and every grader's address.
 //! - [`config`] — the service's limits and operating settings ([`config::Config`]), from flags
 //!   and environment variables or the defaults.
 //! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `grade`, `variants`, `compare`,
