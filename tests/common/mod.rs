@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each binary uses its own part of this
 
+pub mod platforms;
+
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;

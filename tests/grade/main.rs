@@ -2,6 +2,8 @@
 //! PrairieLearn's tolerance boundaries, invalid answers, named mistakes, and the platforms'
 //! result formats. Problems come from the course (docs/contract.md §10) wherever they fit.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod errors;
 mod formats;
 mod mistakes;
