@@ -4,79 +4,19 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
+
+use crate::common::socket::HttpReply;
 use tokio::sync::oneshot;
 
-struct HttpReply {
-    status: u16,
-    headers: String,
-    body: Vec<u8>,
-}
-
-/// One request on its own connection (`Connection: close`, so the body ends at EOF).
+/// One request on its own connection; a body is sent as JSON.
 async fn http(
     addr: std::net::SocketAddr,
     method: &str,
     path: &str,
     body: Option<&str>,
 ) -> HttpReply {
-    let mut stream = TcpStream::connect(addr).await.expect("the server accepts");
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(body) = body {
-        request.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ));
-    } else {
-        request.push_str("\r\n");
-    }
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .expect("the request is sent");
-    let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .await
-        .expect("the response is read");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a header block");
-    let headers = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = headers
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
-    let mut body = raw[split + 4..].to_vec();
-    if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = dechunk(&body);
-    }
-    HttpReply {
-        status,
-        headers,
-        body,
-    }
-}
-
-/// Decode a chunked body (enough of RFC 9112 §7.1 for a test: no trailers, no extensions).
-fn dechunk(mut raw: &[u8]) -> Vec<u8> {
-    let mut body = Vec::new();
-    while let Some(end) = raw.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..end]).trim(), 16)
-            .expect("a chunk size");
-        if size == 0 {
-            break;
-        }
-        body.extend_from_slice(&raw[end + 2..end + 2 + size]);
-        raw = &raw[end + 2 + size + 2..];
-    }
-    body
+    crate::common::socket::http(addr, method, path, &[], body.map(str::as_bytes)).await
 }
 
 #[tokio::test]
@@ -101,7 +41,7 @@ async fn the_real_server_serves_an_example_and_its_solution_then_shuts_down_grac
         String::from_utf8_lossy(&solution.body)
     );
     assert!(solution
-        .headers
+        .head
         .to_ascii_lowercase()
         .contains("application/json"));
     let solution: Value = serde_json::from_slice(&solution.body).expect("JSON");
@@ -110,13 +50,13 @@ async fn the_real_server_serves_an_example_and_its_solution_then_shuts_down_grac
     // The front door is the playground; the docs answer at both spellings with the same
     // page, whose every asset loads.
     let front = http(addr, "GET", "/", None).await;
-    assert_eq!(front.status, 200, "{}", front.headers);
-    assert!(front.headers.to_ascii_lowercase().contains("text/html"));
+    assert_eq!(front.status, 200, "{}", front.head);
+    assert!(front.head.to_ascii_lowercase().contains("text/html"));
     let page = http(addr, "GET", "/docs/", None).await;
     for path in ["/docs", "/docs/"] {
         let docs = http(addr, "GET", path, None).await;
         assert_eq!(docs.status, 200, "{path}");
-        assert!(docs.headers.to_ascii_lowercase().contains("text/html"));
+        assert!(docs.head.to_ascii_lowercase().contains("text/html"));
         assert_eq!(docs.body, page.body, "{path}");
     }
     let html = String::from_utf8_lossy(&page.body).to_string();
@@ -129,7 +69,7 @@ async fn the_real_server_serves_an_example_and_its_solution_then_shuts_down_grac
 
     let missing = http(addr, "GET", "/nowhere", None).await;
     assert_eq!(missing.status, 404);
-    assert!(missing.headers.contains("application/problem+json"));
+    assert!(missing.head.contains("application/problem+json"));
 
     let _ = stop.send(());
     let result = tokio::time::timeout(Duration::from_secs(10), server)

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each binary uses its own part of this
 
 pub mod platforms;
+pub mod socket;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
