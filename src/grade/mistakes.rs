@@ -7,9 +7,7 @@
 //! grader runs each with the same carried-forward values as the grade itself, so a mistake is
 //! recognised from the student's own earlier numbers too. Nothing here computes maths.
 
-use crate::solve::{
-    EpsilonPlacement, LineSearch, MomentumForm, Optimizer, Problem, SignConvention,
-};
+use crate::solve::{EpsilonPlacement, MomentumForm, Optimizer, Problem, SignConvention};
 
 /// One way to run a problem wrongly.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,22 +243,8 @@ fn other_momentum_method(problem: &Problem) -> Vec<Variant> {
 /// line search has none).
 fn with_learning_rate(optimizer: &Optimizer, rate: impl Fn(f64) -> f64) -> Option<Optimizer> {
     let mut o = optimizer.clone();
-    match &mut o {
-        Optimizer::Gd { learning_rate }
-        | Optimizer::Momentum { learning_rate, .. }
-        | Optimizer::Nesterov { learning_rate, .. }
-        | Optimizer::Adagrad { learning_rate, .. }
-        | Optimizer::Adadelta { learning_rate, .. }
-        | Optimizer::Rmsprop { learning_rate, .. }
-        | Optimizer::Adam { learning_rate, .. }
-        | Optimizer::AdamW { learning_rate, .. }
-        | Optimizer::Amsgrad { learning_rate, .. } => *learning_rate = rate(*learning_rate),
-        Optimizer::ConjugateGradient {
-            line_search: LineSearch::Fixed { learning_rate },
-            ..
-        } => *learning_rate = rate(*learning_rate),
-        Optimizer::ConjugateGradient { .. } => return None,
-    }
+    let slot = o.learning_rate_mut()?;
+    *slot = rate(*slot);
     Some(o)
 }
 

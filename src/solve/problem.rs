@@ -195,7 +195,13 @@ impl Optimizer {
 
     /// The base learning rate `α₀` the schedule scales, if the algorithm has one.
     pub fn learning_rate(&self) -> Option<f64> {
-        match *self {
+        self.clone().learning_rate_mut().copied()
+    }
+
+    /// Where the base learning rate is held, if the algorithm has one (conjugate gradient's
+    /// exact line search has none): the one list of which algorithms have a rate.
+    pub fn learning_rate_mut(&mut self) -> Option<&mut f64> {
+        match self {
             Optimizer::Gd { learning_rate }
             | Optimizer::Momentum { learning_rate, .. }
             | Optimizer::Nesterov { learning_rate, .. }
