@@ -404,8 +404,8 @@ fn solve(args: &SolveArgs) -> ExitCode {
         Ok(response) if args.format == CliFormat::Json && args.compact => {
             print_compact(&response, query.display_precision())
         }
-        Ok(response) if args.format == CliFormat::Json && args.precision.is_none() => {
-            print_json(&response, false)
+        Ok(response) if args.format == CliFormat::Json => {
+            print_json(&response.view(query.display_precision()), false)
         }
         Ok(response) => match rendered_text(
             &response,
@@ -413,12 +413,6 @@ fn solve(args: &SolveArgs) -> ExitCode {
             query.display_precision(),
             args.standalone,
         ) {
-            Ok(text) if format == Format::Json && !args.compact => {
-                match serde_json::from_str::<serde_json::Value>(&text) {
-                    Ok(value) => print_json(&value, false),
-                    Err(_) => write_stdout(text.as_bytes()),
-                }
-            }
             Ok(text) => write_stdout(text.as_bytes()),
             Err(error) => print_problem(&error, args.compact),
         },
