@@ -22,9 +22,7 @@ use crate::api::error::{problem_body, ApiError};
 use crate::api::extract;
 use crate::api::grade::{encode, grade_body_with};
 use crate::api::model::Detail;
-use crate::api::solve::{
-    effective_detail, rendered_text, sizing, solve_body_with, Format, SolveQuery,
-};
+use crate::api::solve::{effective_detail, rendered_text, sizing, solve_body_with, Format};
 use crate::api::stream::produce;
 use crate::api::validate;
 use crate::config::{Config, Limits};
@@ -382,14 +380,9 @@ fn solve(args: &SolveArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let query = SolveQuery {
-        format: None,
-        detail: Some(args.detail.into()),
-        precision: args.precision,
-        ..SolveQuery::default()
-    };
+    let precision = args.precision.map(Precision::from_digits);
     if args.stream {
-        return solve_stream(&bytes, args, query.display_precision());
+        return solve_stream(&bytes, args, precision);
     }
     let format = match args.format {
         CliFormat::Json => Format::Json,
@@ -402,17 +395,12 @@ fn solve(args: &SolveArgs) -> ExitCode {
     match result {
         // Compact JSON is the service's own bytes; pretty JSON is re-laid out.
         Ok(response) if args.format == CliFormat::Json && args.compact => {
-            print_compact(&response, query.display_precision())
+            print_compact(&response, precision)
         }
         Ok(response) if args.format == CliFormat::Json => {
-            print_json(&response.view(query.display_precision()), false)
+            print_json(&response.view(precision), false)
         }
-        Ok(response) => match rendered_text(
-            &response,
-            format,
-            query.display_precision(),
-            args.standalone,
-        ) {
+        Ok(response) => match rendered_text(&response, format, precision, args.standalone) {
             Ok(text) => write_stdout(text.as_bytes()),
             Err(error) => print_problem(&error, args.compact),
         },

@@ -458,12 +458,7 @@ pub fn check_budget(
     }
 }
 
-/// The JSON text of a response; the core never writes a non-finite number, so this only fails
-/// on a broken invariant.
-pub fn encode(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
-    super::json::to_vec(value)
-        .map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
-}
+pub use super::json::encode;
 
 /// A job that panicked, as the 500 its item gets (logged here: an item's error is not a
 /// response, so `ApiError`'s own logging does not see it).

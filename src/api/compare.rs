@@ -255,7 +255,7 @@ pub async fn compare(
     } else {
         CompareFormat::Json
     });
-    let precision = display_precision(query.precision);
+    let precision = query.precision.map(Precision::from_digits);
     let detail = effective_detail(format, query.detail.unwrap_or(Detail::Summary));
     let (content_type, bytes) = blocking(move || -> Result<_, ApiError> {
         let compared = compare_body_with(&body, &limits, detail, precision)?;
@@ -278,14 +278,6 @@ pub fn effective_detail(format: CompareFormat, detail: Detail) -> Detail {
         CompareFormat::Markdown => Detail::Summary,
         CompareFormat::Json => detail,
     }
-}
-
-/// `precision` as the renderings take it: 0 is every digit.
-pub fn display_precision(precision: Option<u32>) -> Option<Precision> {
-    precision.map(|p| match p {
-        0 => Precision::Full,
-        k => Precision::Significant(k.min(17)),
-    })
 }
 
 /// The whole endpoint but HTTP and rendering within the default limits, synchronously.

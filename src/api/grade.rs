@@ -211,10 +211,7 @@ pub fn grade_report_with(body: &Value, limits: &Limits) -> Result<GradeReport, A
 
 /// The JSON text the endpoint sends for a rendered grade (`gradtrace grade --compact` prints
 /// the same bytes).
-pub fn encode(value: &Value) -> Result<Vec<u8>, ApiError> {
-    super::json::to_vec(value)
-        .map_err(|error| ApiError::Internal(format!("cannot serialize the grade: {error}")))
-}
+pub use super::json::encode;
 
 /// The request example of the OpenAPI document: the course's momentum exercise (docs/contract.md §10),
 /// answered by a student who wrote the first velocity without its (1 − β) factor and carried

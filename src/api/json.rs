@@ -107,6 +107,12 @@ pub fn to_string(value: &impl Serialize) -> serde_json::Result<String> {
     to_vec(value).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The JSON text of a response body; the core never writes a non-finite number, so this only
+/// fails on a broken invariant.
+pub fn encode(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
+    to_vec(value).map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
+}
+
 /// A JSON response body, as `axum::Json` sends it but written by [`to_vec`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);

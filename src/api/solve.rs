@@ -93,10 +93,7 @@ impl SolveQuery {
 
     /// The display precision asked for, if any.
     pub fn display_precision(&self) -> Option<Precision> {
-        self.precision.map(|p| match p {
-            0 => Precision::Full,
-            k => Precision::Significant(k.min(17)),
-        })
+        self.precision.map(Precision::from_digits)
     }
 }
 

@@ -15,11 +15,12 @@ use clap::Args;
 
 use super::{init_tracing, print_json, print_problem, read_input, write_stdout, CliDetail};
 use crate::api::batch::encode;
-use crate::api::compare::{compare_body_with, display_precision, effective_detail};
+use crate::api::compare::{compare_body_with, effective_detail};
 use crate::api::error::ApiError;
 use crate::api::extract;
 use crate::api::variants::{variants_body_with, VariantResult};
 use crate::config::Limits;
+use crate::solve::number::Precision;
 
 pub(super) const AFTER_HELP: &str = "\
 Exit status:
@@ -115,7 +116,7 @@ pub(super) fn compare(args: &CompareArgs) -> ExitCode {
         CompareFormat::Json => crate::api::compare::CompareFormat::Json,
         CompareFormat::Markdown => crate::api::compare::CompareFormat::Markdown,
     };
-    let precision = display_precision(args.precision);
+    let precision = args.precision.map(Precision::from_digits);
     let detail = effective_detail(format, args.detail.into());
     let compared = body.and_then(|body| compare_body_with(&body, &args.limits, detail, precision));
     let compared = match compared {

@@ -16,6 +16,17 @@ pub enum Precision {
     Significant(u32),
 }
 
+impl Precision {
+    /// A `precision` as requests and the CLI give it: 0 is every digit (the shortest round
+    /// trip), k is k significant figures (an f64 has no 18th, so at most 17).
+    pub fn from_digits(digits: u32) -> Precision {
+        match digits {
+            0 => Precision::Full,
+            k => Precision::Significant(k.min(17)),
+        }
+    }
+}
+
 /// Displayed numbers default to 4 significant figures, as the course prints them; `value`s keep
 /// full precision.
 pub const DEFAULT_PRECISION: Precision = Precision::Significant(4);
