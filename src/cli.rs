@@ -21,13 +21,13 @@ use tracing_subscriber::EnvFilter;
 use crate::api::error::{problem_body, ApiError};
 use crate::api::extract;
 use crate::api::grade::{encode, grade_body_with};
-use crate::api::model::Detail;
 use crate::api::solve::{effective_detail, rendered_text, sizing, solve_body_with, Format};
 use crate::api::stream::produce;
-use crate::api::validate;
 use crate::config::{Config, Limits};
 use crate::grade;
 use crate::solve::expr::Precision;
+use crate::wire::model::Detail;
+use crate::wire::validate;
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -527,7 +527,7 @@ fn print_json(value: &impl Serialize, compact: bool) -> ExitCode {
 /// The service's compact JSON of a solved problem, written to stdout as it is produced (a long
 /// summary or trace needs no buffer of its whole size), with a trailing newline.
 fn print_compact(
-    response: &crate::api::model::SolveResponse,
+    response: &crate::wire::model::SolveResponse,
     precision: Option<crate::solve::expr::Precision>,
 ) -> ExitCode {
     let mut stdout = io::stdout().lock();

@@ -5,15 +5,17 @@
 //!
 //! - [`solve`] — the pure core: the validated [`solve::Problem`], the optimizers, schedules,
 //!   worked-line expressions and the trace ([`solve::Solution`]). No axum, async or I/O.
+//! - [`wire`] — the published shape, shared by the HTTP edge and the CLI: [`wire::model`] (the
+//!   request and response types and their OpenAPI schemas), [`wire::catalog`] (algorithms,
+//!   hyperparameters, ranges, defaults), [`wire::validate`] (JSON → `Problem`, every violation
+//!   with its pointer) and [`wire::fields`] (those violations). No axum.
 //! - [`api`] — the HTTP edge: [`api::error`] (every error as problem+json),
-//!   [`api::extract`] (the JSON body extractor), [`api::model`] (wire types and their OpenAPI
-//!   schemas), [`api::validate`] (JSON → `Problem`, every violation with its pointer; also used
-//!   by the CLI), [`api::catalog`] (algorithms, hyperparameters, ranges, defaults), and one file
-//!   per group of endpoints: [`api::solve`] (with [`api::stream`], its NDJSON stream),
-//!   [`api::grade`], [`api::batch`], [`api::compare`], [`api::variants`], [`api::schedule`],
-//!   [`api::meta`], [`api::examples`]; [`api::server`] is the accept loop (header timeout,
-//!   connection cap and its probe reserve, graceful shutdown), [`api::docs`] the Swagger UI at
-//!   `/docs` and `/docs/`, and [`api::json`] the one JSON encoder (it never writes `-0.0`).
+//!   [`api::extract`] (the JSON body extractor), and one file per group of endpoints:
+//!   [`api::solve`] (with [`api::stream`], its NDJSON stream), [`api::grade`], [`api::batch`],
+//!   [`api::compare`], [`api::variants`], [`api::schedule`], [`api::meta`], [`api::examples`],
+//!   [`api::picture`]; [`api::server`] is the accept loop (header timeout, connection cap and
+//!   its probe reserve, graceful shutdown), [`api::docs`] the Swagger UI at `/docs` and
+//!   `/docs/`, and [`api::json`] the one JSON encoder (it never writes `-0.0`).
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
 //! - [`picture`] — SVG pictures of solutions (pure): the loss surface with each optimizer's
 //!   path, the loss per update and per epoch, a schedule's rate; served by [`api::picture`],
@@ -23,7 +25,7 @@
 //! - [`class`] — a whole class at once: many problems over the cores, optimizers side by side,
 //!   per-student variants from a seed (pure; the generator is specified in
 //!   [`class::variants`]).
-//! - [`pointer`] — JSON pointers (RFC 6901): the one escaping of a key, for every error's
+//! - [`mod@pointer`] — JSON pointers (RFC 6901): the one escaping of a key, for every error's
 //!   pointer and every grader's address.
 //! - [`config`] — the service's limits and operating settings ([`config::Config`]), from flags
 //!   and environment variables or the defaults.
@@ -42,6 +44,7 @@ pub mod picture;
 pub mod pointer;
 pub mod render;
 pub mod solve;
+pub mod wire;
 
 use std::future::Future;
 use std::io;

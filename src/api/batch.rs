@@ -23,12 +23,12 @@ use utoipa::{IntoParams, PartialSchema, ToSchema};
 use super::error::{ApiError, FieldError, LimitDetails, ProblemDetails};
 use super::extract::ApiJson;
 use super::grade::{grade_body_with, GradeOutput, GradeQuery, GradeRequest};
-use super::model::{Detail, SolveRequest, SolveResponse};
 use super::solve::{blocking, respond_at};
-use super::validate;
 use crate::class::{parallel, TraceSize};
 use crate::config::{Limit, Limits, Sizing};
 use crate::grade::Format as GradeFormat;
+use crate::wire::model::{Detail, SolveRequest, SolveResponse};
+use crate::wire::validate;
 
 /// The request body of `POST /v1/solve/batch`.
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]

@@ -21,15 +21,15 @@ use utoipa::{IntoParams, ToSchema};
 use super::batch::{check_budget, encode, internal};
 use super::error::{ApiError, FieldError, ProblemDetails};
 use super::extract::ApiJson;
-use super::model::{
-    Algorithm, Conventions, Detail, Hyperparameters, ResolvedProblem, SolveResponse, WireEnum,
-};
 use super::solve::{blocking, respond_at};
-use super::validate;
 use crate::class::{compare, parallel, TraceSize, MAX_CONFIGURATIONS};
 use crate::config::{Limits, Sizing};
 use crate::solve::expr::{Precision, DEFAULT_PRECISION};
 use crate::solve::{Status, Step, Warning};
+use crate::wire::model::{
+    Algorithm, Conventions, Detail, Hyperparameters, ResolvedProblem, SolveResponse, WireEnum,
+};
+use crate::wire::validate;
 
 /// The keys a configuration may set.
 const CONFIGURATION_KEYS: &[&str] = &[

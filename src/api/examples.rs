@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::error::{ApiError, ProblemDetails};
 use super::json::Json;
-use super::model::{Erratum, Example, ExampleList, PrintedValue};
+use crate::wire::model::{Erratum, Example, ExampleList, PrintedValue};
 
 /// `GET /v1/examples`: every example.
 #[utoipa::path(
@@ -159,7 +159,7 @@ fn course_errata() -> &'static [(crate::solve::Problem, Vec<crate::solve::Warnin
             .into_iter()
             .filter(|e| e.endpoint == SOLVE)
             .filter_map(|example| {
-                let valid = super::validate::problem(&example.problem).ok()?;
+                let valid = crate::wire::validate::problem(&example.problem).ok()?;
                 let warnings = example.errata.iter().map(erratum_warning).collect();
                 Some((valid.problem, warnings))
             })
@@ -507,7 +507,7 @@ pub fn examples() -> Vec<Example> {
 mod tests {
     use super::*;
     use crate::api::error::FieldError;
-    use crate::api::validate;
+    use crate::wire::validate;
 
     #[test]
     fn every_example_is_a_valid_request_for_its_endpoint() {

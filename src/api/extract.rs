@@ -2,7 +2,7 @@
 //! an `ApiError` (problem+json), never axum's plain-text rejections.
 //!
 //! The body is read as an untyped value on purpose: syntax errors come back as 400 with line and
-//! column, and the shape is checked afterwards by `api::validate`, which reports every violation
+//! column, and the shape is checked afterwards by `wire::validate`, which reports every violation
 //! at once instead of serde's first one.
 //!
 //! The size limit is axum's `DefaultBodyLimit`, set by `api::app_with` from the configured

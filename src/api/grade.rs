@@ -18,17 +18,17 @@ use utoipa::openapi::schema::{AnyOfBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, ToSchema};
 
-use super::catalog;
 use super::error::{ApiError, FieldError, ProblemDetails};
 use super::extract::ApiJson;
-use super::model::SolveRequest;
 use super::solve::blocking;
-use super::validate;
 use crate::config::Limits;
 use crate::grade::{
     self, Answer, CarryForward, CodeRunnerResult, Format, GradeReport, GradeSpec,
     GradescopeResults, PrairieLearnResults, Tolerance,
 };
+use crate::wire::catalog;
+use crate::wire::model::SolveRequest;
+use crate::wire::validate;
 
 /// The request body of `POST /v1/grade`: the problem, and the [`GradeSpec`] fields beside it.
 /// `null` reads as absent for every optional key, as in the problem.

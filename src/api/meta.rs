@@ -1,11 +1,11 @@
 //! Read-only endpoints about the service itself: `GET /v1/algorithms` (built from
-//! `api::catalog`, the same table the validator enforces) and `GET /healthz`.
+//! `wire::catalog`, the same table the validator enforces) and `GET /healthz`.
 
 use serde_json::{json, Map, Value};
 
-use super::catalog::{self, Kind};
 use super::json::Json;
-use super::model::{
+use crate::wire::catalog::{self, Kind};
+use crate::wire::model::{
     Algorithm, AlgorithmInfo, AlgorithmList, BiasCorrectionInfo, Health, HyperparameterInfo,
     WireEnum,
 };

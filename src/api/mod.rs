@@ -11,7 +11,6 @@
 //! limit. `app()` is the same with the default config.
 
 pub mod batch;
-pub mod catalog;
 pub mod compare;
 pub mod docs;
 pub mod error;
@@ -21,7 +20,6 @@ pub mod grade;
 pub mod json;
 pub mod meta;
 pub mod metrics;
-pub mod model;
 pub mod overload;
 pub mod picture;
 pub mod playground;
@@ -29,7 +27,6 @@ pub mod schedule;
 pub mod server;
 pub mod solve;
 pub mod stream;
-pub mod validate;
 pub mod variants;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};

@@ -15,15 +15,15 @@ use utoipa::{IntoParams, ToSchema};
 use super::compare::{solved_columns, CompareRequest};
 use super::error::{ApiError, FieldError, LimitDetails, ProblemDetails};
 use super::extract::ApiJson;
-use super::model::{Detail, SolveRequest, SolveResponse};
 use super::overload::blocking;
 use super::schedule::tabulate;
-use super::validate;
 use crate::class::compare::hyperparameters;
 use crate::config::{Limit, Limits};
 use crate::picture::{curves, surface, Series};
 use crate::solve::expr::{format_number, Precision};
 use crate::solve::ScheduleKind;
+use crate::wire::model::{Detail, SolveRequest, SolveResponse};
+use crate::wire::validate;
 
 /// The media type of every picture.
 pub const SVG: &str = "image/svg+xml";
@@ -286,7 +286,7 @@ pub async fn plot_loss(
     post,
     path = "/v1/plot/schedule",
     tag = "pictures",
-    request_body(content = super::model::ScheduleRequest, description = "A `/v1/schedule` body", content_type = "application/json"),
+    request_body(content = crate::wire::model::ScheduleRequest, description = "A `/v1/schedule` body", content_type = "application/json"),
     responses(
         (status = 200, description = "The picture", content((String = "image/svg+xml"))),
         (status = 400, description = "The body is not JSON (with line and column)", body = ProblemDetails, content_type = "application/problem+json"),

@@ -6,11 +6,11 @@ use axum::Extension;
 use super::error::{ApiError, FieldError, ProblemDetails};
 use super::extract::ApiJson;
 use super::json::Json;
-use super::model::{ScheduleRequest, ScheduleResponse, ScheduledRate};
-use super::validate;
 use crate::config::Limits;
 use crate::solve::expr::Precision;
 use crate::solve::schedule::rate_line;
+use crate::wire::model::{ScheduleRequest, ScheduleResponse, ScheduledRate};
+use crate::wire::validate;
 
 /// The learning rate at each given epoch.
 #[utoipa::path(

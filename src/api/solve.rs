@@ -12,13 +12,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, ProblemDetails};
 use super::extract::ApiJson;
-use super::model::{Detail, SolveRequest, SolveResponse};
 use super::stream::Streams;
-use super::validate::{self, ValidProblem};
 use crate::config::{Limits, Sizing};
 use crate::render;
 use crate::solve;
 use crate::solve::expr::{Precision, DEFAULT_PRECISION};
+use crate::wire::model::{Detail, SolveRequest, SolveResponse};
+use crate::wire::validate::{self, ValidProblem};
 
 /// How a solution is returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]

@@ -32,12 +32,12 @@ use tokio::time::Sleep;
 
 use super::error::ApiError;
 use super::metrics::Metrics;
-use super::model::{Algorithm, ResolvedProblem};
 use super::overload::{self, Counted};
 use super::solve::complete_warnings;
-use super::validate::ValidProblem;
 use crate::solve::expr::Precision;
 use crate::solve::{self, Hooks, LossSummary, Solver, Status, Warning};
+use crate::wire::model::{Algorithm, ResolvedProblem};
+use crate::wire::validate::ValidProblem;
 
 /// The media type of a stream.
 pub const NDJSON: &str = "application/x-ndjson";

@@ -17,13 +17,13 @@ use utoipa::ToSchema;
 use super::batch::{check_budget, encode, internal, DetailQuery};
 use super::error::{ApiError, FieldError, LimitDetails, ProblemDetails};
 use super::extract::ApiJson;
-use super::model::{Detail, SolveResponse};
 use super::solve::{blocking, respond_at};
-use super::validate::{self, ValidProblem};
 use crate::class::variants::{Probe, Template, Variant, GENERATOR, SPECIFICATION};
 use crate::class::{parallel, TraceSize};
 use crate::config::{Limit, Limits, Sizing};
 use crate::solve::expr::count;
+use crate::wire::model::{Detail, SolveResponse};
+use crate::wire::validate::{self, ValidProblem};
 
 /// Variants whose errors a 422 lists when drawn variants break a rule (the rest are counted).
 const LISTED_FAILURES: usize = 10;

@@ -1,6 +1,6 @@
 //! The validated problem the core computes on (docs/contract.md §1–§6).
 //!
-//! These types are built from the wire request by `api::validate` (which checks every rule and
+//! These types are built from the wire request by `wire::validate` (which checks every rule and
 //! reports every violation with its JSON pointer); the core still never panics on any value of
 //! them, because property tests construct them directly.
 

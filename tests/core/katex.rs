@@ -72,7 +72,7 @@ fn corpus() -> Vec<serde_json::Value> {
 /// the errata of the course's examples.
 fn catalogue_corpus() -> Vec<serde_json::Value> {
     let mut corpus = Vec::new();
-    for algorithm in gradtrace::api::catalog::ALGORITHMS {
+    for algorithm in gradtrace::wire::catalog::ALGORITHMS {
         for latex in algorithm.update {
             corpus.push(json!({"where": format!("/v1/algorithms {}", algorithm.name), "latex": latex, "display": true}));
         }

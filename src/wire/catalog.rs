@@ -1,7 +1,7 @@
 //! The catalogue of algorithms and hyperparameters (docs/contract.md §3): names, ranges, defaults, and the
 //! update rules in LaTeX.
 //!
-//! One table feeds both the validator (`api::validate`) and `GET /v1/algorithms`, so what the
+//! One table feeds both the validator (`wire::validate`) and `GET /v1/algorithms`, so what the
 //! service documents and what it enforces cannot drift apart. No maths lives here.
 
 /// An interval of real numbers, each end open or closed or absent.

@@ -1,7 +1,7 @@
 //! Wire types: what the JSON of every endpoint looks like, with descriptions, ranges and
 //! examples for the OpenAPI document.
 //!
-//! Requests are *not* parsed through these types (`api::validate` reads the raw JSON so it can
+//! Requests are *not* parsed through these types (`wire::validate` reads the raw JSON so it can
 //! report every violation at once); they describe the contract, and the echo of a solved problem
 //! (`ResolvedProblem`) is built from them, so a test that re-posts the echo keeps both honest.
 //! No validation logic and no maths live here.
@@ -775,7 +775,7 @@ impl From<solve::Rounding> for Rounding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::catalog;
+    use crate::wire::catalog;
     use serde_json::json;
 
     fn choices(name: &str) -> Vec<&'static str> {

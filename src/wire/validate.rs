@@ -2,7 +2,7 @@
 //! every violation reported at once with a JSON pointer, every default filled in.
 //!
 //! Pure: no axum, no I/O, so the CLI uses it as the server does. Ranges and defaults of
-//! hyperparameters come from `api::catalog`; this file owns the order of checks and the wording
+//! hyperparameters come from `wire::catalog`; this file owns the order of checks and the wording
 //! of messages. `null` counts as absent for every optional key, so an echoed `problem` (which
 //! writes `"bias": null`) can be posted again.
 //!
@@ -13,7 +13,7 @@
 use serde_json::{Map, Value};
 
 use super::catalog::{self, Interval, Kind};
-use super::error::{FieldError, LimitDetails};
+use super::fields::{FieldError, LimitDetails};
 use super::model::{
     self, Activation, Algorithm, EpsilonPlacement, Loss, Reduction, ResolvedProblem, SchedulePer,
     Sign, WireEnum,
