@@ -1272,6 +1272,24 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The property names the OpenAPI document gives `T`.
+    fn published_keys<T: utoipa::ToSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap_or_default();
+        let properties = schema["properties"].as_object().cloned().unwrap_or_default();
+        properties.keys().cloned().collect()
+    }
+
+    /// The validator's key lists are the published shape's (the types the OpenAPI document is
+    /// generated from), key for key and in order: a key added to one and not the other fails.
+    #[test]
+    fn the_validators_key_lists_are_the_published_shapes() {
+        let expect = |keys: &[&str], published: Vec<String>| assert_eq!(keys, published);
+        expect(TOP_KEYS, published_keys::<model::SolveRequest>());
+        expect(SAMPLE_KEYS, published_keys::<model::Sample>());
+        expect(CONVENTION_KEYS, published_keys::<model::Conventions>());
+        expect(SCHEDULE_REQUEST_KEYS, published_keys::<model::ScheduleRequest>());
+    }
+
     fn momentum() -> Value {
         json!({
             "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
