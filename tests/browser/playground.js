@@ -23,6 +23,15 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
+// How many `selector` match once there are `expected` (or the time is up): a picture is a
+// request of its own, drawn after the worked lines it belongs to.
+async function count(page, selector, expected) {
+  await page
+    .waitForFunction(([s, n]) => document.querySelectorAll(s).length === n, [selector, expected], { timeout: TIMEOUT })
+    .catch(() => {});
+  return page.locator(selector).count();
+}
+
 // A fresh browser: its own new profile directory, every request and console error recorded.
 async function launch() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "gradtrace-chromium-"));
@@ -170,7 +179,7 @@ async function oneWeight(page) {
   await page.click("#apply-json");
   await page.click("#solve");
   await page.locator("#surface p.note").waitFor();
-  check((await page.locator("#loss circle.update").count()) === 4, "the one-weight loss curve");
+  check((await count(page, "#loss circle.update", 4)) === 4, "the one-weight loss curve");
   await lineText(page, 1, "(w_1)_2");
   await page.click("details summary");
 }
@@ -190,7 +199,7 @@ async function permalink(url, expected) {
   await page.goto(url);
   const w = await lineText(page, 2, "(w_1)_3");
   check(w === expected, `the permalink shows ${w}, not ${expected}`);
-  check((await page.locator("#surface circle.marker").count()) === 2, "the permalink's surface");
+  check((await count(page, "#surface circle.marker", 2)) === 2, "the permalink's surface");
   check((await page.inputValue("#hp-beta")) === "0.8", "the permalink's β");
   await shot(page, "5-permalink");
   await page.selectOption("#example", "conjugate_gradient_vs_gradient_descent");
