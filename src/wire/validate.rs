@@ -1275,7 +1275,10 @@ mod tests {
     /// The property names the OpenAPI document gives `T`.
     fn published_keys<T: utoipa::ToSchema>() -> Vec<String> {
         let schema = serde_json::to_value(T::schema()).unwrap_or_default();
-        let properties = schema["properties"].as_object().cloned().unwrap_or_default();
+        let properties = schema["properties"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         properties.keys().cloned().collect()
     }
 
@@ -1287,7 +1290,10 @@ mod tests {
         expect(TOP_KEYS, published_keys::<model::SolveRequest>());
         expect(SAMPLE_KEYS, published_keys::<model::Sample>());
         expect(CONVENTION_KEYS, published_keys::<model::Conventions>());
-        expect(SCHEDULE_REQUEST_KEYS, published_keys::<model::ScheduleRequest>());
+        expect(
+            SCHEDULE_REQUEST_KEYS,
+            published_keys::<model::ScheduleRequest>(),
+        );
     }
 
     fn momentum() -> Value {
