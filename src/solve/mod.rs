@@ -393,7 +393,7 @@ impl Run {
                 sign,
             }
         };
-        self.dw.clear();
+        // `batch` writes every entry; only the length is set (no `memset` per update).
         self.dw.resize(width, 0.0);
         neuron::batch(
             r,

@@ -287,7 +287,8 @@ pub fn step<R: Reading>(
     r: &mut R,
     weights: &mut Vec<f64>,
 ) {
-    weights.clear();
+    // Every optimizer writes every parameter, so only the length is set: clearing first made
+    // the resize a `memset` call per update.
     weights.resize(u.params.len(), 0.0);
     match (optimizer, current, next) {
         (Optimizer::Momentum { beta, form, .. }, State::Momentum(s), State::Momentum(n)) => {
