@@ -463,6 +463,11 @@ impl Run {
                 );
             }
         }
+        if r.unnamed_not_finite() {
+            // Nothing is applied yet: the values reading computes the same numbers and names
+            // the line for the warning.
+            return self.update(problem, stale, &mut Values::new(None, None));
+        }
         let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
         let new_state = if cg { &self.state } else { &self.next_state };
         let numbers = StepNumbers {
