@@ -331,15 +331,34 @@ fn write_loss(out: &mut Vec<u8>, loss: &LossSummary, spill: &mut dyn FnMut(&mut 
     key(out, "final", false);
     optional(out, loss.final_);
     key(out, "per_epoch", false);
-    optionals(out, &loss.per_epoch, spill);
+    numbers(out, &loss.per_epoch, spill);
     if let Some(per_update) = &loss.per_update {
         key(out, "per_update", false);
-        optionals(out, per_update, spill);
+        numbers(out, per_update, spill);
     }
     out.push(b'}');
 }
 
-fn optionals(out: &mut Vec<u8>, values: &[Option<f64>], spill: &mut dyn FnMut(&mut Vec<u8>)) {
+/// A number, or null for `None` (as for one that is not finite).
+trait Number: Copy {
+    fn number(self) -> Option<f64>;
+}
+
+impl Number for f64 {
+    #[inline]
+    fn number(self) -> Option<f64> {
+        Some(self)
+    }
+}
+
+impl Number for Option<f64> {
+    #[inline]
+    fn number(self) -> Option<f64> {
+        self
+    }
+}
+
+fn numbers<T: Number>(out: &mut Vec<u8>, values: &[T], spill: &mut dyn FnMut(&mut Vec<u8>)) {
     out.push(b'[');
     let mut memo = (values.len() >= MEMO_FROM).then(NumberMemo::new);
     for (i, chunk) in values.chunks(1024).enumerate() {
@@ -349,9 +368,9 @@ fn optionals(out: &mut Vec<u8>, values: &[Option<f64>], spill: &mut dyn FnMut(&m
             if i + j > 0 {
                 out.push(b',');
             }
-            match (&mut memo, v) {
-                (Some(memo), Some(v)) => memo.write(out, *v),
-                _ => optional(out, *v),
+            match (&mut memo, v.number()) {
+                (Some(memo), Some(v)) => memo.write(out, v),
+                (_, v) => optional(out, v),
             }
         }
         if out.len() > SPILL_AT {

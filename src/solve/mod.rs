@@ -122,7 +122,7 @@ struct Run {
     warnings: Vec<Warning>,
     epoch_losses: Vec<Option<f64>>,
     /// The loss over all samples after each update (`Detail::Summary`).
-    update_losses: Option<Vec<Option<f64>>>,
+    update_losses: Option<Vec<f64>>,
     // The update being computed.
     start: Vec<f64>,
     forward: Vec<SampleNumbers>,
@@ -506,10 +506,10 @@ impl Run {
         let epoch_ends = cg || self.next_batch >= batches_per_epoch(problem);
         match &mut self.update_losses {
             Some(losses) => {
-                let loss = total_loss(problem, &self.params);
+                let loss = neuron::loss_over_all(problem, &self.params);
                 losses.push(loss);
                 if epoch_ends {
-                    self.epoch_losses.push(loss);
+                    self.epoch_losses.push(loss.is_finite().then_some(loss));
                 }
             }
             None => {

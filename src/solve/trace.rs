@@ -199,9 +199,12 @@ pub struct LossSummary {
     pub final_: Option<f64>,
     /// After each completed epoch.
     pub per_epoch: Vec<Option<f64>>,
-    /// After each update, at the weights it ends with (the `summary` detail only).
+    /// After each update, at the weights it ends with (the `summary` detail only); a number
+    /// that is not finite is written as null. Plain numbers: half the memory of options, for
+    /// a list of one per update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_update: Option<Vec<Option<f64>>>,
+    #[schema(value_type = Option<Vec<Option<f64>>>)]
+    pub per_update: Option<Vec<f64>>,
 }
 
 /// The core's answer for a problem.
