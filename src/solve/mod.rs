@@ -183,7 +183,13 @@ impl<'p> Solver<'p> {
                 next_batch: 0,
                 status: None,
                 warnings,
-                epoch_losses: Vec::new(),
+                // Reserved like `update_losses`: a long summary's list grew by doubling, copying
+                // tens of megabytes.
+                epoch_losses: Vec::with_capacity(if detail == Detail::Summary {
+                    expected_epochs(problem)
+                } else {
+                    0
+                }),
                 update_losses: (detail == Detail::Summary)
                     .then(|| Vec::with_capacity(expected_updates(problem))),
                 start: Vec::new(),
@@ -293,6 +299,12 @@ fn initial_params(problem: &Problem) -> Vec<f64> {
 
 /// How many updates a run makes if it runs to the end: room for a summary's losses, reserved
 /// once (up to 2²⁴; the summary's limit bounds the count anyway).
+fn expected_epochs(problem: &Problem) -> usize {
+    usize::try_from(problem.epochs)
+        .unwrap_or(usize::MAX)
+        .min(1 << 24)
+}
+
 fn expected_updates(problem: &Problem) -> usize {
     let per_epoch = if is_cg(problem) {
         1
@@ -494,7 +506,9 @@ impl Run {
             return None;
         }
 
-        self.warnings.append(&mut r.take_warnings());
+        if !r.record().warnings.is_empty() {
+            self.warnings.append(&mut r.take_warnings());
+        }
         std::mem::swap(&mut self.params, &mut self.new_params);
         if let Some(next_cg) = next_cg {
             self.cg_state = next_cg;
