@@ -199,9 +199,9 @@ pub struct LossSummary {
     pub final_: Option<f64>,
     /// After each completed epoch.
     pub per_epoch: Vec<Option<f64>>,
-    /// After each update, at the weights it ends with (the `summary` detail only); a number
-    /// that is not finite is written as null. Plain numbers: half the memory of options, for
-    /// a list of one per update.
+    /// After each update, at the weights it ends with (the `summary` detail only).
+    // Plain numbers, written as null where not finite: half the memory of options, for a list
+    // of one per update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Option<f64>>>)]
     pub per_update: Option<Vec<f64>>,
