@@ -299,7 +299,10 @@ pub fn compare_body_with(
         .zip(&request.labels)
         .map(|(response, label)| {
             let per_update = match response.solution.loss.per_update.take() {
-                Some(per_update) => per_update,
+                Some(per_update) => per_update
+                    .into_iter()
+                    .map(|loss| loss.is_finite().then_some(loss))
+                    .collect(),
                 None => compare::loss_per_update(&response.core_problem, &response.solution),
             };
             // The steps move to the column; the table needs only the loss per update.

@@ -122,7 +122,7 @@ struct Run {
     warnings: Vec<Warning>,
     epoch_losses: Vec<Option<f64>>,
     /// The loss over all samples after each update (`Detail::Summary`).
-    update_losses: Option<Vec<Option<f64>>>,
+    update_losses: Option<Vec<f64>>,
     // The update being computed.
     start: Vec<f64>,
     forward: Vec<SampleNumbers>,
@@ -183,7 +183,13 @@ impl<'p> Solver<'p> {
                 next_batch: 0,
                 status: None,
                 warnings,
-                epoch_losses: Vec::new(),
+                // Reserved like `update_losses`: a long summary's list grew by doubling, copying
+                // tens of megabytes.
+                epoch_losses: Vec::with_capacity(if detail == Detail::Summary {
+                    expected_epochs(problem)
+                } else {
+                    0
+                }),
                 update_losses: (detail == Detail::Summary)
                     .then(|| Vec::with_capacity(expected_updates(problem))),
                 start: Vec::new(),
@@ -293,6 +299,12 @@ fn initial_params(problem: &Problem) -> Vec<f64> {
 
 /// How many updates a run makes if it runs to the end: room for a summary's losses, reserved
 /// once (up to 2²⁴; the summary's limit bounds the count anyway).
+fn expected_epochs(problem: &Problem) -> usize {
+    usize::try_from(problem.epochs)
+        .unwrap_or(usize::MAX)
+        .min(1 << 24)
+}
+
 fn expected_updates(problem: &Problem) -> usize {
     let per_epoch = if is_cg(problem) {
         1
@@ -393,7 +405,7 @@ impl Run {
                 sign,
             }
         };
-        self.dw.clear();
+        // `batch` writes every entry; only the length is set (no `memset` per update).
         self.dw.resize(width, 0.0);
         neuron::batch(
             r,
@@ -463,6 +475,11 @@ impl Run {
                 );
             }
         }
+        if r.unnamed_not_finite() {
+            // Nothing is applied yet: the values reading computes the same numbers and names
+            // the line for the warning.
+            return self.update(problem, stale, &mut Values::new(None, None));
+        }
         let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
         let new_state = if cg { &self.state } else { &self.next_state };
         let numbers = StepNumbers {
@@ -489,7 +506,9 @@ impl Run {
             return None;
         }
 
-        self.warnings.append(&mut r.take_warnings());
+        if !r.record().warnings.is_empty() {
+            self.warnings.append(&mut r.take_warnings());
+        }
         std::mem::swap(&mut self.params, &mut self.new_params);
         if let Some(next_cg) = next_cg {
             self.cg_state = next_cg;
@@ -501,10 +520,10 @@ impl Run {
         let epoch_ends = cg || self.next_batch >= batches_per_epoch(problem);
         match &mut self.update_losses {
             Some(losses) => {
-                let loss = total_loss(problem, &self.params);
+                let loss = neuron::loss_over_all(problem, &self.params);
                 losses.push(loss);
                 if epoch_ends {
-                    self.epoch_losses.push(loss);
+                    self.epoch_losses.push(loss.is_finite().then_some(loss));
                 }
             }
             None => {

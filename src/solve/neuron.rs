@@ -6,14 +6,9 @@
 use std::ops::Range;
 
 use super::expr::{sum, Num};
-use super::problem::{Activation, Loss, Problem, Reduction, Sample};
+use super::problem::{Activation, Loss, Problem, Reduction};
 use super::reading::{Exact, Reading};
 use super::symbol::{index, Const, ForwardField, Name, Param, Pointer, SampleName, Symbol};
-
-/// The inputs a parameter vector sees for a sample: `x`, then 1 for the bias.
-pub fn inputs(sample: &Sample, has_bias: bool) -> impl Iterator<Item = f64> + '_ {
-    sample.x.iter().copied().chain(has_bias.then_some(1.0))
-}
 
 /// The forward pass of one sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,6 +58,9 @@ pub fn sample<R: Reading>(
     gradient: Option<&mut [f64]>,
 ) -> SampleNumbers {
     let Some(sample) = problem.samples.get(sample_index) else {
+        if let Some(row) = gradient {
+            row.fill(0.0);
+        }
         return SampleNumbers {
             sample: sample_index,
             net: f64::NAN,
@@ -87,18 +85,29 @@ pub fn sample<R: Reading>(
         tag,
     };
 
-    let terms = params
-        .iter()
-        .zip(inputs(sample, has_bias))
-        .enumerate()
-        .map(|(p, (w, x))| {
-            if p < n {
-                R::N::q(Symbol::Weight { index: index(p) }, *w) * R::N::q(input(p), x)
-            } else {
-                R::N::q(Symbol::Const(Const::B), *w)
+    // Input `p` is `x_p`, then 1 for the bias; indexed rather than an iterator chain, whose
+    // state cost more than the net input's arithmetic.
+    let width = sample.x.len() + usize::from(has_bias);
+    let x_of = |p: usize| sample.x.get(p).copied().unwrap_or(1.0);
+    let term = |p: usize, w: f64| {
+        if p < n {
+            R::N::q(Symbol::Weight { index: index(p) }, w) * R::N::q(input(p), x_of(p))
+        } else {
+            R::N::q(Symbol::Const(Const::B), w)
+        }
+    };
+    let used = &params[..params.len().min(width)];
+    let net_expr = match used.split_first() {
+        None => R::N::lit(0.0),
+        Some((&first, rest)) => {
+            let mut total = term(0, first);
+            for (p, &w) in rest.iter().enumerate() {
+                total = total + term(p + 1, w);
             }
-        });
-    let net = r.line(at(ForwardField::Net), quantity(SampleName::Net), sum(terms));
+            total
+        }
+    };
+    let net = r.line(at(ForwardField::Net), quantity(SampleName::Net), net_expr);
     let net_q = R::N::q(quantity(SampleName::Net), net);
     let one = || R::N::lit(1.0);
     let output_expr = match problem.activation {
@@ -152,9 +161,13 @@ pub fn sample<R: Reading>(
         Some(s) => error * s,
         None => error,
     };
-    for ((p, x), slot) in inputs(sample, has_bias).enumerate().zip(gradient) {
+    // Parameters without an input (none in a validated problem) get no gradient.
+    if let Some(rest) = gradient.get_mut(width..) {
+        rest.fill(0.0);
+    }
+    for (p, slot) in gradient.iter_mut().enumerate().take(width) {
         let expr = if p < n {
-            signal * R::N::q(input(p), x)
+            signal * R::N::q(input(p), x_of(p))
         } else {
             signal
         };
@@ -193,7 +206,7 @@ pub fn batch<R: Reading>(
     let width = params.len();
     let several = batch.len() > 1;
     forward.clear();
-    per_sample.clear();
+    // `sample` writes every entry of its row; only the length is set (no `memset` per update).
     per_sample.resize(batch.len() * width, 0.0);
     for (position, (sample_index, row)) in batch
         .clone()

@@ -40,6 +40,12 @@ pub trait Reading {
         self.record().first_not_finite
     }
 
+    /// Whether a line was not finite that this reading did not name ([`Exact`] only): the
+    /// update is then read again in [`Values`], which names it.
+    fn unnamed_not_finite(&self) -> bool {
+        false
+    }
+
     /// The warnings so far, handed over.
     fn take_warnings(&mut self) -> Vec<Warning> {
         std::mem::take(&mut self.record_mut().warnings)
@@ -138,19 +144,26 @@ impl Reading for Values<'_> {
 
 /// The values reading of a run with neither hand rounding nor carried-forward values (nearly
 /// every run): the numbers of [`Values`], without the per-line look-ups that cannot apply, so a
-/// summary's loop pays for its arithmetic and little else.
+/// summary's loop pays for its arithmetic and little else. It notes only *that* a line was not
+/// finite, not which: building each line's symbol just in case cost more than the line's
+/// arithmetic, and the rare update that diverges is read again in [`Values`] to name it.
 #[derive(Debug, Default)]
 pub struct Exact {
     record: Record,
+    not_finite: bool,
 }
 
 impl Reading for Exact {
     type N = f64;
 
     #[inline]
-    fn line(&mut self, _: Option<Pointer>, symbol: Symbol, expr: f64) -> f64 {
-        self.record.check(symbol, expr);
+    fn line(&mut self, _: Option<Pointer>, _: Symbol, expr: f64) -> f64 {
+        self.not_finite |= !expr.is_finite();
         expr
+    }
+
+    fn unnamed_not_finite(&self) -> bool {
+        self.not_finite
     }
 
     #[inline]

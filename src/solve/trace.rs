@@ -200,8 +200,11 @@ pub struct LossSummary {
     /// After each completed epoch.
     pub per_epoch: Vec<Option<f64>>,
     /// After each update, at the weights it ends with (the `summary` detail only).
+    // Plain numbers, written as null where not finite: half the memory of options, for a list
+    // of one per update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_update: Option<Vec<Option<f64>>>,
+    #[schema(value_type = Option<Vec<Option<f64>>>)]
+    pub per_update: Option<Vec<f64>>,
 }
 
 /// The core's answer for a problem.

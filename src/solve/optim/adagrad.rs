@@ -76,7 +76,7 @@ pub fn step<R: Reading>(
     let square_sum = &next.square_sum;
     guarded_update(
         u,
-        Name::W,
+        (Name::W, u.params),
         r,
         weights,
         |p| q(u.sym(Name::Dw, p, t), u.dw(p)),

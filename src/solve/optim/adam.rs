@@ -219,10 +219,9 @@ pub fn step<R: Reading>(
         }
         None => (u.params, Name::W),
     };
-    let decayed_update = Update { params, ..*u };
     guarded_update(
-        &decayed_update,
-        weight_name,
+        u,
+        (weight_name, params),
         r,
         weights,
         |p| q(u.sym(v_name, p, t), at(v_used, p)),

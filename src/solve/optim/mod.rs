@@ -287,7 +287,8 @@ pub fn step<R: Reading>(
     r: &mut R,
     weights: &mut Vec<f64>,
 ) {
-    weights.clear();
+    // Every optimizer writes every parameter, so only the length is set: clearing first made
+    // the resize a `memset` call per update.
     weights.resize(u.params.len(), 0.0);
     match (optimizer, current, next) {
         (Optimizer::Momentum { beta, form, .. }, State::Momentum(s), State::Momentum(n)) => {
@@ -320,19 +321,21 @@ pub fn step<R: Reading>(
 }
 
 /// `w ← w − α · numerator / denominator` per parameter, leaving a weight unchanged (with a
-/// warning) where the denominator is exactly 0 (docs/contract.md §4). `before` names the weights the step
-/// starts from (`w`, or AdamW's decayed `\tilde{w}`).
+/// warning) where the denominator is exactly 0 (docs/contract.md §4). `before` names and holds the weights the
+/// step starts from (`w` and `u.params`, or AdamW's decayed `\tilde{w}`): passed apart from
+/// `u`, which copying with other parameters cost a struct copy per update.
 pub fn guarded_update<R: Reading>(
     u: &Update,
-    before: Name,
+    (before, params): (Name, &[f64]),
     r: &mut R,
     weights: &mut [f64],
     mut numerator: impl FnMut(usize) -> R::N,
     mut denominator: impl FnMut(usize) -> R::N,
 ) {
     for (p, slot) in weights.iter_mut().enumerate().take(u.params.len()) {
-        let weight = R::N::q(u.sym(before, p, u.t), u.param(p));
-        let symbol = u.sym(Name::W, p, u.t + 1);
+        let weight = R::N::q(u.sym(before, p, u.t), at(params, p));
+        // Built where used, so a reading that ignores it does not build it.
+        let symbol = || u.sym(Name::W, p, u.t + 1);
         let den = denominator(p);
         let num = numerator(p);
         *slot = if den.value() == 0.0 {
@@ -341,14 +344,14 @@ pub fn guarded_update<R: Reading>(
                 format!(
                     "update {}: the denominator of {} is 0, so the parameter is left unchanged",
                     u.t,
-                    symbol.text()
+                    symbol().text()
                 ),
                 u.t,
             );
-            r.line(u.weight_pointer(p), symbol, weight)
+            r.line(u.weight_pointer(p), symbol(), weight)
         } else {
             let step = (u.alpha::<R::N>() / den) * num;
-            r.line(u.weight_pointer(p), symbol, u.apply(weight, step))
+            r.line(u.weight_pointer(p), symbol(), u.apply(weight, step))
         };
     }
 }

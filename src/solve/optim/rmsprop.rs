@@ -71,7 +71,7 @@ pub fn step<R: Reading>(
     };
     guarded_update(
         u,
-        Name::W,
+        (Name::W, u.params),
         r,
         weights,
         |p| q(u.sym(Name::Dw, p, t), u.dw(p)),
