@@ -360,7 +360,6 @@ impl Number for Option<f64> {
 
 fn numbers<T: Number>(out: &mut Vec<u8>, values: &[T], spill: &mut dyn FnMut(&mut Vec<u8>)) {
     out.push(b'[');
-    let mut memo = (values.len() >= MEMO_FROM).then(NumberMemo::new);
     for (i, chunk) in values.chunks(1024).enumerate() {
         // A number is at most 24 bytes (`-2.2250738585072014e-308`) and its comma.
         out.reserve(chunk.len() * 25);
@@ -368,74 +367,13 @@ fn numbers<T: Number>(out: &mut Vec<u8>, values: &[T], spill: &mut dyn FnMut(&mu
             if i + j > 0 {
                 out.push(b',');
             }
-            match (&mut memo, v.number()) {
-                (Some(memo), Some(v)) => memo.write(out, v),
-                (_, v) => optional(out, v),
-            }
+            optional(out, v.number());
         }
         if out.len() > SPILL_AT {
             spill(out);
         }
     }
     out.push(b']');
-}
-
-/// Lists at least this long are written through a [`NumberMemo`].
-const MEMO_FROM: usize = 4096;
-
-/// log₂ of a [`NumberMemo`]'s slots.
-const MEMO_BITS: u32 = 12;
-
-/// The JSON text of numbers already written, by their bits, in a direct-mapped table. A long
-/// summary's losses are mostly a settled run's few values over and over (the course's Adam
-/// problem: 1,666 distinct among 3.3 million), and formatting a number cost as much as the
-/// rest of its update; a number seen before is copied, 24 bytes at once, then cut to length.
-struct NumberMemo {
-    slots: Vec<MemoSlot>,
-}
-
-#[derive(Clone, Copy)]
-struct MemoSlot {
-    /// The number's bits (a NaN's, never looked up, while empty).
-    bits: u64,
-    len: u8,
-    text: [u8; 24],
-}
-
-impl NumberMemo {
-    fn new() -> Self {
-        let empty = MemoSlot {
-            bits: f64::NAN.to_bits(),
-            len: 0,
-            text: [0; 24],
-        };
-        NumberMemo {
-            slots: vec![empty; 1 << MEMO_BITS],
-        }
-    }
-
-    /// `value` as [`f64_value`] writes it.
-    fn write(&mut self, out: &mut Vec<u8>, value: f64) {
-        let bits = value.to_bits();
-        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS)) as usize;
-        let Some(slot) = self.slots.get_mut(slot).filter(|_| value.is_finite()) else {
-            f64_value(out, value);
-            return;
-        };
-        let start = out.len();
-        if slot.bits == bits {
-            out.extend_from_slice(&slot.text);
-            out.truncate(start + usize::from(slot.len));
-            return;
-        }
-        f64_value(out, value);
-        let text = out.get(start..).unwrap_or_default();
-        if let (Some(room), Ok(len)) = (slot.text.get_mut(..text.len()), u8::try_from(text.len())) {
-            room.copy_from_slice(text);
-            slot.len = len;
-            slot.bits = bits;
-        }
-    }
 }
 
 /// The whole solution as JSON.
