@@ -16,6 +16,8 @@
 //!   [`api::picture`]; [`api::server`] is the accept loop (header timeout, connection cap and
 //!   its probe reserve, graceful shutdown), [`api::docs`] the Swagger UI at `/docs` and
 //!   `/docs/`, and [`api::json`] the one JSON encoder (it never writes `-0.0`).
+//! - [`course`] — the course's data: its worked examples with the values its notes print, and
+//!   its errata (every solve of a matching problem carries them as warnings).
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
 //! - [`picture`] — SVG pictures of solutions (pure): the loss surface with each optimizer's
 //!   path, the loss per update and per epoch, a schedule's rate; served by [`api::picture`],
@@ -39,6 +41,7 @@ pub mod api;
 pub mod class;
 pub mod cli;
 pub mod config;
+pub mod course;
 pub mod grade;
 pub mod picture;
 pub mod pointer;

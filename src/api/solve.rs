@@ -305,7 +305,7 @@ pub fn complete_warnings(
     problem: &solve::Problem,
 ) {
     run.splice(0..0, validation);
-    run.extend(super::examples::errata_warnings(problem));
+    run.extend(crate::course::examples::errata_warnings(problem));
 }
 
 /// Run CPU-bound work off the async workers, on the bounded solver pool, so one long solve

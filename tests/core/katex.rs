@@ -77,7 +77,7 @@ fn catalogue_corpus() -> Vec<serde_json::Value> {
             corpus.push(json!({"where": format!("/v1/algorithms {}", algorithm.name), "latex": latex, "display": true}));
         }
     }
-    for example in gradtrace::api::examples::examples() {
+    for example in gradtrace::course::examples::examples() {
         for erratum in &example.errata {
             for latex in [&erratum.printed, &erratum.correct] {
                 corpus.push(json!({"where": format!("/v1/examples/{} errata", example.id), "latex": latex, "display": true}));
