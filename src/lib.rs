@@ -8,7 +8,8 @@
 //! - [`wire`] — the published shape, shared by the HTTP edge and the CLI: [`wire::model`] (the
 //!   request and response types and their OpenAPI schemas), [`wire::catalog`] (algorithms,
 //!   hyperparameters, ranges, defaults), [`wire::validate`] (JSON → `Problem`, every violation
-//!   with its pointer) and [`wire::fields`] (those violations). No axum.
+//!   with its pointer), [`wire::grade`] (a grade request read into a problem and a spec) and
+//!   [`wire::fields`] (the violations). No axum.
 //! - [`api`] — the HTTP edge: [`api::error`] (every error as problem+json),
 //!   [`api::extract`] (the JSON body extractor), and one file per group of endpoints:
 //!   [`api::solve`] (with [`api::stream`], its NDJSON stream), [`api::grade`], [`api::batch`],
