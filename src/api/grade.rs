@@ -29,7 +29,7 @@ use crate::grade::{
 use crate::wire::grade::{place_in_body, read, reroot_answer};
 use crate::wire::model::SolveRequest;
 
-/// The request body of `POST /v1/grade`: the problem, and the [`grade::GradeSpec`](crate::grade::GradeSpec) fields beside it.
+/// The request body of `POST /v1/grade`: the problem, and the [`GradeSpec`] fields beside it.
 /// `null` reads as absent for every optional key, as in the problem.
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
