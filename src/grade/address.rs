@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::{Answer, GradeFieldError};
-use crate::pointer::escape;
+use crate::pointer::{escape, type_name};
 use crate::solve::expr::tex_to_text;
 use crate::solve::{Line, Pointer, Problem, SignConvention, Solution, Step, Symbol};
 
@@ -135,17 +135,6 @@ fn array_index(token: &str) -> Option<usize> {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Walk the pointer through the solution's JSON, explaining the first step that fails.
 fn lookup<'v>(json: &'v Value, tokens: &[String], pointer: &str) -> Result<&'v Value, String> {
     let mut here = json;
@@ -184,7 +173,7 @@ fn lookup<'v>(json: &'v Value, tokens: &[String], pointer: &str) -> Result<&'v V
             other => {
                 return Err(format!(
                     "`{pointer}` points to nothing: {parent_name} is {}, with nothing inside",
-                    kind(other)
+                    type_name(other)
                 ))
             }
         };
@@ -212,7 +201,7 @@ fn by_pointer(
         };
         return Err(format!(
             "`{pointer}` is {}{why}, not a number: point to one number of the solution, e.g. /steps/0/weights_after/0",
-            kind(found)
+            type_name(found)
         ));
     };
     let line = line_for_pointer(problem, solution, &tokens);

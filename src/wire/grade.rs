@@ -6,9 +6,10 @@ use serde_json::{Map, Value};
 
 use super::catalog;
 use super::fields::FieldError;
-use super::validate;
+use super::validate::{self, shown};
 use crate::config::Limits;
 use crate::grade::{self, Answer, CarryForward, GradeSpec, Tolerance};
+use crate::pointer::type_name;
 
 /// A grade request as far as it could be read.
 pub struct ReadRequest {
@@ -135,18 +136,6 @@ pub fn place_in_body(pointer: &str) -> (u8, usize) {
 /// The value at `key`; `null` reads as absent.
 fn present<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     object.get(key).filter(|v| !v.is_null())
-}
-
-/// The JSON type of a value, for "must be a number, not a string".
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Collects every violation of the grade spec's shape, in the order of the request.
@@ -414,16 +403,6 @@ impl Check {
         };
         strategy
     }
-}
-
-/// A value as shown in a message: at most 40 characters, so a hostile string cannot bloat the
-/// error.
-fn shown(text: &str) -> String {
-    let mut short: String = text.chars().take(40).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use super::model::{
     Sign, WireEnum,
 };
 use crate::config::{Limit, Limits, Measure, Sizing};
-use crate::pointer::child;
+use crate::pointer::{child, type_name};
 use crate::solve::expr::count;
 use crate::solve::{self, Detail, Warning};
 
@@ -339,24 +339,12 @@ impl<'a> Object<'a> {
 }
 
 /// A key as shown in a message: at most 40 characters, so a hostile key cannot bloat the error.
-fn shown(key: &str) -> String {
+pub(super) fn shown(key: &str) -> String {
     let mut short: String = key.chars().take(40).collect();
     if short.len() < key.len() {
         short.push('…');
     }
     short
-}
-
-/// The JSON type of a value, for "must be a number, not a string".
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn list(names: &[&str]) -> String {
