@@ -1,10 +1,12 @@
 //! The `gradtrace` command line: `serve` (the default), `solve FILE|-`, `grade FILE|-`,
 //! `variants FILE|-`, `compare FILE|-`, `plot surface|loss|schedule FILE|-` and `openapi`.
 //!
-//! Every command goes through the same code as the HTTP service (`api::solve::solve_body`,
-//! `api::grade::grade_body`, `openapi()`; `variants` and `compare`, in `cli/class.rs`, through
-//! `api::variants` and `api::compare`), so the CLI and the endpoints cannot disagree. Logs go
-//! to stderr; stdout carries only what a command prints.
+//! Every command calls the same use cases as the HTTP service (`usecase::solve`,
+//! `usecase::stream`, `usecase::grade`, `openapi()`; `variants` and `compare`, in
+//! `cli/class.rs`, `usecase::variants` and `usecase::compare`; `plot`, in `cli/plot.rs`,
+//! `usecase::picture`), so the CLI and the endpoints cannot disagree; a use case's error is
+//! printed as the problem+json the endpoint returns, with exit status 1. Logs go to stderr;
+//! stdout carries only what a command prints.
 
 mod class;
 mod plot;
@@ -18,14 +20,14 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use tracing_subscriber::EnvFilter;
 
-use crate::api::error::{problem_body, ApiError};
-use crate::api::extract;
-use crate::api::grade::{encode, grade_body_with};
-use crate::api::solve::{effective_detail, rendered_text, sizing, solve_body_with, Format};
-use crate::api::stream::produce;
 use crate::config::{Config, Limits};
 use crate::grade;
 use crate::solve::expr::Precision;
+use crate::usecase::grade::grade_body_with;
+use crate::usecase::solve::{effective_detail, rendered_text, sizing, solve_body_with, Format};
+use crate::usecase::stream::produce;
+use crate::usecase::{encode, parse, Error};
+use crate::wire::json;
 use crate::wire::model::Detail;
 use crate::wire::validate;
 
@@ -390,8 +392,7 @@ fn solve(args: &SolveArgs) -> ExitCode {
         CliFormat::Latex => Format::Latex,
     };
     let detail = effective_detail(format, args.detail.into());
-    let result =
-        extract::parse(&bytes).and_then(|body| solve_body_with(&body, &args.limits, detail));
+    let result = parse(&bytes).and_then(|body| solve_body_with(&body, &args.limits, detail));
     match result {
         // Compact JSON is the service's own bytes; pretty JSON is re-laid out.
         Ok(response) if args.format == CliFormat::Json && args.compact => {
@@ -404,21 +405,14 @@ fn solve(args: &SolveArgs) -> ExitCode {
             Ok(text) => write_stdout(text.as_bytes()),
             Err(error) => print_problem(&error, args.compact),
         },
-        Err(error) => {
-            let code = print_problem(&error, args.compact);
-            if code == ExitCode::SUCCESS {
-                ExitCode::from(1)
-            } else {
-                code
-            }
-        }
+        Err(error) => rejected(&error, args.compact),
     }
 }
 
 /// `solve --stream`: the endpoint's NDJSON, line by line as it is computed.
 fn solve_stream(bytes: &[u8], args: &SolveArgs, precision: Option<Precision>) -> ExitCode {
     let detail: Detail = args.detail.into();
-    let valid = extract::parse(bytes).and_then(|body| {
+    let valid = parse(bytes).and_then(|body| {
         Ok(validate::problem_sized(
             &body,
             &args.limits,
@@ -427,14 +421,7 @@ fn solve_stream(bytes: &[u8], args: &SolveArgs, precision: Option<Precision>) ->
     });
     let valid = match valid {
         Ok(valid) => valid,
-        Err(error) => {
-            let code = print_problem(&error, true);
-            return if code == ExitCode::SUCCESS {
-                ExitCode::from(1)
-            } else {
-                code
-            };
-        }
+        Err(error) => return rejected(&error, true),
     };
     let mut stdout = io::BufWriter::new(io::stdout().lock());
     let mut failed = None;
@@ -469,8 +456,8 @@ fn grade(args: &GradeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let graded = extract::parse(&bytes)
-        .and_then(|body| grade_body_with(&body, args.format.into(), &args.limits));
+    let graded =
+        parse(&bytes).and_then(|body| grade_body_with(&body, args.format.into(), &args.limits));
     match graded {
         // The endpoint's own encoder, so `--compact` is the response body byte for byte.
         Ok(value) if args.compact => match encode(&value) {
@@ -478,14 +465,7 @@ fn grade(args: &GradeArgs) -> ExitCode {
             Err(error) => print_problem(&error, true),
         },
         Ok(value) => print_json(&value, false),
-        Err(error) => {
-            let code = print_problem(&error, args.compact);
-            if code == ExitCode::SUCCESS {
-                ExitCode::from(1)
-            } else {
-                code
-            }
-        }
+        Err(error) => rejected(&error, args.compact),
     }
 }
 
@@ -499,21 +479,31 @@ fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn print_problem(error: &ApiError, compact: bool) -> ExitCode {
+fn print_problem(error: &Error, compact: bool) -> ExitCode {
     let problem = error.problem();
     if compact {
-        write_stdout(&problem_body(&problem))
+        write_stdout(&problem.to_json())
     } else {
         print_json(&problem, false)
+    }
+}
+
+/// The problem+json of a rejected input on stdout; exit 1 (or 2 if stdout failed).
+fn rejected(error: &Error, compact: bool) -> ExitCode {
+    let code = print_problem(error, compact);
+    if code == ExitCode::SUCCESS {
+        ExitCode::from(1)
+    } else {
+        code
     }
 }
 
 /// Print a value as JSON with a trailing newline.
 fn print_json(value: &impl Serialize, compact: bool) -> ExitCode {
     let text = if compact {
-        crate::api::json::to_vec(value)
+        json::to_vec(value)
     } else {
-        crate::api::json::to_vec_pretty(value)
+        json::to_vec_pretty(value)
     };
     match text {
         Ok(bytes) => write_stdout(&bytes),

@@ -17,7 +17,7 @@ use axum::Router;
 use utoipa_swagger_ui::Config;
 
 use super::error::ApiError;
-use super::json;
+use crate::wire::json;
 
 /// Where the UI lives.
 pub const DOCS: &str = "/docs/";
@@ -53,7 +53,7 @@ pub fn router(api: &utoipa::openapi::OpenApi) -> Router {
                         Ok(bytes) => {
                             ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
                         }
-                        Err(error) => ApiError::Internal(format!(
+                        Err(error) => ApiError::internal(format!(
                             "cannot serialize the OpenAPI document: {error}"
                         ))
                         .into_response(),
@@ -75,7 +75,7 @@ fn serve_index(
             Ok((content_type, html)) => {
                 ([(header::CONTENT_TYPE, content_type.clone())], html.clone()).into_response()
             }
-            Err(error) => ApiError::Internal(error.clone()).into_response(),
+            Err(error) => ApiError::internal(error.clone()).into_response(),
         })
     }
 }
@@ -113,6 +113,6 @@ fn asset_response(asset: &str, config: Arc<Config<'static>>) -> Response {
         Ok(None) => {
             ApiError::NotFound("There is no such file of the documentation.".into()).into_response()
         }
-        Err(error) => ApiError::Internal(format!("the Swagger UI: {error}")).into_response(),
+        Err(error) => ApiError::internal(format!("the Swagger UI: {error}")).into_response(),
     }
 }

@@ -1,79 +1,27 @@
-//! Every error the HTTP edge returns, as RFC 9457 `application/problem+json` (docs/contract.md §9), made in
-//! exactly one place: `impl IntoResponse for ApiError`.
-//!
-//! `type` is a stable URI per kind of error, `https://gradtrace.dev/problems/<kind>`; clients
-//! switch on it (or on `status`), never on `title` or `detail`, which are for people.
+//! Every error the HTTP edge returns, as RFC 9457 `application/problem+json` (docs/contract.md
+//! §9), made in exactly one place: `impl IntoResponse for ApiError`. A use case's own errors
+//! ([`crate::usecase::Error`]) keep their problem document; the edge adds its own kinds (the
+//! media type, the body limit, load, time, routing) and the status line and headers.
 
 use std::time::Duration;
 
+use crate::config::Limit;
+use crate::usecase;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-use crate::config::Limit;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// Where the `type` URIs live.
-const TYPE_BASE: &str = "https://gradtrace.dev/problems/";
-
 pub use crate::wire::fields::{FieldError, LimitDetails};
-
-/// An RFC 9457 problem details object.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[schema(example = json!({
-    "type": "https://gradtrace.dev/problems/validation",
-    "title": "The request is not a valid problem",
-    "status": 422,
-    "detail": "2 errors; see `errors`.",
-    "errors": [
-        {"pointer": "/samples/1/x", "detail": "has 3 inputs but `weights` has 2"},
-        {"pointer": "/hyperparameters/beta", "detail": "must be in [0, 1)"}
-    ]
-}))]
-pub struct ProblemDetails {
-    /// Stable identifier of the kind of problem: `https://gradtrace.dev/problems/` followed by
-    /// `validation`, `malformed-json`, `unsupported-media-type`, `payload-too-large`,
-    /// `not-found`, `method-not-allowed`, `bad-request`, `overloaded`, `timeout`,
-    /// `shutting-down` (only in a stream's `error` line) or `internal`.
-    #[serde(rename = "type")]
-    #[schema(example = "https://gradtrace.dev/problems/validation")]
-    pub kind: String,
-    /// Short summary of the kind; the same for every occurrence.
-    pub title: String,
-    /// The HTTP status code.
-    #[schema(example = 422)]
-    pub status: u16,
-    /// What went wrong this time.
-    pub detail: String,
-    /// Every violation, for `validation` problems.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<FieldError>>,
-    /// Line (1-based) of a JSON syntax error, for `malformed-json` problems.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// Column (1-based) of a JSON syntax error, for `malformed-json` problems.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    /// The configured limit the request ran into, for `payload-too-large` and `timeout`
-    /// problems (a `validation` problem names its limits in `errors`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<Box<LimitDetails>>,
-}
+pub use crate::wire::problem::ProblemDetails;
 
 /// Everything that can go wrong at the edge.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// The JSON is well formed but breaks the contract; every violation is listed. 422.
-    Validation(Vec<FieldError>),
-    /// The body is not JSON. 400.
-    MalformedJson {
-        message: String,
-        line: usize,
-        column: usize,
-    },
+    /// A use case's refusal or failure: a validation problem (422), a body that is not JSON
+    /// (400), a bug (500).
+    Case(usecase::Error),
     /// The body could not be read for another reason. 400.
     BadRequest(String),
     /// No or another content type than JSON. 415.
@@ -96,31 +44,20 @@ pub enum ApiError {
     NotFound(String),
     /// The path exists but not with this method. 405.
     MethodNotAllowed(String),
-    /// A bug; never caused by input. 500.
-    Internal(String),
 }
 
 impl ApiError {
-    /// The error for a JSON syntax error, with its position.
-    pub fn malformed_json(error: &serde_json::Error) -> Self {
-        // serde_json's Display already ends with "at line L column C"; keep only the cause so
-        // the position is written once, in our words.
-        let text = error.to_string();
-        let message = match text.rfind(" at line ") {
-            Some(at) => text[..at].to_string(),
-            None => text,
-        };
-        ApiError::MalformedJson {
-            message,
-            line: error.line(),
-            column: error.column(),
-        }
+    /// A bug at the edge; never caused by input. 500.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        ApiError::Case(usecase::Error::Internal(detail.into()))
     }
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::MalformedJson { .. } | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Case(error) => {
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Overloaded { .. }
@@ -130,30 +67,13 @@ impl ApiError {
             | ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// The problem details body.
     pub fn problem(&self) -> ProblemDetails {
         let (kind, title, detail) = match self {
-            ApiError::Validation(errors) => (
-                "validation",
-                "The request is not a valid problem",
-                match errors.len() {
-                    1 => "1 error; see `errors`.".to_string(),
-                    n => format!("{n} errors; see `errors`."),
-                },
-            ),
-            ApiError::MalformedJson {
-                message,
-                line,
-                column,
-            } => (
-                "malformed-json",
-                "The body is not valid JSON",
-                format!("{message} at line {line}, column {column}."),
-            ),
+            ApiError::Case(error) => return error.problem(),
             ApiError::BadRequest(detail) => ("bad-request", "Bad request", detail.clone()),
             ApiError::UnsupportedMediaType(got) => (
                 "unsupported-media-type",
@@ -227,23 +147,8 @@ impl ApiError {
             ApiError::MethodNotAllowed(detail) => {
                 ("method-not-allowed", "Method not allowed", detail.clone())
             }
-            ApiError::Internal(detail) => ("internal", "Internal error", detail.clone()),
-        };
-        let (line, column) = match self {
-            ApiError::MalformedJson { line, column, .. } => (Some(*line), Some(*column)),
-            _ => (None, None),
         };
         ProblemDetails {
-            kind: format!("{TYPE_BASE}{kind}"),
-            title: title.to_string(),
-            status: self.status().as_u16(),
-            detail,
-            errors: match self {
-                ApiError::Validation(errors) => Some(errors.clone()),
-                _ => None,
-            },
-            line,
-            column,
             limit: match self {
                 ApiError::PayloadTooLarge { limit } => {
                     Some(Box::new(LimitDetails::new(Limit::BodyBytes, *limit)))
@@ -258,6 +163,7 @@ impl ApiError {
                 ))),
                 _ => None,
             },
+            ..ProblemDetails::new(kind, title, self.status().as_u16(), detail)
         }
     }
 
@@ -281,19 +187,25 @@ fn shown_duration(duration: Duration) -> String {
     }
 }
 
+impl From<usecase::Error> for ApiError {
+    fn from(error: usecase::Error) -> Self {
+        ApiError::Case(error)
+    }
+}
+
 impl From<Vec<FieldError>> for ApiError {
     fn from(errors: Vec<FieldError>) -> Self {
-        ApiError::Validation(errors)
+        ApiError::Case(usecase::Error::Validation(errors))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(detail) = &self {
+        if let ApiError::Case(usecase::Error::Internal(detail)) = &self {
             tracing::error!(%detail, "internal error");
         }
         let status = self.status();
-        let body = problem_body(&self.problem());
+        let body = self.problem().to_json();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
@@ -304,37 +216,9 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The serialized body. `ProblemDetails` holds only strings and integers, so serialization
-/// cannot fail; the fallback is there so that even a broken invariant gives a well-formed body.
-pub fn problem_body(problem: &ProblemDetails) -> Vec<u8> {
-    super::json::to_vec(problem).unwrap_or_else(|_| {
-        br#"{"type":"https://gradtrace.dev/problems/internal","title":"Internal error","status":500,"detail":"could not serialize the error"}"#.to_vec()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_syntax_error_keeps_its_position_once() {
-        let Err(error) = serde_json::from_str::<serde_json::Value>("{\n  \"a\": ,\n}") else {
-            panic!("that is not JSON");
-        };
-        let problem = ApiError::malformed_json(&error).problem();
-        assert_eq!(problem.status, 400);
-        assert_eq!(problem.line, Some(2));
-        assert_eq!(problem.detail, "expected value at line 2, column 8.");
-    }
-
-    #[test]
-    fn validation_problems_list_their_errors() {
-        let problem =
-            ApiError::Validation(vec![FieldError::new("/weights", "is required")]).problem();
-        assert_eq!(problem.kind, "https://gradtrace.dev/problems/validation");
-        assert_eq!(problem.status, 422);
-        assert_eq!(problem.errors.map(|e| e.len()), Some(1));
-    }
 
     #[test]
     fn an_overloaded_service_says_when_to_retry() {

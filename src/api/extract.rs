@@ -39,14 +39,8 @@ impl<S: Send + Sync> FromRequest<S> for ApiJson {
                     ApiError::BadRequest(format!("The body could not be read: {rejection}."))
                 }
             })?;
-        parse(&bytes).map(ApiJson)
+        Ok(ApiJson(crate::usecase::parse(&bytes)?))
     }
-}
-
-/// Parse a body as JSON; a syntax error (or a number too large for a double, like `1e400`) is a
-/// 400 with its position.
-pub fn parse(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
-    serde_json::from_slice(bytes).map_err(|error| ApiError::malformed_json(&error))
 }
 
 /// `application/json`, or any `application/<something>+json`, with any parameters.
@@ -104,13 +98,5 @@ mod tests {
             check_content_type(None),
             Err(ApiError::UnsupportedMediaType(None))
         );
-    }
-
-    #[test]
-    fn a_number_too_large_for_a_double_is_a_syntax_error() {
-        assert!(matches!(
-            parse(b"{\"x\": 1e400}"),
-            Err(ApiError::MalformedJson { line: 1, .. })
-        ));
     }
 }

@@ -255,7 +255,7 @@ pub async fn metrics(Extension(metrics): Extension<Metrics>) -> Response {
             text,
         )
             .into_response(),
-        Err(error) => super::error::ApiError::Internal(format!("cannot render metrics: {error}"))
+        Err(error) => super::error::ApiError::internal(format!("cannot render metrics: {error}"))
             .into_response(),
     }
 }

@@ -29,6 +29,9 @@ pub mod solve;
 pub mod stream;
 pub mod variants;
 
+use std::future::Future;
+use std::io;
+
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -259,6 +262,58 @@ pub fn serving(config: &Config) -> (Router, Metrics, Shutdown) {
 }
 
 /// Browsers may call from any origin, or from the configured ones; never with credentials.
+/// Serve [`app`] on `listener` until `shutdown` resolves, then finish the requests in flight
+/// (within the default grace period).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    serve_with(listener, &Config::default(), shutdown).await
+}
+
+/// Serve [`app_with`]`(config)` on `listener` until `shutdown` resolves; then stop accepting
+/// connections, end running streams with their `error` line, let the requests in flight
+/// finish, and return — at the latest `config.shutdown_grace` after the signal, whatever is
+/// still running.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let grace = config.shutdown_grace;
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let (router, metrics, streams) = serving(config);
+    let connections = server::Connections {
+        header_timeout: config.header_timeout,
+        max_connections: config.max_connections(),
+    };
+    let server = server::serve(listener, router, metrics, connections, async move {
+        shutdown.await;
+        // Running streams end with their `error` line now, so their connections close within
+        // the grace period like any other request's.
+        streams.stop();
+        let _ = signalled.send(());
+    });
+    let deadline = async move {
+        // The sender is dropped without a signal only when the server stopped on its own.
+        if on_signal.await.is_ok() {
+            tokio::time::sleep(grace).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => result,
+        () = deadline => {
+            tracing::warn!(
+                grace_seconds = grace.as_secs_f64(),
+                "the grace period ended with requests still in flight; stopping anyway"
+            );
+            Ok(())
+        }
+    }
+}
+
 fn cors(origins: &CorsOrigins) -> CorsLayer {
     let layer = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST])
@@ -350,7 +405,7 @@ async fn problem_for_bare_errors(response: Response, body_limit: u64) -> Respons
         ),
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit: body_limit },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(None),
-        s if s.is_server_error() => ApiError::Internal(format!("status {s}")),
+        s if s.is_server_error() => ApiError::internal(format!("status {s}")),
         s => ApiError::BadRequest(format!(
             "The request was refused ({}).",
             s.canonical_reason().unwrap_or("client error")

@@ -88,7 +88,7 @@ impl SolverPool {
             let _waiting = Counted::new(&self.waiting);
             self.permits.clone().acquire_owned().await
         }
-        .map_err(|_| ApiError::Internal("the solver pool is closed".to_string()))?;
+        .map_err(|_| ApiError::internal("the solver pool is closed".to_string()))?;
         // Raised before the thread is spawned, so that no moment shows the permit taken and
         // no thread busy (a scrape between the two saw `busy 0` with the pool full).
         let busy = Counted::new(&self.busy);
@@ -99,7 +99,7 @@ impl SolverPool {
             result
         })
         .await
-        .map_err(|error| ApiError::Internal(format!("the computation failed: {error}")))
+        .map_err(|error| ApiError::internal(format!("the computation failed: {error}")))
     }
 }
 
@@ -113,7 +113,7 @@ impl SolverPool {
             let _waiting = Counted::new(&self.waiting);
             self.permits.clone().acquire_owned().await
         }
-        .map_err(|_| ApiError::Internal("the solver pool is closed".to_string()))?;
+        .map_err(|_| ApiError::internal("the solver pool is closed".to_string()))?;
         // Raised before the thread is spawned, so it is up when the response starts.
         let busy = Counted::new(&self.busy);
         tokio::task::spawn_blocking(move || {
@@ -159,7 +159,7 @@ pub async fn blocking_unless_small<T: Send + 'static>(
     if units <= INLINE_WORK {
         // As on the pool, a panic is an internal error, not a dropped connection.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-            .map_err(|_| ApiError::Internal("the computation failed".to_string()))
+            .map_err(|_| ApiError::internal("the computation failed".to_string()))
     } else {
         blocking(work).await
     }
@@ -281,6 +281,9 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_job_is_an_internal_error_not_a_crash() {
         let result = pool(1).run(|| -> u8 { panic!("boom") }).await;
-        assert!(matches!(result, Err(ApiError::Internal(_))));
+        assert!(matches!(
+            result,
+            Err(ApiError::Case(crate::usecase::Error::Internal(_)))
+        ));
     }
 }

@@ -1,43 +1,24 @@
 //! `POST /v1/plot/surface`, `/v1/plot/loss` and `/v1/plot/schedule` (docs/contract.md §13):
-//! SVG pictures of the traces. The first two take a `/v1/solve` body (one configuration) or a
-//! `/v1/compare` body (every configuration on one picture), validated and solved exactly as
-//! those endpoints do (`api::compare`); the third takes a `/v1/schedule` body. The drawing is
-//! `crate::picture`; `gradtrace plot` calls the same functions, so the bytes are the same.
+//! SVG pictures of the traces. The work is `usecase::picture`'s, which `gradtrace plot` calls
+//! too, so the bytes are the same.
 
 use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Deserialize;
-use serde_json::{json, Value};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
-use super::compare::{solved_columns, CompareRequest};
-use super::error::{ApiError, FieldError, LimitDetails, ProblemDetails};
+use super::error::{ApiError, ProblemDetails};
 use super::extract::ApiJson;
 use super::overload::blocking;
-use super::schedule::tabulate;
-use crate::class::compare::hyperparameters;
-use crate::config::{Limit, Limits};
-use crate::picture::{curves, surface, Series};
-use crate::solve::expr::{format_number, Precision};
-use crate::solve::ScheduleKind;
-use crate::wire::model::{Detail, SolveRequest, SolveResponse};
-use crate::wire::validate;
+use crate::config::Limits;
+use crate::usecase::picture::{loss_body, schedule_body, surface_body, SurfaceView};
+use crate::usecase::Error;
+use crate::wire::model::PlotRequest;
 
 /// The media type of every picture.
 pub const SVG: &str = "image/svg+xml";
-
-/// The body of `/v1/plot/surface` and `/v1/plot/loss`: a problem, or a comparison.
-#[derive(ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code, clippy::large_enum_variant)] // a schema only, never built
-pub enum PlotRequest {
-    /// A body of `POST /v1/solve`: its one path or curve.
-    Solve(SolveRequest),
-    /// A body of `POST /v1/compare`: one path or curve per configuration, on one picture.
-    Compare(CompareRequest),
-}
 
 /// Query parameters of `POST /v1/plot/surface`.
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
@@ -65,151 +46,9 @@ fn bad_query(detail: String) -> ApiError {
     ))
 }
 
-/// Each configuration's label and solution.
-type Columns = Vec<(String, SolveResponse)>;
-
-/// A problem or a comparison, solved with every step's values.
-pub fn compared(body: &Value, limits: &Limits) -> Result<Columns, ApiError> {
-    let is_comparison = body
-        .as_object()
-        .is_some_and(|o| o.contains_key("configurations"));
-    if is_comparison {
-        return solved_columns(body, limits, Detail::Values);
-    }
-    let wrapped = json!({"problem": body, "configurations": [{}]});
-    // A lone problem's errors point into it, as `/v1/solve` names them.
-    solved_columns(&wrapped, limits, Detail::Values).map_err(|error| match error {
-        ApiError::Validation(errors) => ApiError::Validation(
-            errors
-                .into_iter()
-                .map(|e| {
-                    let pointer = ["/problem", "/configurations/0", "/configurations"]
-                        .iter()
-                        .find_map(|p| e.pointer.strip_prefix(p))
-                        .unwrap_or(&e.pointer)
-                        .to_string();
-                    FieldError { pointer, ..e }
-                })
-                .collect(),
-        ),
-        other => other,
-    })
-}
-
-/// The legend's second line of each configuration: its algorithm and hyperparameters.
-fn details(columns: &Columns) -> Vec<String> {
-    columns
-        .iter()
-        .map(|(_, s)| {
-            let p = &s.core_problem;
-            let h = hyperparameters(p, Precision::Significant(4));
-            format!("{}: {h}", p.optimizer.name())
-        })
-        .collect()
-}
-
-/// Each configuration as the pictures take it.
-fn series<'a>(columns: &'a Columns, details: &'a [String]) -> Vec<Series<'a>> {
-    columns
-        .iter()
-        .zip(details)
-        .map(|((label, solved), detail)| Series {
-            label,
-            detail,
-            problem: &solved.core_problem,
-            solution: &solved.solution,
-        })
-        .collect()
-}
-
-/// The surface picture of a body, within `limits` (the CLI's `plot surface` too).
-pub fn surface_body(
-    body: &Value,
-    query: SurfaceQuery,
-    limits: &Limits,
-) -> Result<String, ApiError> {
-    let resolution = u64::from(
-        query
-            .resolution
-            .unwrap_or(surface::DEFAULT_RESOLUTION as u32),
-    );
-    if resolution > limits.plot_resolution {
-        let max = limits.plot_resolution;
-        return Err(ApiError::Validation(vec![FieldError::over_limit(
-            "/resolution",
-            format!("is {resolution}; the limit is {max} (max_plot_resolution)"),
-            LimitDetails::new(Limit::PlotResolution, max),
-        )]));
-    }
-    let compared = compared(body, limits)?;
-    let samples = compared
-        .first()
-        .map_or(0, |(_, s)| s.core_problem.samples.len() as u64);
-    let evaluations = resolution * resolution * samples;
-    if evaluations > limits.plot_evaluations {
-        let max = limits.plot_evaluations;
-        return Err(ApiError::Validation(vec![FieldError::over_limit(
-            "/resolution",
-            format!(
-                "{resolution}² grid points × {samples} samples are {evaluations} losses; the \
-                 limit is {max} (max_plot_evaluations)"
-            ),
-            LimitDetails::new(Limit::PlotEvaluations, max),
-        )]));
-    }
-    let details = details(&compared);
-    let options = surface::Options {
-        x: query.x.unwrap_or(0) as usize,
-        y: query.y.unwrap_or(1) as usize,
-        resolution: resolution as usize,
-    };
-    surface::surface(&series(&compared, &details), options)
-        .map_err(|detail| ApiError::Validation(vec![FieldError::new("/weights", detail)]))
-}
-
-/// The loss picture of a body, within `limits` (the CLI's `plot loss` too).
-pub fn loss_body(body: &Value, limits: &Limits) -> Result<String, ApiError> {
-    let compared = compared(body, limits)?;
-    let details = details(&compared);
-    Ok(curves::loss(&series(&compared, &details)))
-}
-
-/// The schedule picture of a `/v1/schedule` body, within `limits` (the CLI's `plot schedule`).
-pub fn schedule_body(body: &Value, limits: &Limits) -> Result<String, ApiError> {
-    let valid = validate::schedule_request_with(body, limits)?;
-    let n = |v: f64| format_number(v, Precision::Significant(4), false);
-    let detail = match valid.schedule.kind {
-        ScheduleKind::TimeBased { decay_rate } => {
-            format!(
-                "time-based: α₀ = {}, decay rate {}",
-                n(valid.learning_rate),
-                n(decay_rate)
-            )
-        }
-        ScheduleKind::Step {
-            drop_rate,
-            epochs_drop,
-        } => format!(
-            "step: α₀ = {}, drop rate {}, every {epochs_drop} epochs",
-            n(valid.learning_rate),
-            n(drop_rate)
-        ),
-        ScheduleKind::Exponential { k } => {
-            format!("exponential: α₀ = {}, k = {}", n(valid.learning_rate), n(k))
-        }
-    };
-    let table = tabulate(valid)?;
-    let rates: Vec<(u64, f64)> = table
-        .rates
-        .iter()
-        .map(|r| (r.epoch, r.learning_rate))
-        .collect();
-    Ok(curves::schedule(&rates, &detail))
-}
-
 /// A picture drawn on the solver pool, as `image/svg+xml`.
 async fn drawn(
-    work: impl FnOnce() -> Result<String, ApiError> + Send + 'static,
+    work: impl FnOnce() -> Result<String, Error> + Send + 'static,
 ) -> Result<Response, ApiError> {
     let svg = blocking(work).await??;
     Ok(([(header::CONTENT_TYPE, SVG)], svg).into_response())
@@ -251,7 +90,12 @@ pub async fn plot_surface(
     if out_of_range {
         return Err(bad_query(String::new()));
     }
-    drawn(move || surface_body(&body, query, &limits)).await
+    let view = SurfaceView {
+        x: query.x,
+        y: query.y,
+        resolution: query.resolution,
+    };
+    drawn(move || surface_body(&body, view, &limits)).await
 }
 
 /// The loss per update and per epoch, one curve per configuration.

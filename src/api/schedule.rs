@@ -1,15 +1,14 @@
-//! `POST /v1/schedule` (docs/contract.md §5): tabulate a learning-rate schedule on its own, each rate with
-//! its worked line, as the course's annealing examples do.
+//! `POST /v1/schedule` (docs/contract.md §5): tabulate a learning-rate schedule on its own, each
+//! rate with its worked line. The work is `usecase::schedule`'s.
 
 use axum::Extension;
 
-use super::error::{ApiError, FieldError, ProblemDetails};
+use super::error::{ApiError, ProblemDetails};
 use super::extract::ApiJson;
 use super::json::Json;
 use crate::config::Limits;
-use crate::solve::expr::Precision;
-use crate::solve::schedule::rate_line;
-use crate::wire::model::{ScheduleRequest, ScheduleResponse, ScheduledRate};
+use crate::usecase::schedule::tabulate;
+use crate::wire::model::{ScheduleRequest, ScheduleResponse};
 use crate::wire::validate;
 
 /// The learning rate at each given epoch.
@@ -36,37 +35,4 @@ pub async fn schedule(
 ) -> Result<Json<ScheduleResponse>, ApiError> {
     let valid = validate::schedule_request_with(&body, &limits)?;
     Ok(Json(tabulate(valid)?))
-}
-
-/// The table for a validated request.
-pub fn tabulate(valid: validate::ValidSchedule) -> Result<ScheduleResponse, ApiError> {
-    let kind = valid.schedule.kind;
-    let mut rates = Vec::with_capacity(valid.epochs.len());
-    let mut errors = Vec::new();
-    for (i, &epoch) in valid.epochs.iter().enumerate() {
-        let line = rate_line(valid.learning_rate, kind, epoch, Precision::Full);
-        // The ranges make every rate finite; checked anyway because serde_json would write a
-        // NaN as null without a word.
-        if !line.value.is_finite() {
-            errors.push(FieldError::new(
-                format!("/epochs/{i}"),
-                "gives a rate that is not a finite number",
-            ));
-            continue;
-        }
-        rates.push(ScheduledRate {
-            epoch,
-            learning_rate: line.value,
-            line,
-        });
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    Ok(ScheduleResponse {
-        learning_rate: valid.learning_rate,
-        schedule: valid.schedule.into(),
-        rates,
-        warnings: valid.warnings,
-    })
 }

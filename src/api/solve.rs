@@ -1,53 +1,24 @@
 //! `POST /v1/solve` (docs/contract.md §7, §12): validate, run the core, serialize — as JSON at a `detail`,
 //! rendered as Markdown or LaTeX, or streamed as NDJSON (`?format=`, or the `Accept` header;
-//! the stream is `api::stream`). The CLI's `solve` command goes through `solve_body_with`,
-//! `rendered_text` and `stream::produce` too, so both give the same output for the same problem.
+//! the stream is `api::stream`). The work is `usecase::solve`'s, which `gradtrace solve`
+//! calls too.
 
 use axum::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use super::error::{ApiError, ProblemDetails};
 use super::extract::ApiJson;
 use super::stream::Streams;
-use crate::config::{Limits, Sizing};
-use crate::render;
+use crate::config::Limits;
 use crate::solve;
-use crate::solve::expr::{Precision, DEFAULT_PRECISION};
+use crate::solve::expr::Precision;
+use crate::usecase::solve::{effective_detail, rendered_text, respond_at, sizing, Format};
 use crate::wire::model::{Detail, SolveRequest, SolveResponse};
-use crate::wire::validate::{self, ValidProblem};
-
-/// How a solution is returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    /// The JSON trace (docs/contract.md §7).
-    Json,
-    /// A page that reads like the course's solution pages: a heading per update, one equation
-    /// per line.
-    Markdown,
-    /// A LaTeX fragment: a `\subsection*` and an `align*` block per update, in ASCII, that
-    /// compiles with pdflatex after `\documentclass{article}\usepackage{amsmath}`
-    /// (`standalone=true` gives the whole document; docs/latex.md).
-    Latex,
-    /// NDJSON, one line per update as it is computed (docs/contract.md §12).
-    Ndjson,
-}
-
-impl Format {
-    /// The media type of the rendering.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Json => "application/json",
-            Format::Markdown => "text/markdown; charset=utf-8",
-            Format::Latex => "application/x-latex; charset=utf-8",
-            Format::Ndjson => super::stream::NDJSON,
-        }
-    }
-}
+use crate::wire::validate;
 
 /// Query parameters of `POST /v1/solve`.
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
@@ -160,36 +131,6 @@ pub async fn solve(
     .await?
 }
 
-/// The detail a response in `format` is computed at: the Markdown and LaTeX renderings are
-/// the worked lines, so they are always at `lines` (and its limits), whatever was asked.
-pub fn effective_detail(format: Format, detail: Detail) -> Detail {
-    match format {
-        Format::Markdown | Format::Latex => Detail::Lines,
-        Format::Json | Format::Ndjson => detail,
-    }
-}
-
-/// The size caps of a response in `format` at `detail`: a stream's (updates) for the steps of
-/// a stream; a stream at `summary` has no step lines and is held to the summary's.
-pub fn sizing(format: Format, detail: Detail) -> Sizing {
-    match (format, effective_detail(format, detail)) {
-        (Format::Ndjson, Detail::Lines | Detail::Values) => Sizing::Stream,
-        (_, detail) => Sizing::Detail(detail.into()),
-    }
-}
-
-impl Format {
-    /// The spelling of `?format=`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Markdown => "markdown",
-            Format::Latex => "latex",
-            Format::Ndjson => "ndjson",
-        }
-    }
-}
-
 /// The rendering an `Accept` header asks for: NDJSON, Markdown or LaTeX when it names them,
 /// else JSON.
 fn negotiate(headers: &HeaderMap) -> Format {
@@ -209,6 +150,16 @@ fn negotiate(headers: &HeaderMap) -> Format {
     }
 }
 
+/// The media type of a rendering.
+fn content_type(format: Format) -> &'static str {
+    match format {
+        Format::Json => "application/json",
+        Format::Markdown => "text/markdown; charset=utf-8",
+        Format::Latex => "application/x-latex; charset=utf-8",
+        Format::Ndjson => super::stream::NDJSON,
+    }
+}
+
 /// A solved problem as an HTTP response in the chosen format and display precision (LaTeX as
 /// a whole document when `standalone`).
 pub fn render_as(
@@ -218,96 +169,5 @@ pub fn render_as(
     standalone: bool,
 ) -> Result<Response, ApiError> {
     let text = rendered_text(response, format, precision, standalone)?;
-    Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
+    Ok(([(header::CONTENT_TYPE, content_type(format))], text).into_response())
 }
-
-/// The body text of a solved problem in the chosen format (the CLI prints it); `standalone`
-/// makes the LaTeX a whole document.
-pub fn rendered_text(
-    response: &SolveResponse,
-    format: Format,
-    precision: Option<Precision>,
-    standalone: bool,
-) -> Result<String, ApiError> {
-    let display = precision.unwrap_or(DEFAULT_PRECISION);
-    match format {
-        // Hand-rounded lines keep their rounded digits whatever is asked (`Line::shown`).
-        Format::Json => {
-            let mut out = Vec::new();
-            response.write_json(&mut out, precision);
-            String::from_utf8(out)
-                .map_err(|error| ApiError::Internal(format!("cannot serialize: {error}")))
-        }
-        Format::Ndjson => Err(ApiError::Internal(
-            "a stream is written line by line by api::stream, not rendered whole".to_string(),
-        )),
-        Format::Markdown => Ok(render::markdown(
-            &response.core_problem,
-            &response.solution,
-            display,
-        )),
-        Format::Latex if standalone => Ok(render::latex_document(
-            &response.core_problem,
-            &response.solution,
-            display,
-        )),
-        Format::Latex => Ok(render::latex(
-            &response.core_problem,
-            &response.solution,
-            display,
-        )),
-    }
-}
-
-/// Validate and solve an already parsed body within the default limits, synchronously.
-pub fn solve_body(body: &serde_json::Value) -> Result<SolveResponse, ApiError> {
-    solve_body_with(body, &Limits::default(), Detail::Lines)
-}
-
-/// Validate and solve an already parsed body within `limits` at `detail`, synchronously (the
-/// CLI).
-pub fn solve_body_with(
-    body: &serde_json::Value,
-    limits: &Limits,
-    detail: Detail,
-) -> Result<SolveResponse, ApiError> {
-    let valid = validate::problem_sized(body, limits, Sizing::Detail(detail.into()))?;
-    Ok(respond_at(valid, detail.into()))
-}
-
-/// Run the core on a validated problem with every line and assemble the response.
-pub fn respond(valid: ValidProblem) -> SolveResponse {
-    respond_at(valid, solve::Detail::Lines)
-}
-
-/// Run the core on a validated problem at `detail` and assemble the response.
-pub fn respond_at(valid: ValidProblem, detail: solve::Detail) -> SolveResponse {
-    let ValidProblem {
-        problem,
-        warnings,
-        echo,
-    } = valid;
-    let mut solution = solve::solve_detail(&problem, detail);
-    complete_warnings(&mut solution.warnings, warnings, &problem);
-    SolveResponse {
-        algorithm: echo.algorithm,
-        problem: echo,
-        solution,
-        core_problem: problem,
-    }
-}
-
-/// A solution's warnings as a response gives them: the validation's first, then the run's,
-/// then the course's errata that concern the problem.
-pub fn complete_warnings(
-    run: &mut Vec<solve::Warning>,
-    validation: Vec<solve::Warning>,
-    problem: &solve::Problem,
-) {
-    run.splice(0..0, validation);
-    run.extend(crate::course::examples::errata_warnings(problem));
-}
-
-/// Run CPU-bound work off the async workers, on the bounded solver pool, so one long solve
-/// does not stall other requests and many cannot take every core (`api::overload`).
-pub use super::overload::blocking;

@@ -1,5 +1,5 @@
 //! `gradtrace variants FILE|-` and `gradtrace compare FILE|-`: the class endpoints with no
-//! server, through the very functions behind `POST /v1/variants` and `POST /v1/compare`.
+//! server, through the very use cases behind `POST /v1/variants` and `POST /v1/compare`.
 //!
 //! `variants` prints NDJSON — one line per variant, each the compact JSON of one item of the
 //! endpoint's `variants` — or, with `--out DIR`, writes one pretty JSON file per variant
@@ -13,14 +13,13 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{init_tracing, print_json, print_problem, read_input, write_stdout, CliDetail};
-use crate::api::batch::encode;
-use crate::api::compare::{compare_body_with, effective_detail};
-use crate::api::error::ApiError;
-use crate::api::extract;
-use crate::api::variants::{variants_body_with, VariantResult};
+use super::{init_tracing, print_json, read_input, rejected, write_stdout, CliDetail};
 use crate::config::Limits;
 use crate::solve::number::Precision;
+use crate::usecase::compare::{compare_body_with, effective_detail, CompareFormat as Rendering};
+use crate::usecase::variants::variants_body_with;
+use crate::usecase::{encode, parse, Error};
+use crate::wire::class::VariantResult;
 
 pub(super) const AFTER_HELP: &str = "\
 Exit status:
@@ -113,8 +112,8 @@ pub(super) fn compare(args: &CompareArgs) -> ExitCode {
         Err(code) => return code,
     };
     let format = match args.format {
-        CompareFormat::Json => crate::api::compare::CompareFormat::Json,
-        CompareFormat::Markdown => crate::api::compare::CompareFormat::Markdown,
+        CompareFormat::Json => Rendering::Json,
+        CompareFormat::Markdown => Rendering::Markdown,
     };
     let precision = args.precision.map(Precision::from_digits);
     let detail = effective_detail(format, args.detail.into());
@@ -135,23 +134,13 @@ pub(super) fn compare(args: &CompareArgs) -> ExitCode {
 
 /// The input parsed as JSON (a syntax error is the endpoint's 400), or the exit code of a file
 /// that cannot be read.
-pub(super) fn read_body(file: &PathBuf) -> Result<Result<serde_json::Value, ApiError>, ExitCode> {
+pub(super) fn read_body(file: &PathBuf) -> Result<Result<serde_json::Value, Error>, ExitCode> {
     match read_input(file) {
-        Ok(bytes) => Ok(extract::parse(&bytes)),
+        Ok(bytes) => Ok(parse(&bytes)),
         Err(error) => {
             eprintln!("gradtrace: cannot read {}: {error}", file.display());
             Err(ExitCode::from(2))
         }
-    }
-}
-
-/// The problem+json on stdout; exit 1 (or 2 if stdout failed).
-pub(super) fn rejected(error: &ApiError, compact: bool) -> ExitCode {
-    let code = print_problem(error, compact);
-    if code == ExitCode::SUCCESS {
-        ExitCode::from(1)
-    } else {
-        code
     }
 }
 
@@ -194,7 +183,7 @@ fn write_files(dir: &Path, variants: &[VariantResult]) -> io::Result<usize> {
         .unwrap_or(0)
         .max(3);
     for variant in variants {
-        let mut text = crate::api::json::to_vec_pretty(variant).map_err(io::Error::other)?;
+        let mut text = crate::wire::json::to_vec_pretty(variant).map_err(io::Error::other)?;
         text.push(b'\n');
         let path = dir.join(format!("variant-{:0width$}.json", variant.index));
         std::fs::write(path, text)?;

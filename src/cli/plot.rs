@@ -1,5 +1,5 @@
 //! `gradtrace plot surface|loss|schedule FILE|-`: the pictures of `POST /v1/plot/...` with no
-//! server, through the same functions (`api::picture`), so the SVG is byte for byte the
+//! server, through the same use case (`usecase::picture`), so the SVG is byte for byte the
 //! endpoint's. Exit status as `compare`'s.
 
 use std::path::PathBuf;
@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::class::{read_body, rejected};
-use super::{init_tracing, write_stdout};
-use crate::api::picture::{loss_body, schedule_body, surface_body, SurfaceQuery};
+use super::class::read_body;
+use super::{init_tracing, rejected, write_stdout};
 use crate::config::Limits;
+use crate::usecase::picture::{loss_body, schedule_body, surface_body, SurfaceView};
 
 #[derive(Debug, Args)]
 pub(super) struct PlotArgs {
@@ -65,12 +65,12 @@ pub(super) fn plot(args: &PlotArgs) -> ExitCode {
     };
     let svg = body.and_then(|body| match &args.picture {
         Picture::Surface(a) => {
-            let query = SurfaceQuery {
+            let view = SurfaceView {
                 x: a.x,
                 y: a.y,
                 resolution: a.resolution,
             };
-            surface_body(&body, query, limits)
+            surface_body(&body, view, limits)
         }
         Picture::Loss(_) => loss_body(&body, limits),
         Picture::Schedule(_) => schedule_body(&body, limits),

@@ -462,7 +462,7 @@ mod tests {
             let valid = match example.endpoint.as_str() {
                 SOLVE => validate::problem(&example.problem).map(|_| ()),
                 SCHEDULE => validate::schedule_request(&example.problem).map(|_| ()),
-                COMPARE => crate::api::compare::compare_body(&example.problem)
+                COMPARE => crate::usecase::compare::compare_body(&example.problem)
                     .map(|_| ())
                     .map_err(|e| vec![FieldError::new("", format!("{e:?}"))]),
                 other => panic!("{}: unknown endpoint {other}", example.id),

@@ -5,7 +5,10 @@
 //! request, [`grade`]), and those violations ([`fields`]). No axum, no I/O.
 
 pub mod catalog;
+pub mod class;
 pub mod fields;
 pub mod grade;
+pub mod json;
 pub mod model;
+pub mod problem;
 pub mod validate;

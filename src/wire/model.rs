@@ -7,9 +7,16 @@
 //! No validation logic and no maths live here.
 
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{AnyOfBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::ToSchema;
 
+use crate::grade::{
+    Answer, CarryForward, CodeRunnerResult, GradeReport, GradescopeResults, PrairieLearnResults,
+    Tolerance,
+};
 use crate::solve;
+use crate::wire::class::CompareRequest;
 
 /// A string-valued enum of the wire format.
 pub trait WireEnum: Sized + Copy + 'static {
@@ -802,4 +809,82 @@ mod tests {
         assert_eq!(BetaFormula::names(), choices("beta_formula"));
         assert_eq!(LineSearch::names(), choices("line_search"));
     }
+}
+
+/// The request body of `POST /v1/grade`: the problem, and the [`GradeSpec`] fields beside it.
+/// `null` reads as absent for every optional key, as in the problem.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = crate::course::requests::grade_example)]
+pub struct GradeRequest {
+    /// The problem, exactly as the body of `POST /v1/solve` (docs/contract.md §2). Its errors are reported
+    /// under `/problem`.
+    pub problem: SolveRequest,
+    /// The student's answers, at least one; each names its value by `pointer` into the
+    /// solution, or by `step` and worked-line `symbol`.
+    #[schema(min_items = 1)]
+    pub answers: Vec<Answer>,
+    /// The tolerance of every answer that gives none (default `relabs`, rtol 1e-2, atol 1e-8:
+    /// PrairieLearn's number input).
+    pub tolerance: Option<Tolerance>,
+    /// `none` (default): every value against the solution; `always`: against a trace
+    /// recomputed from the student's own earlier answers, so one slip costs one mark; `best`:
+    /// both, keeping the higher score.
+    pub carry_forward: Option<CarryForward>,
+}
+
+/// What `POST /v1/grade` returns, by `format`: `json` the [`GradeReport`], `prairielearn`
+/// PrairieLearn's external-grader `results.json`, `gradescope` Gradescope's autograder
+/// `results.json`, `coderunner` CodeRunner's combinator-grader JSON.
+///
+/// Its schema is written by hand as `anyOf`: the platform schemas are open (their documents
+/// allow more fields), so a PrairieLearn result also fits Gradescope's schema, and the `oneOf`
+/// a derive would write would reject it for matching two.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum GradeOutput {
+    Report(GradeReport),
+    Prairielearn(PrairieLearnResults),
+    Gradescope(GradescopeResults),
+    Coderunner(CodeRunnerResult),
+}
+
+impl utoipa::PartialSchema for GradeOutput {
+    fn schema() -> RefOr<Schema> {
+        AnyOfBuilder::new()
+            .item(Ref::from_schema_name(GradeReport::name()))
+            .item(Ref::from_schema_name(PrairieLearnResults::name()))
+            .item(Ref::from_schema_name(GradescopeResults::name()))
+            .item(Ref::from_schema_name(CodeRunnerResult::name()))
+            .description(Some(
+                "By `format`: `json` (default) a GradeReport; `prairielearn` PrairieLearn's \
+                 external-grader results.json; `gradescope` Gradescope's autograder \
+                 results.json; `coderunner` CodeRunner's combinator-grader JSON.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for GradeOutput {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        fn add<T: ToSchema>(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            schemas.push((T::name().into_owned(), T::schema()));
+            T::schemas(schemas);
+        }
+        add::<GradeReport>(schemas);
+        add::<PrairieLearnResults>(schemas);
+        add::<GradescopeResults>(schemas);
+        add::<CodeRunnerResult>(schemas);
+    }
+}
+
+/// The body of `/v1/plot/surface` and `/v1/plot/loss`: a problem, or a comparison.
+#[derive(ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code, clippy::large_enum_variant)] // a schema only, never built
+pub enum PlotRequest {
+    /// A body of `POST /v1/solve`: its one path or curve.
+    Solve(SolveRequest),
+    /// A body of `POST /v1/compare`: one path or curve per configuration, on one picture.
+    Compare(CompareRequest),
 }

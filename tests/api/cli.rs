@@ -209,7 +209,7 @@ async fn variants_and_compare_take_the_endpoints_detail() {
             "{detail}"
         );
     }
-    let body = gradtrace::api::compare::course_exercise();
+    let body = gradtrace::course::requests::course_exercise();
     for detail in ["summary", "values", "lines"] {
         let output = gradtrace(
             &["compare", "--compact", "--detail", detail, "-"],

@@ -151,7 +151,7 @@ async fn the_renderings_are_the_worked_lines_whatever_the_detail() {
     let problem = assert_problem(&reply, 422);
     assert_eq!(problem["errors"][0]["limit"]["name"], "max_trace_entries");
     // The comparison table is the summary whatever the detail.
-    let body = gradtrace::api::compare::course_exercise();
+    let body = gradtrace::course::requests::course_exercise();
     let asked = post_raw("/v1/compare?format=markdown&detail=lines", &body).await;
     let table = post_raw("/v1/compare?format=markdown", &body).await;
     assert_eq!(asked.status, 200);
@@ -202,7 +202,7 @@ async fn variants_give_each_problem_what_solve_gives_it_at_the_same_detail() {
 
 #[tokio::test]
 async fn a_comparison_is_a_summary_and_values_or_lines_add_each_columns_steps() {
-    let body = gradtrace::api::compare::course_exercise();
+    let body = gradtrace::course::requests::course_exercise();
     let default = post_raw("/v1/compare", &body).await;
     let summary = post_raw("/v1/compare?detail=summary", &body).await;
     assert_eq!(default.body, summary.body, "summary is the default");

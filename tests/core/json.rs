@@ -18,7 +18,7 @@ fn assert_same_bytes(solution: &Solution, what: &str) {
     ] {
         let mut written = Vec::new();
         solution.write_json(&mut written, precision);
-        let serialized = gradtrace::api::json::to_vec(&solution.view(precision)).unwrap();
+        let serialized = gradtrace::wire::json::to_vec(&solution.view(precision)).unwrap();
         assert_eq!(
             String::from_utf8_lossy(&written),
             String::from_utf8_lossy(&serialized),
@@ -29,7 +29,7 @@ fn assert_same_bytes(solution: &Solution, what: &str) {
             step.write_json(&mut one, precision);
             assert_eq!(
                 one,
-                gradtrace::api::json::to_vec(&step.view(precision)).unwrap()
+                gradtrace::wire::json::to_vec(&step.view(precision)).unwrap()
             );
         }
     }
