@@ -3,7 +3,6 @@
 //! `usecase::batch`'s; here are the routes and the `detail` query they share with
 //! `/v1/variants`.
 
-use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -11,7 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ProblemDetails};
-use super::extract::ApiJson;
+use super::extract::{self, ApiJson, QueryResult};
 use super::grade::GradeQuery;
 use super::overload::blocking;
 use crate::config::Limits;
@@ -52,7 +51,7 @@ use crate::wire::model::Detail;
     )
 )]
 pub async fn solve_batch(
-    query: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<DetailQuery>,
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
@@ -77,15 +76,8 @@ pub struct DetailQuery {
 
 impl DetailQuery {
     /// The detail asked for, or the 400 of a query that is not understood.
-    pub fn read(
-        query: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
-    ) -> Result<Detail, ApiError> {
-        let Query(query) = query.map_err(|rejection| {
-            ApiError::BadRequest(format!(
-                "The query string is not understood: {}. `detail` is lines, values or summary.",
-                rejection.body_text()
-            ))
-        })?;
+    pub fn read(query: QueryResult<DetailQuery>) -> Result<Detail, ApiError> {
+        let query = extract::query(query, "`detail` is lines, values or summary.")?;
         Ok(query.detail.unwrap_or(Detail::Lines))
     }
 }
@@ -119,18 +111,11 @@ impl DetailQuery {
     )
 )]
 pub async fn grade_batch(
-    query: Result<Query<GradeQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<GradeQuery>,
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|rejection| {
-        ApiError::BadRequest(format!(
-            "The query string is not understood: {}. `format` is json, prairielearn, \
-             gradescope or coderunner.",
-            rejection.body_text()
-        ))
-    })?;
-    let format = query.format.unwrap_or_default();
+    let format = GradeQuery::read(query)?;
     let bytes = blocking(move || encode(&grade_batch_body_with(&body, format, &limits)?)).await??;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }

@@ -1,7 +1,6 @@
 //! `POST /v1/compare`: one problem, several optimizer configurations, solved side by side;
 //! `?format=markdown` gives the comparison table. The work is `usecase::compare`'s.
 
-use axum::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -9,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ProblemDetails};
-use super::extract::ApiJson;
+use super::extract::{self, ApiJson, QueryResult};
 use super::overload::blocking;
 use crate::config::Limits;
 use crate::solve::expr::Precision;
@@ -75,21 +74,16 @@ pub struct CompareQuery {
     )
 )]
 pub async fn compare(
-    query: Result<Query<CompareQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<CompareQuery>,
     headers: HeaderMap,
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
-    let bad_query = |detail: String| {
-        ApiError::BadRequest(format!(
-            "The query string is not understood{detail}. `format` is json or markdown; \
-             `detail` is summary, values or lines; `precision` is an integer from 0 to 17."
-        ))
-    };
-    let Query(query) =
-        query.map_err(|rejection| bad_query(format!(": {}", rejection.body_text())))?;
+    const ALLOWED: &str = "`format` is json or markdown; `detail` is summary, values or \
+                           lines; `precision` is an integer from 0 to 17.";
+    let query = extract::query(query, ALLOWED)?;
     if query.precision.is_some_and(|p| p > 17) {
-        return Err(bad_query(String::new()));
+        return Err(extract::not_understood("", ALLOWED));
     }
     let accepts_markdown = headers
         .get(header::ACCEPT)

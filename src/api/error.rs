@@ -74,6 +74,32 @@ impl ApiError {
     pub fn problem(&self) -> ProblemDetails {
         let (kind, title, detail) = match self {
             ApiError::Case(error) => return error.problem(),
+            other => other.described(),
+        };
+        let limit = match self {
+            ApiError::PayloadTooLarge { limit } => {
+                Some(LimitDetails::new(Limit::BodyBytes, *limit))
+            }
+            ApiError::Timeout { limit, .. } => {
+                Some(LimitDetails::duration(Limit::RequestTimeout, *limit))
+            }
+            ApiError::StreamTimeout { limit } => {
+                Some(LimitDetails::duration(Limit::StreamTimeout, *limit))
+            }
+            _ => None,
+        };
+        ProblemDetails {
+            limit: limit.map(Box::new),
+            ..ProblemDetails::new(kind, title, self.status().as_u16(), detail)
+        }
+    }
+
+    /// The kind, title and detail of an edge error (a use case's error has its own).
+    fn described(&self) -> (&'static str, &'static str, String) {
+        match self {
+            // `problem` answers a use case's error with its own document; this arm only keeps
+            // the match whole.
+            ApiError::Case(error) => ("internal", "Internal error", error.problem().detail),
             ApiError::BadRequest(detail) => ("bad-request", "Bad request", detail.clone()),
             ApiError::UnsupportedMediaType(got) => (
                 "unsupported-media-type",
@@ -147,23 +173,6 @@ impl ApiError {
             ApiError::MethodNotAllowed(detail) => {
                 ("method-not-allowed", "Method not allowed", detail.clone())
             }
-        };
-        ProblemDetails {
-            limit: match self {
-                ApiError::PayloadTooLarge { limit } => {
-                    Some(Box::new(LimitDetails::new(Limit::BodyBytes, *limit)))
-                }
-                ApiError::Timeout { limit, .. } => Some(Box::new(LimitDetails::duration(
-                    Limit::RequestTimeout,
-                    *limit,
-                ))),
-                ApiError::StreamTimeout { limit } => Some(Box::new(LimitDetails::duration(
-                    Limit::StreamTimeout,
-                    *limit,
-                ))),
-                _ => None,
-            },
-            ..ProblemDetails::new(kind, title, self.status().as_u16(), detail)
         }
     }
 

@@ -9,7 +9,8 @@
 //! [`Limits`], which it also puts in the request's extensions so the 413 can name its value.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, Query, Request};
 use axum::http::{header, StatusCode};
 
 use super::error::ApiError;
@@ -41,6 +42,24 @@ impl<S: Send + Sync> FromRequest<S> for ApiJson {
             })?;
         Ok(ApiJson(crate::usecase::parse(&bytes)?))
     }
+}
+
+/// A query string as a handler receives it: read, or why not.
+pub type QueryResult<Q> = Result<Query<Q>, QueryRejection>;
+
+/// The query string read, or the 400 that says what it may hold (`allowed`, a sentence).
+pub fn query<Q>(query: QueryResult<Q>, allowed: &str) -> Result<Q, ApiError> {
+    query
+        .map(|Query(query)| query)
+        .map_err(|rejection| not_understood(&format!(": {}", rejection.body_text()), allowed))
+}
+
+/// The 400 of a query string that is not understood (`detail` says why, after a colon, or is
+/// empty).
+pub fn not_understood(detail: &str, allowed: &str) -> ApiError {
+    ApiError::BadRequest(format!(
+        "The query string is not understood{detail}. {allowed}"
+    ))
 }
 
 /// `application/json`, or any `application/<something>+json`, with any parameters.

@@ -2,7 +2,6 @@
 //! [`GradeReport`](crate::grade::GradeReport) or as PrairieLearn's, Gradescope's or CodeRunner's
 //! results JSON (`?format=`). The work is `usecase::grade`'s.
 
-use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -10,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ProblemDetails};
-use super::extract::ApiJson;
+use super::extract::{self, ApiJson, QueryResult};
 use super::overload::blocking;
 use crate::config::Limits;
 use crate::course::requests::{grade_example_output, grade_example_rejection};
@@ -28,6 +27,17 @@ pub struct GradeQuery {
     /// results file that platform's grader reads, ready to write as it is.
     #[param(inline, example = "gradescope")]
     pub format: Option<Format>,
+}
+
+impl GradeQuery {
+    /// The format asked for, or the 400 of a query that is not understood.
+    pub fn read(query: QueryResult<GradeQuery>) -> Result<Format, ApiError> {
+        let query = extract::query(
+            query,
+            "`format` is json, prairielearn, gradescope or coderunner.",
+        )?;
+        Ok(query.format.unwrap_or_default())
+    }
 }
 
 /// Grade a student's answers to a problem, step by step.
@@ -65,18 +75,11 @@ pub struct GradeQuery {
     )
 )]
 pub async fn grade(
-    query: Result<Query<GradeQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<GradeQuery>,
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|rejection| {
-        ApiError::BadRequest(format!(
-            "The query string is not understood: {}. `format` is json, prairielearn, \
-             gradescope or coderunner.",
-            rejection.body_text()
-        ))
-    })?;
-    let format = query.format.unwrap_or_default();
+    let format = GradeQuery::read(query)?;
     let graded = blocking(move || grade_body_with(&body, format, &limits)).await??;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],

@@ -62,98 +62,93 @@ impl std::ops::Deref for Metrics {
     }
 }
 
+/// A metric made from constant definitions, registered in `registry`.
+fn registered<M: prometheus::core::Collector + Clone + 'static>(
+    registry: &Registry,
+    metric: prometheus::Result<M>,
+) -> M {
+    let metric = metric.expect("constant metric definitions are valid");
+    // Registration fails only for a duplicate name, which the constant names rule out.
+    let _ = registry.register(Box::new(metric.clone()));
+    metric
+}
+
 impl Metrics {
     /// A fresh registry with every metric at zero; `solver_threads` is the pool's size.
     pub fn new(solver_threads: usize) -> Self {
         let registry = Registry::new_custom(Some("gradtrace".to_string()), None)
             .unwrap_or_else(|_| Registry::new());
+        let gauge = |name: &str, help: &str| registered(&registry, IntGauge::new(name, help));
+        let counter = |name: &str, help: &str| registered(&registry, IntCounter::new(name, help));
         let metrics = Registered {
-            requests: IntCounterVec::new(
-                Opts::new(
-                    "http_requests_total",
-                    "HTTP requests answered, by method, matched route and status",
+            requests: registered(
+                &registry,
+                IntCounterVec::new(
+                    Opts::new(
+                        "http_requests_total",
+                        "HTTP requests answered, by method, matched route and status",
+                    ),
+                    &["method", "route", "status"],
                 ),
-                &["method", "route", "status"],
-            )
-            .expect("constant metric definitions are valid"),
-            duration: HistogramVec::new(
-                HistogramOpts::new(
-                    "http_request_duration_seconds",
-                    "Time from a request's arrival to its response, by method and matched route",
-                )
-                .buckets(LATENCY_BUCKETS.to_vec()),
-                &["method", "route"],
-            )
-            .expect("constant metric definitions are valid"),
-            in_flight: IntGauge::new(
+            ),
+            duration: registered(
+                &registry,
+                HistogramVec::new(
+                    HistogramOpts::new(
+                        "http_request_duration_seconds",
+                        "Time from a request's arrival to its response, by method and matched \
+                         route",
+                    )
+                    .buckets(LATENCY_BUCKETS.to_vec()),
+                    &["method", "route"],
+                ),
+            ),
+            in_flight: gauge(
                 "http_requests_in_flight",
                 "Requests being answered right now",
-            )
-            .expect("constant metric definitions are valid"),
-            shed: IntCounterVec::new(
-                Opts::new(
-                    "http_requests_shed_total",
-                    "Requests answered 503 because of load: too many in flight (in_flight) or \
-                     over the time limit (timeout)",
+            ),
+            shed: registered(
+                &registry,
+                IntCounterVec::new(
+                    Opts::new(
+                        "http_requests_shed_total",
+                        "Requests answered 503 because of load: too many in flight (in_flight) \
+                         or over the time limit (timeout)",
+                    ),
+                    &["reason"],
                 ),
-                &["reason"],
-            )
-            .expect("constant metric definitions are valid"),
-            solver_busy: IntGauge::new(
+            ),
+            solver_busy: gauge(
                 "solver_threads_busy",
                 "Solver threads computing a solve or a grade right now",
-            )
-            .expect("constant metric definitions are valid"),
-            solver_waiting: IntGauge::new(
+            ),
+            solver_waiting: gauge(
                 "solver_jobs_waiting",
                 "Solves and grades waiting for a solver thread",
-            )
-            .expect("constant metric definitions are valid"),
-            solver_threads: IntGauge::new(
+            ),
+            solver_threads: gauge(
                 "solver_threads",
                 "Solver threads configured (--solver-threads)",
-            )
-            .expect("constant metric definitions are valid"),
-            connections_open: IntGauge::new(
+            ),
+            connections_open: gauge(
                 "connections_open",
                 "Connections open right now, probe reserve included",
-            )
-            .expect("constant metric definitions are valid"),
-            connections_over_cap: IntCounter::new(
+            ),
+            connections_over_cap: counter(
                 "connections_over_cap_total",
                 "Connections that arrived with --max-connections open: served one probe \
                  request (GET /healthz or /metrics) from a small reserve, or closed at once",
-            )
-            .expect("constant metric definitions are valid"),
-            connections_refused: IntCounter::new(
+            ),
+            connections_refused: counter(
                 "connections_refused_total",
                 "Connections closed at once because the cap and the probe reserve were full",
-            )
-            .expect("constant metric definitions are valid"),
-            streams_open: IntGauge::new("streams_open", "NDJSON streams being sent right now")
-                .expect("constant metric definitions are valid"),
+            ),
+            streams_open: gauge("streams_open", "NDJSON streams being sent right now"),
             registry,
         };
         metrics
             .solver_threads
             .set(i64::try_from(solver_threads).unwrap_or(i64::MAX));
-        let collectors: [Box<dyn prometheus::core::Collector>; 11] = [
-            Box::new(metrics.requests.clone()),
-            Box::new(metrics.duration.clone()),
-            Box::new(metrics.in_flight.clone()),
-            Box::new(metrics.shed.clone()),
-            Box::new(metrics.solver_busy.clone()),
-            Box::new(metrics.solver_waiting.clone()),
-            Box::new(metrics.solver_threads.clone()),
-            Box::new(metrics.connections_open.clone()),
-            Box::new(metrics.connections_over_cap.clone()),
-            Box::new(metrics.connections_refused.clone()),
-            Box::new(metrics.streams_open.clone()),
-        ];
-        for collector in collectors {
-            // Registration fails only for a duplicate name, which the list above rules out.
-            let _ = metrics.registry.register(collector);
-        }
         Metrics(Arc::new(metrics))
     }
 

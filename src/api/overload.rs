@@ -84,14 +84,9 @@ impl SolverPool {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let permit = {
-            let _waiting = Counted::new(&self.waiting);
-            self.permits.clone().acquire_owned().await
-        }
-        .map_err(|_| ApiError::internal("the solver pool is closed".to_string()))?;
         // Raised before the thread is spawned, so that no moment shows the permit taken and
         // no thread busy (a scrape between the two saw `busy 0` with the pool full).
-        let busy = Counted::new(&self.busy);
+        let (permit, busy) = self.admit().await?;
         tokio::task::spawn_blocking(move || {
             let _busy = busy;
             let result = work();
@@ -104,18 +99,23 @@ impl SolverPool {
 }
 
 impl SolverPool {
+    /// A permit, waited for (and counted as waiting meanwhile), and the job counted as busy.
+    async fn admit(&self) -> Result<(tokio::sync::OwnedSemaphorePermit, Counted), ApiError> {
+        let permit = {
+            let _waiting = Counted::new(&self.waiting);
+            self.permits.clone().acquire_owned().await
+        }
+        .map_err(|_| ApiError::internal("the solver pool is closed"))?;
+        Ok((permit, Counted::new(&self.busy)))
+    }
+
     /// Start `work` on a blocking thread once a permit is free, and return as soon as it has
     /// started (a stream's producer, which hands its output over a channel). If the caller stops
     /// waiting for the permit, the job never starts; once started it holds its permit, and
     /// counts as busy, until `work` returns — so a stream's solver is bounded like any solve.
     pub async fn start(&self, work: impl FnOnce() + Send + 'static) -> Result<(), ApiError> {
-        let permit = {
-            let _waiting = Counted::new(&self.waiting);
-            self.permits.clone().acquire_owned().await
-        }
-        .map_err(|_| ApiError::internal("the solver pool is closed".to_string()))?;
-        // Raised before the thread is spawned, so it is up when the response starts.
-        let busy = Counted::new(&self.busy);
+        // Busy from before the thread is spawned, so it is up when the response starts.
+        let (permit, busy) = self.admit().await?;
         tokio::task::spawn_blocking(move || {
             let _busy = busy;
             work();

@@ -2,7 +2,6 @@
 //! SVG pictures of the traces. The work is `usecase::picture`'s, which `gradtrace plot` calls
 //! too, so the bytes are the same.
 
-use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -10,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ProblemDetails};
-use super::extract::ApiJson;
+use super::extract::{self, ApiJson, QueryResult};
 use super::overload::blocking;
 use crate::config::Limits;
 use crate::usecase::picture::{loss_body, schedule_body, surface_body, SurfaceView};
@@ -39,12 +38,9 @@ pub struct SurfaceQuery {
     pub resolution: Option<u32>,
 }
 
-fn bad_query(detail: String) -> ApiError {
-    ApiError::BadRequest(format!(
-        "The query string is not understood{detail}. `x` and `y` are parameter numbers from \
-         0 to 1000; `resolution` is an integer from 5 to 100000."
-    ))
-}
+/// What the surface's query may hold.
+const ALLOWED: &str = "`x` and `y` are parameter numbers from 0 to 1000; `resolution` is an \
+                       integer from 5 to 100000.";
 
 /// A picture drawn on the solver pool, as `image/svg+xml`.
 async fn drawn(
@@ -77,18 +73,18 @@ async fn drawn(
     )
 )]
 pub async fn plot_surface(
-    query: Result<Query<SurfaceQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<SurfaceQuery>,
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|r| bad_query(format!(": {}", r.body_text())))?;
+    let query = extract::query(query, ALLOWED)?;
     let out_of_range = query.x.is_some_and(|x| x > 1000)
         || query.y.is_some_and(|y| y > 1000)
         || query
             .resolution
             .is_some_and(|r| !(5..=100_000).contains(&r));
     if out_of_range {
-        return Err(bad_query(String::new()));
+        return Err(extract::not_understood("", ALLOWED));
     }
     let view = SurfaceView {
         x: query.x,

@@ -80,69 +80,107 @@ pub async fn serve(
                 continue;
             }
         };
-        // The slot is held until the connection closes; `probe`: it came in past the cap.
-        let (slot, probe): (OwnedSemaphorePermit, bool) =
-            match Arc::clone(&ordinary).try_acquire_owned() {
-                Ok(permit) => (permit, false),
-                Err(_) => {
-                    metrics.connection_over_cap();
-                    match Arc::clone(&reserve).try_acquire_owned() {
-                        Ok(permit) => (permit, true),
-                        Err(_) => {
-                            metrics.connection_refused();
-                            drop(stream);
-                            continue;
-                        }
-                    }
-                }
-            };
+        let Some((slot, probe)) = slot(&ordinary, &reserve, &metrics) else {
+            drop(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(stream);
-        let router = router.clone();
-        let metrics = metrics.clone();
-        let mut stop = stop_rx.clone();
-        let open = open_rx.clone();
-        tokio::spawn(async move {
-            metrics.connection_opened();
-            let mut builder = http1::Builder::new();
-            builder.timer(TokioTimer::new());
-            let service = if !probe {
-                builder.header_read_timeout(connections.header_timeout);
-                TowerToHyperService::new(router.map_request(to_axum).boxed_clone())
-            } else {
-                builder
-                    .header_read_timeout(PROBE_HEADER_TIMEOUT)
-                    .keep_alive(false);
-                TowerToHyperService::new(
-                    tower::service_fn(move |request: Request<Incoming>| {
-                        probe_only(router.clone(), to_axum(request))
-                    })
-                    .boxed_clone(),
-                )
-            };
-            let mut connection = pin!(builder.serve_connection(io, service));
-            // `true` once shutdown is signalled; never while the server runs.
-            let stopping = pin!(async move { stop.wait_for(|stopping| *stopping).await.is_ok() });
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                signalled = stopping => {
-                    if signalled {
-                        connection.as_mut().graceful_shutdown();
-                    }
-                    // An idle connection closes at once; a busy one after its response.
-                    let _ = connection.as_mut().await;
-                }
-            }
-            metrics.connection_closed();
-            drop(slot);
-            drop(open);
-        });
+        let connection = Connection {
+            io: TokioIo::new(stream),
+            probe,
+            header_timeout: connections.header_timeout,
+        };
+        tokio::spawn(connection.serve(
+            router.clone(),
+            metrics.clone(),
+            stop_rx.clone(),
+            (slot, open_rx.clone()),
+        ));
     }
     drop(listener);
     let _ = stop_tx.send(true);
     drop(open_rx);
     open_tx.closed().await;
     Ok(())
+}
+
+/// A slot for a new connection, held until it closes, and whether it came in past the cap
+/// (a probe's); `None` when the cap and the probe reserve are full.
+fn slot(
+    ordinary: &Arc<Semaphore>,
+    reserve: &Arc<Semaphore>,
+    metrics: &Metrics,
+) -> Option<(OwnedSemaphorePermit, bool)> {
+    if let Ok(permit) = Arc::clone(ordinary).try_acquire_owned() {
+        return Some((permit, false));
+    }
+    metrics.connection_over_cap();
+    match Arc::clone(reserve).try_acquire_owned() {
+        Ok(permit) => Some((permit, true)),
+        Err(_) => {
+            metrics.connection_refused();
+            None
+        }
+    }
+}
+
+/// One accepted connection.
+struct Connection {
+    io: TokioIo<tokio::net::TcpStream>,
+    /// It came in past the cap: it may ask only for a probe's routes.
+    probe: bool,
+    header_timeout: Duration,
+}
+
+impl Connection {
+    /// Answer requests on the connection until it closes, or until `stop` says the server is
+    /// stopping and the request in hand is answered; `held` (its slot, and the server's count
+    /// of open connections) is released when it closes.
+    async fn serve(
+        self,
+        router: Router,
+        metrics: Metrics,
+        mut stop: watch::Receiver<bool>,
+        held: (OwnedSemaphorePermit, watch::Receiver<()>),
+    ) {
+        let Connection {
+            io,
+            probe,
+            header_timeout,
+        } = self;
+        metrics.connection_opened();
+        let mut builder = http1::Builder::new();
+        builder.timer(TokioTimer::new());
+        let service = if !probe {
+            builder.header_read_timeout(header_timeout);
+            TowerToHyperService::new(router.map_request(to_axum).boxed_clone())
+        } else {
+            builder
+                .header_read_timeout(PROBE_HEADER_TIMEOUT)
+                .keep_alive(false);
+            TowerToHyperService::new(
+                tower::service_fn(move |request: Request<Incoming>| {
+                    probe_only(router.clone(), to_axum(request))
+                })
+                .boxed_clone(),
+            )
+        };
+        let mut connection = pin!(builder.serve_connection(io, service));
+        // `true` once shutdown is signalled; never while the server runs.
+        let stopping = pin!(async move { stop.wait_for(|stopping| *stopping).await.is_ok() });
+        tokio::select! {
+            _ = connection.as_mut() => {}
+            signalled = stopping => {
+                if signalled {
+                    connection.as_mut().graceful_shutdown();
+                }
+                // An idle connection closes at once; a busy one after its response.
+                let _ = connection.as_mut().await;
+            }
+        }
+        metrics.connection_closed();
+        drop(held);
+    }
 }
 
 fn to_axum(request: Request<Incoming>) -> Request {

@@ -3,7 +3,6 @@
 //! the stream is `api::stream`). The work is `usecase::solve`'s, which `gradtrace solve`
 //! calls too.
 
-use axum::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -11,7 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::{ApiError, ProblemDetails};
-use super::extract::ApiJson;
+use super::extract::{self, ApiJson, QueryResult};
 use super::stream::Streams;
 use crate::config::Limits;
 use crate::solve;
@@ -94,7 +93,7 @@ impl SolveQuery {
     )
 )]
 pub async fn solve(
-    query: Result<Query<SolveQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<SolveQuery>,
     headers: HeaderMap,
     Extension(limits): Extension<Limits>,
     Extension(streams): Extension<Streams>,
@@ -103,12 +102,7 @@ pub async fn solve(
     const ALLOWED: &str = "`format` is json, markdown, latex or ndjson; `detail` is lines, \
                            values or summary; `precision` is an integer from 0 to 17; \
                            `standalone` is true or false.";
-    let Query(query) = query.map_err(|rejection| {
-        ApiError::BadRequest(format!(
-            "The query string is not understood: {}. {ALLOWED}",
-            rejection.body_text()
-        ))
-    })?;
+    let query = extract::query(query, ALLOWED)?;
     if query.precision.is_some_and(|p| p > 17) {
         return Err(ApiError::BadRequest(format!(
             "`precision` is an integer from 0 to 17 (an f64 has no 18th significant digit); \

@@ -3,14 +3,13 @@
 //! and its contract are `class::variants` (and `variants.md`, this endpoint's OpenAPI
 //! description).
 
-use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::batch::DetailQuery;
 use super::error::{ApiError, ProblemDetails};
-use super::extract::ApiJson;
+use super::extract::{ApiJson, QueryResult};
 use super::overload::blocking;
 use crate::class::variants::SPECIFICATION;
 use crate::config::Limits;
@@ -41,7 +40,7 @@ use crate::wire::class::{VariantsRequest, VariantsResponse};
     )
 )]
 pub async fn variants(
-    query: Result<Query<DetailQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryResult<DetailQuery>,
     Extension(limits): Extension<Limits>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, ApiError> {

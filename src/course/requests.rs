@@ -7,19 +7,25 @@ use crate::config::Limits;
 use crate::grade::Format;
 use crate::usecase::grade::grade_body_with;
 
+/// The course's momentum exercise (docs/contract.md §10) as a body of `POST /v1/solve`: the
+/// OpenAPI document's example, and `tests/fixtures/momentum.json`.
+pub fn momentum_exercise() -> Value {
+    json!({
+        "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
+        "weights": [0.5, 0.5],
+        "algorithm": "momentum",
+        "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
+        "bias_correction": false,
+        "conventions": {"sign": "delta"}
+    })
+}
+
 /// The request example of the OpenAPI document: the course's momentum exercise (docs/contract.md §10),
 /// answered by a student who wrote the first velocity without its (1 − β) factor and carried
 /// that slip forward correctly; with `carry_forward: always` it costs one mark.
 pub fn grade_example() -> Value {
     json!({
-        "problem": {
-            "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-            "weights": [0.5, 0.5],
-            "algorithm": "momentum",
-            "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
-            "bias_correction": false,
-            "conventions": {"sign": "delta"}
-        },
+        "problem": momentum_exercise(),
         "answers": [
             {"step": 1, "symbol": "(dw_1)_1", "value": 0.02354},
             {"step": 1, "symbol": "(v_1)_1", "value": 0.02354},
@@ -148,6 +154,41 @@ mod tests {
             Format::Coderunner,
         ] {
             assert!(grade_example_output(format).is_object(), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn the_fixture_files_are_these_bodies() {
+        let fixtures: [(&str, &str, Value); 5] = [
+            (
+                "momentum.json",
+                include_str!("../../tests/fixtures/momentum.json"),
+                momentum_exercise(),
+            ),
+            (
+                "class/solve-batch.json",
+                include_str!("../../tests/fixtures/class/solve-batch.json"),
+                solve_batch_example(),
+            ),
+            (
+                "class/grade-batch.json",
+                include_str!("../../tests/fixtures/class/grade-batch.json"),
+                grade_batch_example(),
+            ),
+            (
+                "class/compare.json",
+                include_str!("../../tests/fixtures/class/compare.json"),
+                course_exercise(),
+            ),
+            (
+                "class/variants.json",
+                include_str!("../../tests/fixtures/class/variants.json"),
+                class_template(),
+            ),
+        ];
+        for (name, text, body) in fixtures {
+            let file: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+            assert_eq!(file, body, "tests/fixtures/{name}");
         }
     }
 }

@@ -21,13 +21,8 @@ use crate::grade::Format as GradeFormat;
 use crate::wire::class::{GradeBatchResponse, GradeOutcome, SolveBatchResponse, SolveOutcome};
 use crate::wire::fields::{FieldError, LimitDetails};
 use crate::wire::model::Detail;
+use crate::wire::problem::ProblemDetails;
 use crate::wire::validate;
-
-/// The whole endpoint but HTTP within the default limits, synchronously (CPU-bound: call it off
-/// the async workers).
-pub fn solve_batch_body(body: &Value) -> Result<SolveBatchResponse, Error> {
-    solve_batch_body_with(body, &Limits::default(), Detail::Lines)
-}
 
 /// The whole endpoint but HTTP within `limits`, at `detail`, synchronously.
 pub fn solve_batch_body_with(
@@ -50,22 +45,15 @@ pub fn solve_batch_body_with(
             sum.plus(TraceSize::of(&valid.problem))
         });
     check_budget(total, "/problems", limits, detail)?;
-    let results = parallel::map(&validated, |item| match item {
-        Ok(valid) => SolveOutcome::Solved(Box::new(respond_at(valid.clone(), detail.into()))),
-        Err(error) => SolveOutcome::Failed(error.problem()),
-    })
-    .into_iter()
-    .map(|result| {
-        result.unwrap_or_else(|panicked| SolveOutcome::Failed(internal(panicked).problem()))
-    })
-    .collect();
+    let results = outcomes(
+        &validated,
+        |item| match item {
+            Ok(valid) => SolveOutcome::Solved(Box::new(respond_at(valid.clone(), detail.into()))),
+            Err(error) => SolveOutcome::Failed(error.problem()),
+        },
+        SolveOutcome::Failed,
+    );
     Ok(SolveBatchResponse { results })
-}
-
-/// The whole endpoint but HTTP within the default limits, synchronously (CPU-bound: call it off
-/// the async workers).
-pub fn grade_batch_body(body: &Value, format: GradeFormat) -> Result<GradeBatchResponse, Error> {
-    grade_batch_body_with(body, format, &Limits::default())
 }
 
 /// The whole endpoint but HTTP within `limits`, synchronously.
@@ -87,16 +75,28 @@ pub fn grade_batch_body_with(
     .fold(TraceSize::default(), TraceSize::plus);
     // Grading reads the worked lines.
     check_budget(total, "/submissions", limits, Detail::Lines)?;
-    let results = parallel::map(items, |item| match grade_body_with(item, format, limits) {
-        Ok(grade) => GradeOutcome::Graded(grade),
-        Err(error) => GradeOutcome::Failed(error.problem()),
-    })
-    .into_iter()
-    .map(|result| {
-        result.unwrap_or_else(|panicked| GradeOutcome::Failed(internal(panicked).problem()))
-    })
-    .collect();
+    let results = outcomes(
+        items,
+        |item| match grade_body_with(item, format, limits) {
+            Ok(grade) => GradeOutcome::Graded(grade),
+            Err(error) => GradeOutcome::Failed(error.problem()),
+        },
+        GradeOutcome::Failed,
+    );
     Ok(GradeBatchResponse { results })
+}
+
+/// Each item's outcome, worked over the cores; an item whose job panicked gets its 500 as
+/// `failed`.
+fn outcomes<T: Sync, O: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> O + Sync,
+    failed: impl Fn(ProblemDetails) -> O,
+) -> Vec<O> {
+    parallel::map(items, work)
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|panicked| failed(internal(panicked).problem())))
+        .collect()
 }
 
 /// The array at `key` of a `{key: [...]}` body, with at most `limits.batch_problems` items.

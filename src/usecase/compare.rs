@@ -232,100 +232,43 @@ struct Request<'a> {
 }
 
 fn read_request(body: &Value) -> Result<Request<'_>, Error> {
-    let mut errors = Vec::new();
-    let fail = |errors: &mut Vec<FieldError>, at: &str, detail: &str| {
-        errors.push(FieldError::new(at, detail));
-    };
     let Value::Object(top) = body else {
         return Err(Error::Validation(vec![FieldError::new(
             "",
             "must be an object {\"problem\": {...}, \"configurations\": [...]}",
         )]));
     };
-    for key in top.keys() {
-        if !["problem", "configurations", "loss_threshold"].contains(&key.as_str()) {
-            errors.push(FieldError::new(
+    let mut errors: Vec<FieldError> = top
+        .keys()
+        .filter(|key| !["problem", "configurations", "loss_threshold"].contains(&key.as_str()))
+        .map(|key| {
+            FieldError::new(
                 pointer_of(key),
                 "is not a known key; the body has problem, configurations and loss_threshold",
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     let problem = match top.get("problem") {
         Some(Value::Object(problem)) => Some(problem),
         Some(_) => {
-            fail(
-                &mut errors,
+            errors.push(FieldError::new(
                 "/problem",
                 "must be an object: a body of POST /v1/solve",
-            );
+            ));
             None
         }
         None => {
-            fail(&mut errors, "/problem", "is required");
+            errors.push(FieldError::new("/problem", "is required"));
             None
         }
     };
-    let mut configurations = Vec::new();
-    let mut labels = Vec::new();
-    match top.get("configurations") {
-        Some(Value::Array(items)) if items.is_empty() || items.len() > MAX_CONFIGURATIONS => {
-            errors.push(FieldError::new(
-                "/configurations",
-                format!(
-                    "has {} configurations; it must have 1 to {MAX_CONFIGURATIONS}",
-                    items.len()
-                ),
-            ));
-        }
-        Some(Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let at = format!("/configurations/{i}");
-                let Value::Object(map) = item else {
-                    errors.push(FieldError::new(&at, "must be an object"));
-                    continue;
-                };
-                for key in map.keys() {
-                    if !CONFIGURATION_KEYS.contains(&key.as_str()) {
-                        errors.push(FieldError::new(
-                            format!("{at}{}", pointer_of(key)),
-                            format!(
-                                "is not a key of a configuration; it takes {} (the rest of \
-                                 the problem goes in `problem`)",
-                                CONFIGURATION_KEYS.join(", ")
-                            ),
-                        ));
-                    }
-                }
-                let label = match map.get("label") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(text)) if text.chars().count() <= MAX_LABEL => {
-                        Some(text.clone())
-                    }
-                    Some(_) => {
-                        errors.push(FieldError::new(
-                            format!("{at}/label"),
-                            format!("must be a string of at most {MAX_LABEL} characters"),
-                        ));
-                        None
-                    }
-                };
-                configurations.push(map);
-                labels.push(label);
-            }
-        }
-        Some(_) => fail(
-            &mut errors,
-            "/configurations",
-            "must be an array of configurations",
-        ),
-        None => fail(&mut errors, "/configurations", "is required"),
-    }
+    let (configurations, labels) = read_configurations(top.get("configurations"), &mut errors);
     let loss_threshold = match top.get("loss_threshold") {
         None | Some(Value::Null) => None,
         Some(value) => match value.as_f64() {
             Some(x) if x.is_finite() && x >= 0.0 => Some(x),
             _ => {
-                fail(&mut errors, "/loss_threshold", "must be a number >= 0");
+                errors.push(FieldError::new("/loss_threshold", "must be a number >= 0"));
                 None
             }
         },
@@ -339,6 +282,73 @@ fn read_request(body: &Value) -> Result<Request<'_>, Error> {
         }),
         _ => Err(Error::Validation(errors)),
     }
+}
+
+/// The configurations and their labels, each checked for its keys; what is wrong goes to
+/// `errors`.
+fn read_configurations<'a>(
+    value: Option<&'a Value>,
+    errors: &mut Vec<FieldError>,
+) -> (Vec<&'a Map<String, Value>>, Vec<Option<String>>) {
+    let mut configurations = Vec::new();
+    let mut labels = Vec::new();
+    let items = match value {
+        Some(Value::Array(items)) if items.is_empty() || items.len() > MAX_CONFIGURATIONS => {
+            errors.push(FieldError::new(
+                "/configurations",
+                format!(
+                    "has {} configurations; it must have 1 to {MAX_CONFIGURATIONS}",
+                    items.len()
+                ),
+            ));
+            return (configurations, labels);
+        }
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "/configurations",
+                "must be an array of configurations",
+            ));
+            return (configurations, labels);
+        }
+        None => {
+            errors.push(FieldError::new("/configurations", "is required"));
+            return (configurations, labels);
+        }
+    };
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("/configurations/{i}");
+        let Value::Object(map) = item else {
+            errors.push(FieldError::new(&at, "must be an object"));
+            continue;
+        };
+        for key in map.keys() {
+            if !CONFIGURATION_KEYS.contains(&key.as_str()) {
+                errors.push(FieldError::new(
+                    format!("{at}{}", pointer_of(key)),
+                    format!(
+                        "is not a key of a configuration; it takes {} (the rest of the problem \
+                         goes in `problem`)",
+                        CONFIGURATION_KEYS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let label = match map.get("label") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) if text.chars().count() <= MAX_LABEL => Some(text.clone()),
+            Some(_) => {
+                errors.push(FieldError::new(
+                    format!("{at}/label"),
+                    format!("must be a string of at most {MAX_LABEL} characters"),
+                ));
+                None
+            }
+        };
+        configurations.push(map);
+        labels.push(label);
+    }
+    (configurations, labels)
 }
 
 /// The problem with a configuration laid over it, and a test of whether a pointer into the
@@ -411,14 +421,11 @@ fn unescape(part: &str) -> String {
 mod tests {
     use super::*;
     use crate::course::requests::course_exercise;
+    use crate::usecase::error::pointers_of;
     use serde_json::json;
 
     fn pointers(body: Value) -> Vec<String> {
-        match compare_body(&body) {
-            Ok(_) => Vec::new(),
-            Err(Error::Validation(errors)) => errors.into_iter().map(|e| e.pointer).collect(),
-            Err(other) => panic!("{other:?}"),
-        }
+        pointers_of(compare_body(&body))
     }
 
     #[test]

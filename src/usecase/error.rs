@@ -106,6 +106,16 @@ pub fn encode(value: &impl Serialize) -> Result<Vec<u8>, Error> {
         .map_err(|error| Error::Internal(format!("cannot serialize: {error}")))
 }
 
+/// The pointers of a validation error, none for a result (a test's view of a use case).
+#[cfg(test)]
+pub fn pointers_of<T>(result: Result<T, Error>) -> Vec<String> {
+    match result {
+        Ok(_) => Vec::new(),
+        Err(Error::Validation(errors)) => errors.into_iter().map(|e| e.pointer).collect(),
+        Err(other) => panic!("{other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,28 +13,19 @@ use crate::grade::{self, Format, GradeReport};
 use crate::wire::fields::FieldError;
 use crate::wire::grade::{place_in_body, read, reroot_answer};
 
-/// Validate a `POST /v1/grade` body, grade it and render the grade in `format` — the whole
-/// endpoint but HTTP, synchronously (CPU-bound: call it off the async workers).
+/// Validate a `POST /v1/grade` body within `limits`, grade it and render the grade in
+/// `format` — the whole endpoint but HTTP, synchronously (CPU-bound: call it off the async
+/// workers).
 ///
 /// Errors are `Error::Validation` with every violation the request's parts allow: the
 /// problem's (under `/problem`), the answers' shape, and — once the problem is valid — what the
 /// grader finds (a malformed pointer, an unknown step or symbol, a negative tolerance).
-pub fn grade_body(body: &Value, format: Format) -> Result<Value, Error> {
-    grade_body_with(body, format, &Limits::default())
-}
-
-/// [`grade_body`] with the problem validated within `limits` rather than the defaults.
 pub fn grade_body_with(body: &Value, format: Format, limits: &Limits) -> Result<Value, Error> {
     let report = grade_report_with(body, limits)?;
     Ok(grade::render(&report, format))
 }
 
-/// The [`GradeReport`] of a `POST /v1/grade` body, before rendering.
-pub fn grade_report(body: &Value) -> Result<GradeReport, Error> {
-    grade_report_with(body, &Limits::default())
-}
-
-/// [`grade_report`] with the problem validated within `limits`.
+/// The [`GradeReport`] of a `POST /v1/grade` body within `limits`, before rendering.
 pub fn grade_report_with(body: &Value, limits: &Limits) -> Result<GradeReport, Error> {
     let read = read(body, limits);
     let mut errors = read.errors;

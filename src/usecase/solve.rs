@@ -98,11 +98,6 @@ pub fn rendered_text(
     }
 }
 
-/// Validate and solve an already parsed body within the default limits, synchronously.
-pub fn solve_body(body: &serde_json::Value) -> Result<SolveResponse, Error> {
-    solve_body_with(body, &Limits::default(), Detail::Lines)
-}
-
 /// Validate and solve an already parsed body within `limits` at `detail`, synchronously (the
 /// CLI).
 pub fn solve_body_with(
@@ -112,11 +107,6 @@ pub fn solve_body_with(
 ) -> Result<SolveResponse, Error> {
     let valid = validate::problem_sized(body, limits, Sizing::Detail(detail.into()))?;
     Ok(respond_at(valid, detail.into()))
-}
-
-/// Run the core on a validated problem with every line and assemble the response.
-pub fn respond(valid: ValidProblem) -> SolveResponse {
-    respond_at(valid, solve::Detail::Lines)
 }
 
 /// Run the core on a validated problem at `detail` and assemble the response.

@@ -307,14 +307,11 @@ fn shown(value: &Value) -> String {
 mod tests {
     use super::*;
     use crate::course::requests::class_template;
+    use crate::usecase::error::pointers_of;
     use serde_json::json;
 
     fn pointers(body: Value) -> Vec<String> {
-        match variants_body(&body) {
-            Ok(_) => Vec::new(),
-            Err(Error::Validation(errors)) => errors.into_iter().map(|e| e.pointer).collect(),
-            Err(other) => panic!("{other:?}"),
-        }
+        pointers_of(variants_body(&body))
     }
 
     #[test]

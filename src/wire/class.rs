@@ -53,31 +53,31 @@ fn batch_item<T: ToSchema>() -> RefOr<Schema> {
         .into()
 }
 
-impl PartialSchema for SolveItem {
-    fn schema() -> RefOr<Schema> {
-        batch_item::<SolveRequest>()
-    }
+/// A schema and the schemas it refers to, added to a document's list.
+pub(crate) fn add<T: ToSchema>(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+    schemas.push((T::name().into_owned(), T::schema()));
+    T::schemas(schemas);
 }
 
-impl ToSchema for SolveItem {
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        schemas.push((SolveRequest::name().into_owned(), SolveRequest::schema()));
-        SolveRequest::schemas(schemas);
-    }
+/// `$item`'s schema is [`batch_item`] of `$of`.
+macro_rules! batch_item_of {
+    ($item:ty, $of:ty) => {
+        impl PartialSchema for $item {
+            fn schema() -> RefOr<Schema> {
+                batch_item::<$of>()
+            }
+        }
+
+        impl ToSchema for $item {
+            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                add::<$of>(schemas);
+            }
+        }
+    };
 }
 
-impl PartialSchema for GradeItem {
-    fn schema() -> RefOr<Schema> {
-        batch_item::<GradeRequest>()
-    }
-}
-
-impl ToSchema for GradeItem {
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        schemas.push((GradeRequest::name().into_owned(), GradeRequest::schema()));
-        GradeRequest::schemas(schemas);
-    }
-}
+batch_item_of!(SolveItem, SolveRequest);
+batch_item_of!(GradeItem, GradeRequest);
 
 /// One item's result: what `POST /v1/solve` returns for that body — a solution, or a
 /// problem+json error. Tell them apart by `type` (only errors have it) or by `status` (a number
@@ -134,13 +134,8 @@ impl utoipa::PartialSchema for GradeOutcome {
 
 impl ToSchema for GradeOutcome {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        schemas.push((GradeOutput::name().into_owned(), GradeOutput::schema()));
-        GradeOutput::schemas(schemas);
-        schemas.push((
-            ProblemDetails::name().into_owned(),
-            ProblemDetails::schema(),
-        ));
-        ProblemDetails::schemas(schemas);
+        add::<GradeOutput>(schemas);
+        add::<ProblemDetails>(schemas);
     }
 }
 

@@ -13,6 +13,20 @@ use std::io;
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter, Serializer};
 
+/// Methods of `Formatter` that hand their call to the inner formatter `self.0`.
+macro_rules! layout {
+    (writer: $($method:ident),+) => {$(
+        fn $method<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+            self.0.$method(writer)
+        }
+    )+};
+    (writer, first: $($method:ident),+) => {$(
+        fn $method<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+            self.0.$method(writer, first)
+        }
+    )+};
+}
+
 /// A formatter that writes `0.0` for `-0.0` and otherwise is `F`.
 struct PositiveZero<F>(F);
 
@@ -29,53 +43,9 @@ impl<F: Formatter> Formatter for PositiveZero<F> {
     }
 
     // The layout is the inner formatter's (these are the methods PrettyFormatter overrides).
-    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_array(writer)
-    }
-
-    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_array(writer)
-    }
-
-    fn begin_array_value<W: ?Sized + io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.0.begin_array_value(writer, first)
-    }
-
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_array_value(writer)
-    }
-
-    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_object(writer)
-    }
-
-    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object(writer)
-    }
-
-    fn begin_object_key<W: ?Sized + io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.0.begin_object_key(writer, first)
-    }
-
-    fn end_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object_key(writer)
-    }
-
-    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(writer)
-    }
-
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object_value(writer)
-    }
+    layout!(writer: begin_array, end_array, end_array_value, begin_object, end_object);
+    layout!(writer: end_object_key, begin_object_value, end_object_value);
+    layout!(writer, first: begin_array_value, begin_object_key);
 }
 
 fn write<F: Formatter>(value: &impl Serialize, formatter: F) -> serde_json::Result<Vec<u8>> {

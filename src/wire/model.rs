@@ -346,14 +346,7 @@ pub enum Rounding {
 /// optional and means the same as leaving it out, so a response's `problem` can be posted again.
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-    "weights": [0.5, 0.5],
-    "algorithm": "momentum",
-    "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
-    "bias_correction": false,
-    "conventions": {"sign": "delta"}
-}))]
+#[schema(example = crate::course::requests::momentum_exercise)]
 pub struct SolveRequest {
     /// The training set, used in the given order; at least one sample.
     #[schema(min_items = 1)]
@@ -867,10 +860,7 @@ impl utoipa::PartialSchema for GradeOutput {
 
 impl ToSchema for GradeOutput {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        fn add<T: ToSchema>(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-            schemas.push((T::name().into_owned(), T::schema()));
-            T::schemas(schemas);
-        }
+        use crate::wire::class::add;
         add::<GradeReport>(schemas);
         add::<PrairieLearnResults>(schemas);
         add::<GradescopeResults>(schemas);
