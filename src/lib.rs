@@ -6,23 +6,31 @@
 //! - [`solve`] — the pure core: the validated [`solve::Problem`], the optimizers, schedules,
 //!   worked-line expressions and the trace ([`solve::Solution`]). No axum, async or I/O.
 //! - [`wire`] — the published shape, shared by the HTTP edge and the CLI: [`wire::model`] (the
-//!   request and response types and their OpenAPI schemas), [`wire::catalog`] (algorithms,
-//!   hyperparameters, ranges, defaults), [`wire::validate`] (JSON → `Problem`, every violation
-//!   with its pointer), [`wire::grade`] (a grade request read into a problem and a spec) and
-//!   [`wire::fields`] (the violations). No axum.
-//! - [`api`] — the HTTP edge: [`api::error`] (every error as problem+json),
-//!   [`api::extract`] (the JSON body extractor), and one file per group of endpoints:
-//!   [`api::solve`] (with [`api::stream`], its NDJSON stream), [`api::grade`], [`api::batch`],
-//!   [`api::compare`], [`api::variants`], [`api::schedule`], [`api::meta`], [`api::examples`],
-//!   [`api::picture`]; [`api::server`] is the accept loop (header timeout, connection cap and
-//!   its probe reserve, graceful shutdown), [`api::docs`] the Swagger UI at `/docs` and
-//!   `/docs/`, and [`api::json`] the one JSON encoder (it never writes `-0.0`).
-//! - [`course`] — the course's data: its worked examples with the values its notes print, and
-//!   its errata (every solve of a matching problem carries them as warnings).
+//!   request and response types and their OpenAPI schemas; [`wire::class`] for the class
+//!   endpoints), [`wire::catalog`] (algorithms, hyperparameters, ranges, defaults),
+//!   [`wire::validate`] (JSON → `Problem`, every violation with its pointer), [`wire::grade`]
+//!   (a grade request read into a problem and a spec), [`wire::fields`] (the violations),
+//!   [`wire::problem`] (the problem document of every error) and [`wire::json`] (the one JSON
+//!   encoder; it never writes `-0.0`). No axum.
+//! - [`usecase`] — the use cases apart from HTTP: [`usecase::solve`] (and its NDJSON lines,
+//!   [`usecase::stream`]), [`usecase::grade`], [`usecase::compare`], [`usecase::variants`],
+//!   [`usecase::batch`], [`usecase::schedule`], [`usecase::picture`] — plain functions from a
+//!   JSON body to a wire response, returning [`usecase::Error`], which knows no HTTP. The
+//!   HTTP edge and the CLI call these and nothing else.
+//! - [`api`] — the HTTP edge, axum only: [`api::error`] (every error as problem+json, with its
+//!   status and headers), [`api::extract`] (the JSON body and the query), one file of routes
+//!   and thin handlers per group of endpoints, [`api::stream`] (a stream's socket side),
+//!   [`api::overload`] (the solver pool, load shedding, the time limit), [`api::metrics`],
+//!   [`api::server`] (the accept loop: header timeout, connection cap and its probe reserve,
+//!   graceful shutdown), [`api::docs`] (the Swagger UI), [`api::playground`] (`GET /`, its
+//!   files in `web/`), and [`app`] / [`serve_with`] / [`openapi`], re-exported here.
+//! - [`course`] — the course's data: its worked examples with the values its notes print, its
+//!   errata (every solve of a matching problem carries them as warnings), and its exercises as
+//!   request bodies (the OpenAPI examples).
 //! - [`render`] — Markdown and LaTeX renderings of a solution (pure).
 //! - [`picture`] — SVG pictures of solutions (pure): the loss surface with each optimizer's
-//!   path, the loss per update and per epoch, a schedule's rate; served by [`api::picture`],
-//!   and `GET /` is the playground page ([`api::playground`], its files in `web/`).
+//!   path, the loss per update and per epoch, a schedule's rate ([`usecase::picture`] draws
+//!   them for a body).
 //! - [`grade`] — checking a student's answers against the trace: tolerances, carried-forward
 //!   errors, named mistakes (pure).
 //! - [`class`] — a whole class at once: many problems over the cores, optimizers side by side,
@@ -33,10 +41,11 @@
 //! - [`config`] — the service's limits and operating settings ([`config::Config`]), from flags
 //!   and environment variables or the defaults.
 //! - [`cli`] — the `gradtrace` command: `serve`, `solve`, `grade`, `variants`, `compare`,
-//!   `plot`, `openapi`.
-//! - here: [`app`] / [`app_with`] (the router, testable without a socket), [`serve`] /
-//!   [`serve_with`] (run it on a listener until a shutdown future resolves, then let requests
-//!   in flight finish within a grace period) and [`openapi`] (the generated document).
+//!   `plot`, `openapi`; clap and I/O over the use cases (it imports nothing from [`api`]).
+//! - re-exported from [`api`]: [`app`] / [`app_with`] (the router, testable without a socket),
+//!   [`serve`] / [`serve_with`] (run it on a listener until a shutdown future resolves, then
+//!   let requests in flight finish within a grace period) and [`openapi`] (the generated
+//!   document).
 
 pub mod api;
 pub mod class;

@@ -30,10 +30,10 @@ pub struct SolveBatchRequest {
     pub problems: Vec<Value>,
 }
 
-/// An item of `problems` in the OpenAPI document (see [`batch_item`]).
+/// An item of `problems` in the OpenAPI document (see `batch_item`).
 pub struct SolveItem;
 
-/// An item of `submissions` in the OpenAPI document (see [`batch_item`]).
+/// An item of `submissions` in the OpenAPI document (see `batch_item`).
 pub struct GradeItem;
 
 /// An item of a batch in the OpenAPI document: meant to be a `T`, but the request does not
