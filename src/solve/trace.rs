@@ -341,16 +341,18 @@ pub struct StepView<'a> {
     pub precision: Option<Precision>,
 }
 
-struct LinesView<'a> {
-    lines: &'a [Line],
+/// Lines or steps, each serialized through its view at a display precision.
+struct ListView<'a, T, V> {
+    items: &'a [T],
+    view: fn(&'a T, Option<Precision>) -> V,
     precision: Option<Precision>,
 }
 
-impl Serialize for LinesView<'_> {
+impl<T, V: Serialize> Serialize for ListView<'_, T, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.lines.len()))?;
-        for line in self.lines {
-            seq.serialize_element(&line.view(self.precision))?;
+        let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
+        for item in self.items {
+            seq.serialize_element(&(self.view)(item, self.precision))?;
         }
         seq.end()
     }
@@ -378,8 +380,9 @@ impl Serialize for StepView<'_> {
         s.serialize_field("bias_after", &step.bias_after)?;
         s.serialize_field(
             "lines",
-            &LinesView {
-                lines: &step.lines,
+            &ListView {
+                items: &step.lines,
+                view: Line::view,
                 precision: self.precision,
             },
         )?;
@@ -420,21 +423,6 @@ pub struct SolutionView<'a> {
     pub precision: Option<Precision>,
 }
 
-struct StepsView<'a> {
-    steps: &'a [Step],
-    precision: Option<Precision>,
-}
-
-impl Serialize for StepsView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.steps.len()))?;
-        for step in self.steps {
-            seq.serialize_element(&step.view(self.precision))?;
-        }
-        seq.end()
-    }
-}
-
 impl Serialize for SolutionView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let solution = self.solution;
@@ -443,8 +431,9 @@ impl Serialize for SolutionView<'_> {
         s.serialize_field("warnings", &solution.warnings)?;
         s.serialize_field(
             "steps",
-            &StepsView {
-                steps: &solution.steps,
+            &ListView {
+                items: &solution.steps,
+                view: Step::view,
                 precision: self.precision,
             },
         )?;
