@@ -1,9 +1,10 @@
 //! What several test binaries share (each includes this file with `#[path]`): a response read
-//! whole, one request to an in-memory app, and the course's momentum problem, loaded from
-//! `tests/fixtures/momentum.json` rather than written again.
+//! whole, one request to an in-memory app, the course's problems as fixtures loaded from
+//! `tests/fixtures/` rather than written again, and (`course`) as the core's own values.
 
 #![allow(dead_code)] // each binary uses its own part of this
 
+pub mod course;
 pub mod platforms;
 pub mod socket;
 

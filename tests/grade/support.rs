@@ -7,51 +7,7 @@ use std::collections::BTreeMap;
 use gradtrace::grade::{grade, Answer, CarryForward, GradeReport, GradeSpec, Tolerance};
 use gradtrace::solve::*;
 
-/// The course's samples `(x₁, x₂, t)`: (1, 0.6, 0.8), (0.5, 0.5, 0.6), (0.2, 0.8, 0.3).
-pub fn course_samples(count: usize) -> Vec<Sample> {
-    [
-        (vec![1.0, 0.6], 0.8),
-        (vec![0.5, 0.5], 0.6),
-        (vec![0.2, 0.8], 0.3),
-    ]
-    .into_iter()
-    .take(count)
-    .map(|(x, t)| Sample { x, t })
-    .collect()
-}
-
-/// A course problem: logistic neuron, squared error, no bias, online updates from (0.5, 0.5).
-pub fn course(count: usize, optimizer: Optimizer) -> Problem {
-    Problem {
-        samples: course_samples(count),
-        weights: vec![0.5, 0.5],
-        bias: None,
-        activation: Activation::Logistic,
-        loss: Loss::SquaredError,
-        optimizer,
-        bias_correction: false,
-        epochs: 1,
-        batch_size: 1,
-        reduction: Reduction::Mean,
-        schedule: None,
-        conventions: Conventions::default(),
-        rounding: None,
-    }
-}
-
-/// docs/contract.md §10's momentum example: first 2 samples, α 0.2, β 0.8, average form, sign `delta`.
-pub fn course_momentum() -> Problem {
-    let mut p = course(
-        2,
-        Optimizer::Momentum {
-            learning_rate: 0.2,
-            beta: 0.8,
-            form: MomentumForm::Average,
-        },
-    );
-    p.conventions.sign = SignConvention::Delta;
-    p
-}
+pub use crate::common::course::{course, course_momentum};
 
 /// docs/contract.md §10's adagrad example: 3 samples, α 0.2 (ε at its default 1e-8).
 pub fn course_adagrad(epsilon: f64) -> Problem {
