@@ -8,22 +8,11 @@ use axum::body::Body;
 use axum::http::{header, Method, Request};
 use serde_json::{json, Map, Value};
 
-use crate::helpers::{assert_problem, momentum, post, post_json, request, send, Reply};
+use crate::helpers::{assert_problem, merged, momentum, post, post_json, request, send, Reply};
 
 /// The course's Adam problem on its three samples, two epochs, with a bias: six updates.
 fn adam() -> Value {
-    json!({
-        "samples": [
-            {"x": [1, 0.6], "t": 0.8},
-            {"x": [0.5, 0.5], "t": 0.6},
-            {"x": [0.2, 0.8], "t": 0.3}
-        ],
-        "weights": [0.5, 0.5],
-        "bias": 0.1,
-        "algorithm": "adam",
-        "hyperparameters": {"learning_rate": 0.2, "beta1": 0.8, "beta2": 0.8},
-        "epochs": 2
-    })
+    merged(crate::helpers::adam(), json!({"bias": 0.1, "epochs": 2}))
 }
 
 async fn post_raw(path: &str, body: &Value) -> Reply {

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request};
 use serde_json::Value;
 
-pub use crate::common::{fixture, momentum, Reply};
+pub use crate::common::{adam, course, course_data, fixture, merged, momentum, Reply};
 
 /// Send any request to the app.
 pub async fn send(request: Request<Body>) -> Reply {
@@ -109,6 +109,23 @@ pub fn gradtrace(args: &[&str], stdin: &str) -> std::process::Output {
             .expect("stdin is writable");
     }
     child.wait_with_output().expect("the binary finishes")
+}
+
+/// The problem+json a `gradtrace` command printed on stdout as it exited with status 1.
+pub fn printed_problem(output: &std::process::Output) -> Value {
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
+/// A `gradtrace` command refused its arguments or its file: status 2, nothing on stdout, and
+/// `message` on stderr.
+pub fn assert_usage_error(output: &std::process::Output, message: &str) {
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty(), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(message),
+        "{output:?}"
+    );
 }
 
 /// POST a JSON value; the status as a number and the body as text, byte for byte.

@@ -17,7 +17,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::helpers::{assert_problem, get_json, gradtrace, momentum, post};
+use crate::helpers::{adam, assert_problem, get_json, gradtrace, merged, momentum, post};
 
 const INSTALL: &str = "pdflatex is needed for this test: on Debian or Ubuntu, \
      `apt-get install texlive-latex-base texlive-latex-recommended` (.ci/run does it)";
@@ -57,14 +57,6 @@ async fn post_latex(app: &Router, problem: &Value, query: &str) -> (u16, String,
         content_type,
         String::from_utf8_lossy(&body).to_string(),
     )
-}
-
-fn three_samples() -> Value {
-    json!([
-        {"x": [1, 0.6], "t": 0.8},
-        {"x": [0.5, 0.5], "t": 0.6},
-        {"x": [0.2, 0.8], "t": 0.3}
-    ])
 }
 
 /// Every algorithm, with each form (momentum, Nesterov) and each β rule and line search
@@ -185,15 +177,11 @@ async fn fragments() -> Vec<(String, String)> {
     assert!(fragments.len() >= 9, "the course has 9 solve examples");
     for (algorithm, hyperparameters) in algorithms() {
         for (variant, extra, query) in variants() {
-            let mut problem = json!({
-                "samples": three_samples(),
-                "weights": [0.5, 0.5],
+            let course = json!({
                 "algorithm": algorithm.split(' ').next().unwrap_or_default(),
                 "hyperparameters": hyperparameters,
             });
-            for (key, value) in extra.as_object().into_iter().flatten() {
-                problem[key] = value.clone();
-            }
+            let problem = merged(merged(adam(), course), extra);
             let name = format!("{algorithm}, {variant}");
             if refused(&algorithm, variant) {
                 // Left out only where the contract refuses the problem (checked, not assumed).
@@ -219,14 +207,15 @@ async fn fragments() -> Vec<(String, String)> {
     ];
     for (name, hyperparameters) in notes {
         let algorithm = name.split(' ').next().unwrap_or_default();
-        let problem = json!({
-            "samples": three_samples(),
-            "weights": [0.5, 0.5],
-            "algorithm": algorithm,
-            "hyperparameters": hyperparameters,
-            "bias_correction": algorithm == "gd",
-            "epochs": 2,
-        });
+        let problem = merged(
+            adam(),
+            json!({
+                "algorithm": algorithm,
+                "hyperparameters": hyperparameters,
+                "bias_correction": algorithm == "gd",
+                "epochs": 2,
+            }),
+        );
         let page = latex_of(&app, &problem, "").await;
         assert!(page.contains("\\paragraph*{Note.}"), "{name}: {page}");
         fragments.push((name.to_string(), page));

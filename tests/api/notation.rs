@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{get_text, post_text};
+use crate::helpers::{adam, course, course_data, get_text, merged, post_text};
 
 /// One response body, with what produced it (for the failure message).
 struct Text {
@@ -39,16 +39,6 @@ fn algorithms() -> Vec<(&'static str, Value)> {
         ("amsgrad", json!({"learning_rate": 0.2})),
         ("conjugate_gradient", json!({})),
     ]
-}
-
-/// The course's two samples and weights with `algorithm`.
-fn course(algorithm: &str, hyperparameters: &Value) -> Value {
-    json!({
-        "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-        "weights": [0.5, 0.5],
-        "algorithm": algorithm,
-        "hyperparameters": hyperparameters,
-    })
 }
 
 fn with(mut problem: Value, key: &str, value: Value) -> Value {
@@ -108,22 +98,17 @@ fn problems() -> Vec<(String, Value)> {
             problems.push((format!("{algorithm}, ε = 0, {placement}"), problem));
         }
     }
-    let three = json!([
-        {"x": [1, 0.6], "t": 0.8},
-        {"x": [0.5, 0.5], "t": 0.6},
-        {"x": [0.2, 0.8], "t": 0.3}
-    ]);
     for (reduction, batch_size) in [("mean", 2), ("sum", 3)] {
-        let problem = json!({
-            "samples": three,
-            "weights": [0.5, 0.5],
-            "bias": 0.1,
-            "algorithm": "adam",
-            "hyperparameters": {"learning_rate": 0.2},
-            "batch_size": batch_size,
-            "reduction": reduction,
-            "epochs": 2,
-        });
+        let problem = merged(
+            adam(),
+            json!({
+                "bias": 0.1,
+                "hyperparameters": {"learning_rate": 0.2},
+                "batch_size": batch_size,
+                "reduction": reduction,
+                "epochs": 2,
+            }),
+        );
         problems.push((
             format!("adam, batches of {batch_size}, {reduction}"),
             problem,
@@ -334,14 +319,12 @@ async fn responses() -> Vec<Text> {
         ("one configuration", json!([configurations[3]])),
     ] {
         for format in ["json", "markdown"] {
+            let problem = merged(
+                course_data(),
+                json!({"bias": 0, "epochs": 2, "conventions": {"sign": "delta"}}),
+            );
             let body = json!({
-                "problem": {
-                    "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-                    "weights": [0.5, 0.5],
-                    "bias": 0,
-                    "epochs": 2,
-                    "conventions": {"sign": "delta"}
-                },
+                "problem": problem,
                 "configurations": configurations,
                 "loss_threshold": 0.01,
             });
@@ -908,13 +891,7 @@ async fn each_algorithms_catalogue_header_and_table_use_its_worked_lines_symbols
     // The comparison table: each column's hyperparameters and conventions.
     let (status, table) = post_text(
         "/v1/compare?format=markdown",
-        &json!({
-            "problem": {
-                "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-                "weights": [0.5, 0.5],
-            },
-            "configurations": configurations,
-        }),
+        &json!({"problem": course_data(), "configurations": configurations}),
     )
     .await;
     assert_eq!(status, 200, "{table}");

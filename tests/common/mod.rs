@@ -79,3 +79,32 @@ pub fn fixture(name: &str) -> Value {
 pub fn momentum() -> Value {
     fixture("momentum.json")
 }
+
+/// The course's Adam exercise, docs/contract.md §10 (`GET /v1/examples/adam`): its three
+/// samples and initial weights, α 0.2, β₁ and β₂ 0.8.
+pub fn adam() -> Value {
+    fixture("adam.json")
+}
+
+/// The course's two samples and initial weights (those of [`momentum`]), as a problem's keys.
+pub fn course_data() -> Value {
+    let momentum = momentum();
+    serde_json::json!({"samples": momentum["samples"], "weights": momentum["weights"]})
+}
+
+/// [`course_data`] under `algorithm` and its `hyperparameters`, every other key left to its
+/// default.
+pub fn course(algorithm: &str, hyperparameters: &Value) -> Value {
+    merged(
+        course_data(),
+        serde_json::json!({"algorithm": algorithm, "hyperparameters": hyperparameters}),
+    )
+}
+
+/// `object` with every key of `keys` set (replacing any it had).
+pub fn merged(mut object: Value, keys: Value) -> Value {
+    if let (Some(target), Value::Object(keys)) = (object.as_object_mut(), keys) {
+        target.extend(keys);
+    }
+    object
+}

@@ -26,25 +26,103 @@ pub fn number(value: &Value) -> f64 {
         .unwrap_or_else(|| panic!("a number: {value}"))
 }
 
+/// The keys a platform documents for one object of its results, and those gradtrace promises
+/// (always writes; its OpenAPI schema lists exactly these).
+pub struct Keys<const D: usize, const P: usize> {
+    pub documented: [&'static str; D],
+    pub promised: [&'static str; P],
+}
+
+pub const PRAIRIELEARN: Keys<7, 5> = Keys {
+    documented: [
+        "gradable",
+        "score",
+        "message",
+        "output",
+        "images",
+        "format_errors",
+        "tests",
+    ],
+    promised: ["gradable", "score", "message", "output", "tests"],
+};
+
+pub const PRAIRIELEARN_TEST: Keys<7, 6> = Keys {
+    documented: [
+        "name",
+        "description",
+        "points",
+        "max_points",
+        "message",
+        "output",
+        "images",
+    ],
+    promised: [
+        "name",
+        "description",
+        "points",
+        "max_points",
+        "message",
+        "output",
+    ],
+};
+
+pub const GRADESCOPE: Keys<11, 3> = Keys {
+    documented: [
+        "score",
+        "execution_time",
+        "output",
+        "output_format",
+        "test_output_format",
+        "test_name_format",
+        "visibility",
+        "stdout_visibility",
+        "extra_data",
+        "tests",
+        "leaderboard",
+    ],
+    promised: ["score", "output", "tests"],
+};
+
+pub const GRADESCOPE_TEST: Keys<11, 5> = Keys {
+    documented: [
+        "score",
+        "max_score",
+        "status",
+        "name",
+        "name_format",
+        "number",
+        "output",
+        "output_format",
+        "tags",
+        "visibility",
+        "extra_data",
+    ],
+    promised: ["score", "max_score", "status", "name", "output"],
+};
+
+pub const CODERUNNER: Keys<10, 3> = Keys {
+    documented: [
+        "fraction",
+        "prologuehtml",
+        "testresults",
+        "files",
+        "epiloguehtml",
+        "columnformats",
+        "showdifferences",
+        "showoutputonly",
+        "graderstate",
+        "instructorhtml",
+    ],
+    promised: ["fraction", "testresults", "prologuehtml"],
+};
+
 /// PrairieLearn's external-grader results (`docs/externalGrading.md` of PrairieLearn/PrairieLearn,
 /// "Grading results"): `score` in [0, 1] the one mandatory field; `gradable`, `message`,
 /// `output`, `images`, `format_errors`; `tests` with `name`, `description`, `points`,
 /// `max_points`, `message`, `output`, `images`.
 pub fn assert_prairielearn(results: &Value) {
     let top = object(results);
-    keys_within(
-        top,
-        &[
-            "gradable",
-            "score",
-            "message",
-            "output",
-            "images",
-            "format_errors",
-            "tests",
-        ],
-        &["gradable", "score", "message", "output", "tests"],
-    );
+    keys_within(top, &PRAIRIELEARN.documented, &PRAIRIELEARN.promised);
     assert_eq!(top["gradable"], true);
     assert!((0.0..=1.0).contains(&number(&top["score"])));
     assert!(top["message"].is_string() && top["output"].is_string());
@@ -52,23 +130,8 @@ pub fn assert_prairielearn(results: &Value) {
         let test = object(test);
         keys_within(
             test,
-            &[
-                "name",
-                "description",
-                "points",
-                "max_points",
-                "message",
-                "output",
-                "images",
-            ],
-            &[
-                "name",
-                "description",
-                "points",
-                "max_points",
-                "message",
-                "output",
-            ],
+            &PRAIRIELEARN_TEST.documented,
+            &PRAIRIELEARN_TEST.promised,
         );
         for key in ["name", "description", "message", "output"] {
             assert!(test[key].is_string(), "{key} is a string");
@@ -83,44 +146,12 @@ pub fn assert_prairielearn(results: &Value) {
 /// keys listed.
 pub fn assert_gradescope(results: &Value) {
     let top = object(results);
-    keys_within(
-        top,
-        &[
-            "score",
-            "execution_time",
-            "output",
-            "output_format",
-            "test_output_format",
-            "test_name_format",
-            "visibility",
-            "stdout_visibility",
-            "extra_data",
-            "tests",
-            "leaderboard",
-        ],
-        &["score", "output", "tests"],
-    );
+    keys_within(top, &GRADESCOPE.documented, &GRADESCOPE.promised);
     assert!(top["output"].is_string());
     let mut total = 0.0;
     for test in top["tests"].as_array().expect("tests is an array") {
         let test = object(test);
-        keys_within(
-            test,
-            &[
-                "score",
-                "max_score",
-                "status",
-                "name",
-                "name_format",
-                "number",
-                "output",
-                "output_format",
-                "tags",
-                "visibility",
-                "extra_data",
-            ],
-            &["score", "max_score", "status", "name", "output"],
-        );
+        keys_within(test, &GRADESCOPE_TEST.documented, &GRADESCOPE_TEST.promised);
         let status = test["status"].as_str().expect("status is a string");
         assert!(["passed", "failed"].contains(&status), "{status}");
         assert!(test["name"].is_string() && test["output"].is_string());
@@ -136,22 +167,7 @@ pub fn assert_gradescope(results: &Value) {
 /// `prologuehtml` and the others listed.
 pub fn assert_coderunner(results: &Value) {
     let top = object(results);
-    keys_within(
-        top,
-        &[
-            "fraction",
-            "prologuehtml",
-            "testresults",
-            "files",
-            "epiloguehtml",
-            "columnformats",
-            "showdifferences",
-            "showoutputonly",
-            "graderstate",
-            "instructorhtml",
-        ],
-        &["fraction", "testresults", "prologuehtml"],
-    );
+    keys_within(top, &CODERUNNER.documented, &CODERUNNER.promised);
     assert!((0.0..=1.0).contains(&number(&top["fraction"])));
     assert!(top["prologuehtml"].is_string());
     let table = top["testresults"]
