@@ -37,6 +37,16 @@ pub async fn post(path: &str, body: &Value) -> Reply {
     .await
 }
 
+/// POST a JSON value as `application/json`, asking for `accept` in the `Accept` header.
+pub async fn post_accepting(path: &str, accept: &str, body: &Value) -> Reply {
+    let request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, accept)
+        .body(Body::from(body.to_string()))
+        .expect("a valid request");
+    send(request).await
+}
+
 /// POST a JSON value; the status as a number and the body as JSON.
 pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
     let reply = post(path, body).await;

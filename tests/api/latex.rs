@@ -11,13 +11,16 @@ use std::process::Command;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::http::{header, Method, Request};
+use axum::http::{header, Request};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::helpers::{adam, assert_problem, get_json, gradtrace, merged, momentum, post};
+use crate::helpers::{
+    adam, assert_problem, assert_usage_error, get_json, gradtrace, merged, momentum, post,
+    post_accepting,
+};
 
 const INSTALL: &str = "pdflatex is needed for this test: on Debian or Ubuntu, \
      `apt-get install texlive-latex-base texlive-latex-recommended` (.ci/run does it)";
@@ -439,21 +442,15 @@ async fn standalone_shapes_only_the_latex_rendering_and_a_malformed_value_is_a_b
     let detail = problem["detail"].as_str().unwrap_or_default();
     assert!(detail.contains("standalone"), "{problem}");
     // An `Accept` header that picks LaTeX picks it for `standalone` too.
-    let reply = crate::helpers::send(
-        axum::http::Request::builder()
-            .method(Method::POST)
-            .uri("/v1/solve?standalone=true")
-            .header("content-type", "application/json")
-            .header("accept", "application/x-latex")
-            .body(axum::body::Body::from(momentum().to_string()))
-            .unwrap(),
+    let reply = post_accepting(
+        "/v1/solve?standalone=true",
+        "application/x-latex",
+        &momentum(),
     )
     .await;
     assert_eq!(reply.status, 200);
     assert!(String::from_utf8_lossy(&reply.body).ends_with("\\end{document}\n"));
 
     let cli = gradtrace(&["solve", "--standalone", "-"], &momentum().to_string());
-    assert_eq!(cli.status.code(), Some(2), "{cli:?}");
-    assert!(String::from_utf8_lossy(&cli.stderr).contains("--format latex"));
-    assert!(cli.stdout.is_empty());
+    assert_usage_error(&cli, "--format latex");
 }

@@ -42,15 +42,20 @@ async fn algorithms_lists_all_ten_with_their_hyperparameters() {
     }
 }
 
+/// The entry of an algorithm of `/v1/algorithms` for its hyperparameter `name` (null if none).
+fn hyperparameter(algorithm: &Value, name: &str) -> Value {
+    algorithm["hyperparameters"]
+        .as_array()
+        .and_then(|h| h.iter().find(|p| p["name"] == name))
+        .cloned()
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 async fn algorithms_gives_momentums_beta_its_default_and_range() {
     let (_, body) = get_json("/v1/algorithms").await;
     let momentum = &body["algorithms"][1];
-    let beta = momentum["hyperparameters"]
-        .as_array()
-        .and_then(|h| h.iter().find(|p| p["name"] == "beta"))
-        .cloned()
-        .unwrap_or_default();
+    let beta = hyperparameter(momentum, "beta");
     assert_eq!(beta["type"], "number");
     assert_eq!(beta["default"], 0.9);
     assert_eq!(beta["range"], "[0, 1)");
@@ -68,11 +73,7 @@ async fn algorithms_gives_momentums_beta_its_default_and_range() {
 async fn conjugate_gradients_learning_rate_is_required_only_with_a_fixed_step() {
     let (_, body) = get_json("/v1/algorithms").await;
     let cg = &body["algorithms"][9];
-    let rate = cg["hyperparameters"]
-        .as_array()
-        .and_then(|h| h.iter().find(|p| p["name"] == "learning_rate"))
-        .cloned()
-        .unwrap_or_default();
+    let rate = hyperparameter(cg, "learning_rate");
     assert_eq!(rate["only_when"]["line_search"], "fixed");
     assert_eq!(cg["bias_correction"]["applies"], false);
 }
