@@ -9,11 +9,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use axum::body::Body;
-use axum::http::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{adam, get_json, merged, post, request};
+use crate::helpers::{adam, get, get_json, merged, post};
 
 /// The renderings frozen for every solve case: (label, query string).
 const RENDERINGS: [(&str, &str); 6] = [
@@ -238,14 +236,7 @@ async fn all_cases() -> Vec<(String, String)> {
                 String::from_utf8_lossy(&reply.body)
             )
         };
-        let example_json = request(
-            Method::GET,
-            &format!("/v1/examples/{id}"),
-            None,
-            Body::empty(),
-        )
-        .await
-        .body;
+        let example_json = get(&format!("/v1/examples/{id}")).await.body;
         out.push((
             format!("example.{id}"),
             format!(
@@ -272,7 +263,7 @@ async fn all_cases() -> Vec<(String, String)> {
     }
     out.push(("compare.course".into(), text));
     out.extend(picture_cases().await);
-    let catalogue = request(Method::GET, "/v1/algorithms", None, Body::empty()).await;
+    let catalogue = get("/v1/algorithms").await;
     out.push((
         "algorithms".into(),
         format!("{}\n", String::from_utf8_lossy(&catalogue.body)),

@@ -53,9 +53,14 @@ pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
     (reply.status.as_u16(), reply.json())
 }
 
+/// GET a path.
+pub async fn get(path: &str) -> Reply {
+    request(Method::GET, path, None, Body::empty()).await
+}
+
 /// GET a path; the status as a number and the body as JSON.
 pub async fn get_json(path: &str) -> (u16, Value) {
-    let reply = request(Method::GET, path, None, Body::empty()).await;
+    let reply = get(path).await;
     (reply.status.as_u16(), reply.json())
 }
 
@@ -83,6 +88,14 @@ pub fn assert_problem(reply: &Reply, status: u16) -> Value {
         problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
         "{problem}"
     );
+    problem
+}
+
+/// [`assert_problem`], its `detail` saying `words`.
+pub fn assert_problem_saying(reply: &Reply, status: u16, words: &str) -> Value {
+    let problem = assert_problem(reply, status);
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains(words), "{words:?} not in {problem}");
     problem
 }
 

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 use crate::helpers::{
-    adam, assert_problem, assert_usage_error, get_json, gradtrace, merged, momentum, post,
+    adam, assert_problem_saying, assert_usage_error, get_json, gradtrace, merged, momentum, post,
     post_accepting,
 };
 
@@ -438,9 +438,7 @@ async fn standalone_shapes_only_the_latex_rendering_and_a_malformed_value_is_a_b
         assert_eq!(asked.body, plain.body, "{format} with standalone=true");
     }
     let reply = post("/v1/solve?format=latex&standalone=yes", &momentum()).await;
-    let problem = assert_problem(&reply, 400);
-    let detail = problem["detail"].as_str().unwrap_or_default();
-    assert!(detail.contains("standalone"), "{problem}");
+    assert_problem_saying(&reply, 400, "standalone");
     // An `Accept` header that picks LaTeX picks it for `standalone` too.
     let reply = post_accepting(
         "/v1/solve?standalone=true",

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, get_json, momentum, post, post_accepting, post_json};
+use crate::helpers::{assert_problem_saying, get_json, momentum, post, post_accepting, post_json};
 
 async fn post_text(path: &str, body: &Value, accept: Option<&str>) -> (u16, String, String) {
     let reply = match accept {
@@ -121,11 +121,7 @@ async fn precision_changes_the_displayed_digits_not_the_values() {
 async fn an_unknown_format_or_precision_is_a_problem() {
     for query in ["format=pdf", "precision=18", "precision=-1", "colour=red"] {
         let reply = post(&format!("/v1/solve?{query}"), &momentum()).await;
-        let problem = assert_problem(&reply, 400);
-        assert!(
-            problem["detail"].as_str().unwrap().contains("format"),
-            "{problem}"
-        );
+        assert_problem_saying(&reply, 400, "format");
     }
 }
 
