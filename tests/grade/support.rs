@@ -228,6 +228,18 @@ pub fn mistaken_trace(solution: &Solution, mistaken: &Solution) -> Vec<Answer> {
         .collect()
 }
 
+/// Full marks, and no answer taken for a named mistake.
+pub fn assert_all_right(problem: &Problem, report: &GradeReport) {
+    assert_eq!(
+        report.score,
+        1.0,
+        "{}: {:?}",
+        problem.optimizer.name(),
+        wrong(report)
+    );
+    assert!(report.results.iter().all(|r| r.mistake.is_none()));
+}
+
 /// `(step, symbol)` of each wrong answer, for messages.
 pub fn wrong(report: &GradeReport) -> Vec<(u64, String)> {
     report
