@@ -172,6 +172,12 @@ pub fn every_line(solution: &Solution) -> Vec<Answer> {
         .collect()
 }
 
+/// The slip of the grading tests: (dw₁)₁ written as 0.2 instead of 0.02354 (course momentum,
+/// docs/contract.md §10).
+pub fn slip() -> BTreeMap<u64, BTreeMap<String, f64>> {
+    BTreeMap::from([(1, BTreeMap::from([("(dw_1)_1".to_string(), 0.2)]))])
+}
+
 /// What a student who slips writes: `slips[t][symbol]` in place of those lines, and every other
 /// line computed correctly from the numbers they had (the core's carried-forward run).
 pub fn with_slips(problem: &Problem, slips: &BTreeMap<u64, BTreeMap<String, f64>>) -> Vec<Answer> {
