@@ -6,7 +6,9 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::helpers::{adam, assert_problem, fixture, get_json, momentum, post, post_json};
+use crate::helpers::{
+    adam, assert_problem, fixture, get_json, momentum, pointers_in_order, post, post_json,
+};
 
 /// Run the binary with no input.
 fn cli(args: &[&str]) -> std::process::Output {
@@ -154,10 +156,7 @@ async fn batches_over_the_item_limit_or_the_trace_budget_are_refused_naming_the_
 async fn a_batch_body_of_the_wrong_shape_names_every_pointer() {
     let reply = post("/v1/solve/batch", &json!({"problem": [], "items": 1})).await;
     let problem = assert_problem(&reply, 422);
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .map(|e| e.iter().filter_map(|e| e["pointer"].as_str()).collect())
-        .unwrap_or_default();
+    let pointers = pointers_in_order(&problem);
     assert_eq!(pointers, ["/problem", "/items", "/problems"]);
     let reply = post("/v1/solve/batch", &json!([momentum()])).await;
     assert_problem(&reply, 422);
@@ -272,10 +271,7 @@ async fn a_comparison_names_each_error_where_its_value_came_from() {
     body["problem"]["weights"] = json!([0.5]);
     let reply = post("/v1/compare", &body).await;
     let problem = assert_problem(&reply, 422);
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .map(|e| e.iter().filter_map(|e| e["pointer"].as_str()).collect())
-        .unwrap_or_default();
+    let pointers = pointers_in_order(&problem);
     assert_eq!(
         pointers,
         [
@@ -421,10 +417,7 @@ async fn a_range_that_could_break_a_rule_is_refused_up_front_naming_its_pointer(
     body["template"]["weights"][1] = json!({"uniform": [0, "1"]});
     let reply = post("/v1/variants", &body).await;
     let problem = assert_problem(&reply, 422);
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .map(|e| e.iter().filter_map(|e| e["pointer"].as_str()).collect())
-        .unwrap_or_default();
+    let pointers = pointers_in_order(&problem);
     assert_eq!(pointers, ["/template/weights/1/uniform/1"]);
 
     body["template"]["weights"][1] = json!(0.5);

@@ -99,9 +99,9 @@ pub fn assert_problem_saying(reply: &Reply, status: u16, words: &str) -> Value {
     problem
 }
 
-/// The pointers of a validation problem's `errors`, sorted.
-pub fn pointers(problem: &Value) -> Vec<String> {
-    let mut pointers: Vec<String> = problem["errors"]
+/// The pointers of a validation problem's `errors`, in the order given.
+pub fn pointers_in_order(problem: &Value) -> Vec<String> {
+    problem["errors"]
         .as_array()
         .map(|errors| {
             errors
@@ -109,7 +109,12 @@ pub fn pointers(problem: &Value) -> Vec<String> {
                 .map(|e| e["pointer"].as_str().unwrap_or("?").to_string())
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The pointers of a validation problem's `errors`, sorted.
+pub fn pointers(problem: &Value) -> Vec<String> {
+    let mut pointers = pointers_in_order(problem);
     pointers.sort();
     pointers
 }

@@ -123,6 +123,24 @@ impl Server {
 
 pub use crate::common::socket::{http, read_reply, request_bytes, HttpReply};
 
+/// `count` POSTs of `body` to `/v1/solve` of the server at `addr`, sent at once, each from its
+/// own task.
+pub fn spawn_solves(
+    addr: SocketAddr,
+    body: &Value,
+    count: usize,
+) -> Vec<tokio::task::JoinHandle<HttpReply>> {
+    let body = body.to_string();
+    (0..count)
+        .map(|_| {
+            let body = body.clone();
+            tokio::spawn(async move {
+                http(addr, "POST", "/v1/solve", &[], Some(body.as_bytes())).await
+            })
+        })
+        .collect()
+}
+
 /// A POST whose headers promise `body` but whose last bytes are held back: the request is in
 /// flight (its handler waits for the body) until [`HeldRequest::finish`].
 pub struct HeldRequest {
