@@ -348,6 +348,20 @@ struct ListView<'a, T, V> {
     precision: Option<Precision>,
 }
 
+impl<'a, T, V> ListView<'a, T, V> {
+    fn new(
+        items: &'a [T],
+        view: fn(&'a T, Option<Precision>) -> V,
+        precision: Option<Precision>,
+    ) -> Self {
+        ListView {
+            items,
+            view,
+            precision,
+        }
+    }
+}
+
 impl<T, V: Serialize> Serialize for ListView<'_, T, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
@@ -378,14 +392,8 @@ impl Serialize for StepView<'_> {
         s.serialize_field("conjugate", &step.conjugate)?;
         s.serialize_field("weights_after", &step.weights_after)?;
         s.serialize_field("bias_after", &step.bias_after)?;
-        s.serialize_field(
-            "lines",
-            &ListView {
-                items: &step.lines,
-                view: Line::view,
-                precision: self.precision,
-            },
-        )?;
+        let lines = ListView::new(&step.lines, Line::view, self.precision);
+        s.serialize_field("lines", &lines)?;
         s.end()
     }
 }
@@ -429,14 +437,8 @@ impl Serialize for SolutionView<'_> {
         let mut s = serializer.serialize_struct("Solution", 6)?;
         s.serialize_field("status", &solution.status)?;
         s.serialize_field("warnings", &solution.warnings)?;
-        s.serialize_field(
-            "steps",
-            &ListView {
-                items: &solution.steps,
-                view: Step::view,
-                precision: self.precision,
-            },
-        )?;
+        let steps = ListView::new(&solution.steps, Step::view, self.precision);
+        s.serialize_field("steps", &steps)?;
         s.serialize_field("final_weights", &solution.final_weights)?;
         s.serialize_field("final_bias", &solution.final_bias)?;
         s.serialize_field("loss", &solution.loss)?;
