@@ -387,70 +387,94 @@ fn choice(value: Option<&Value>, at: &str, errors: &mut Vec<TemplateError>) -> O
     }
 }
 
+/// `{"uniform": [low, high]}`, on the grid of `decimals` decimals when that is given.
 fn uniform(map: &Map<String, Value>, at: &str, errors: &mut Vec<TemplateError>) -> Option<Kind> {
     let bounds_at = child(at, "uniform");
-    let bounds = match map.get("uniform") {
-        Some(Value::Array(items)) if items.len() == 2 => {
-            let read = |i: usize| items[i].as_f64().filter(|x| x.is_finite());
-            match (read(0), read(1)) {
-                (Some(a), Some(b)) if a <= b && (b - a).is_finite() => Some((a, b)),
-                (Some(a), Some(b)) if a > b => {
-                    errors.push(TemplateError::new(
-                        &bounds_at,
-                        format!("must be [low, high] with low ≤ high, not [{a}, {b}]"),
-                    ));
-                    None
-                }
-                (Some(_), Some(_)) => {
-                    errors.push(TemplateError::new(
-                        &bounds_at,
-                        "is too wide: high − low must be a finite double",
-                    ));
-                    None
-                }
-                (a, b) => {
-                    for (i, read) in [a, b].into_iter().enumerate() {
-                        if read.is_none() {
-                            errors.push(TemplateError::new(
-                                &format!("{bounds_at}/{i}"),
-                                "must be a finite number",
-                            ));
-                        }
-                    }
-                    None
-                }
-            }
-        }
+    let bounds = bounds(map.get("uniform"), &bounds_at, errors);
+    let decimals = decimals(map.get("decimals"), &child(at, "decimals"), errors)?;
+    let (low, high) = bounds?;
+    match decimals {
+        None => Some(Kind::Continuous { low, high }),
+        Some(decimals) => grid(low, high, decimals, &bounds_at, errors),
+    }
+}
+
+/// `[low, high]`: two finite numbers, low ≤ high, high − low finite.
+fn bounds(value: Option<&Value>, at: &str, errors: &mut Vec<TemplateError>) -> Option<(f64, f64)> {
+    let items = match value {
+        Some(Value::Array(items)) if items.len() == 2 => items,
         _ => {
+            errors.push(TemplateError::new(at, "must be [low, high]: two numbers"));
+            return None;
+        }
+    };
+    let read = |i: usize| items[i].as_f64().filter(|x| x.is_finite());
+    match (read(0), read(1)) {
+        (Some(a), Some(b)) if a <= b && (b - a).is_finite() => Some((a, b)),
+        (Some(a), Some(b)) if a > b => {
             errors.push(TemplateError::new(
-                &bounds_at,
-                "must be [low, high]: two numbers",
+                at,
+                format!("must be [low, high] with low ≤ high, not [{a}, {b}]"),
             ));
             None
         }
-    };
-    let decimals_at = child(at, "decimals");
-    let decimals = match map.get("decimals") {
-        None | Some(Value::Null) => None,
+        (Some(_), Some(_)) => {
+            errors.push(TemplateError::new(
+                at,
+                "is too wide: high − low must be a finite double",
+            ));
+            None
+        }
+        (a, b) => {
+            for (i, read) in [a, b].into_iter().enumerate() {
+                if read.is_none() {
+                    errors.push(TemplateError::new(
+                        &format!("{at}/{i}"),
+                        "must be a finite number",
+                    ));
+                }
+            }
+            None
+        }
+    }
+}
+
+/// The optional `decimals`: `Some(None)` when absent, `None` (with the error recorded) when
+/// it is not an integer from 0 to `MAX_DECIMALS`.
+fn decimals(
+    value: Option<&Value>,
+    at: &str,
+    errors: &mut Vec<TemplateError>,
+) -> Option<Option<u32>> {
+    match value {
+        None | Some(Value::Null) => Some(None),
         Some(value) => match value.as_u64() {
-            Some(k) if k <= MAX_DECIMALS => u32::try_from(k).ok(),
+            Some(k) if k <= MAX_DECIMALS => Some(u32::try_from(k).ok()),
             _ => {
                 errors.push(TemplateError::new(
-                    &decimals_at,
+                    at,
                     format!("must be an integer from 0 to {MAX_DECIMALS}"),
                 ));
-                return None;
+                None
             }
         },
-    };
-    let (low, high) = bounds?;
-    let Some(decimals) = decimals else {
-        return Some(Kind::Continuous { low, high });
-    };
+    }
+}
+
+/// The numbers of `[low, high]` with `decimals` decimals, as integers over 10^decimals; `None`
+/// (with the error at `at`) when the bounds are too large to scale exactly or the range holds
+/// none.
+fn grid(
+    low: f64,
+    high: f64,
+    decimals: u32,
+    at: &str,
+    errors: &mut Vec<TemplateError>,
+) -> Option<Kind> {
     let scale = POWERS_OF_TEN[decimals as usize];
     if low.abs() * scale > EXACT_INTEGERS || high.abs() * scale > EXACT_INTEGERS {
         errors.push(TemplateError::new(
-            &bounds_at,
+            at,
             format!(
                 "is too large for {}: |bound| × 10^{decimals} must be at most 2^53",
                 count(decimals, "decimal", "decimals")
@@ -461,7 +485,7 @@ fn uniform(map: &Map<String, Value>, at: &str, errors: &mut Vec<TemplateError>) 
     let (lo, hi) = (grid_low(low, scale), grid_high(high, scale));
     if lo > hi {
         errors.push(TemplateError::new(
-            &bounds_at,
+            at,
             format!(
                 "contains no number with {}",
                 count(decimals, "decimal", "decimals")
@@ -535,6 +559,63 @@ mod tests {
                 "/hyperparameters/learning_rate",
                 "/samples/0/t"
             ]
+        );
+    }
+
+    /// Every message about a malformed uniform range, word for word.
+    #[test]
+    fn a_malformed_uniform_range_is_told_in_these_words() {
+        for (range, pointer, detail) in [
+            (
+                json!({"uniform": 1}),
+                "/x/uniform",
+                "must be [low, high]: two numbers",
+            ),
+            (
+                json!({"uniform": [2, 1]}),
+                "/x/uniform",
+                "must be [low, high] with low ≤ high, not [2, 1]",
+            ),
+            (
+                json!({"uniform": [-1e308, 1e308]}),
+                "/x/uniform",
+                "is too wide: high − low must be a finite double",
+            ),
+            (
+                json!({"uniform": [0, "1"]}),
+                "/x/uniform/1",
+                "must be a finite number",
+            ),
+            (
+                json!({"uniform": [0, 1], "decimals": 16}),
+                "/x/decimals",
+                "must be an integer from 0 to 15",
+            ),
+            (
+                json!({"uniform": [0, 1e10], "decimals": 9}),
+                "/x/uniform",
+                "is too large for 9 decimals: |bound| × 10^9 must be at most 2^53",
+            ),
+            (
+                json!({"uniform": [0.11, 0.19], "decimals": 1}),
+                "/x/uniform",
+                "contains no number with 1 decimal",
+            ),
+        ] {
+            let found: Vec<(String, String)> = match Template::parse(&json!({ "x": range })) {
+                Ok(_) => Vec::new(),
+                Err(errors) => errors.into_iter().map(|e| (e.pointer, e.detail)).collect(),
+            };
+            assert_eq!(
+                found,
+                [(pointer.to_string(), detail.to_string())],
+                "{range}"
+            );
+        }
+        // A malformed `decimals` is told beside malformed bounds.
+        assert_eq!(
+            errors(json!({"x": {"uniform": [1, 0], "decimals": -1}})),
+            ["/x/uniform", "/x/decimals"]
         );
     }
 

@@ -28,6 +28,21 @@ pub fn latex_document(problem: &Problem, solution: &Solution, precision: Precisi
 /// The whole solution as a LaTeX fragment.
 pub fn latex(problem: &Problem, solution: &Solution, precision: Precision) -> String {
     let mut out = String::new();
+    write_setup(&mut out, problem, precision);
+    write_notes(&mut out, solution, |step| step.is_none());
+    for step in &solution.steps {
+        write_step(&mut out, problem, step, precision);
+        write_notes(&mut out, solution, |at| at == Some(step.index));
+    }
+    // Notes about updates past the steps listed.
+    let shown = solution.steps.len() as u64;
+    write_notes(&mut out, solution, |at| at.is_some_and(|s| s > shown));
+    write_result(&mut out, solution, precision);
+    out
+}
+
+/// The title, and the problem's settings and initial weights as a list.
+fn write_setup(out: &mut String, problem: &Problem, precision: Precision) {
     out.push_str(&format!(
         "\\section*{{{}: worked solution}}\n",
         running_text(&title(problem))
@@ -51,46 +66,36 @@ pub fn latex(problem: &Problem, solution: &Solution, precision: Precision) -> St
             .unwrap_or_default()
     ));
     out.push_str("\\end{itemize}\n");
-    for warning in solution.warnings.iter().filter(|w| w.step.is_none()) {
+}
+
+/// The warnings whose step (`None`: the whole run) satisfies `at`, each as a note.
+fn write_notes(out: &mut String, solution: &Solution, at: impl Fn(Option<u64>) -> bool) {
+    for warning in solution.warnings.iter().filter(|w| at(w.step)) {
         out.push_str(&format!(
             "\\paragraph*{{Note.}} {}\n",
             running_text(&warning.message)
         ));
     }
-    for step in &solution.steps {
-        out.push_str(&format!(
-            "\n\\subsection*{{{}}}\n",
-            heading_tex(problem, step, precision)
-        ));
-        let line_precision = line_precision(problem, precision);
-        let lines = &step.lines;
-        out.push_str("\\begin{align*}\n");
-        for (i, line) in lines.iter().enumerate() {
-            let end = if i + 1 < lines.len() { " \\\\" } else { "" };
-            out.push_str(&format!("  {}{end}\n", aligned(line, line_precision)));
-        }
-        out.push_str("\\end{align*}\n");
-        for warning in solution
-            .warnings
-            .iter()
-            .filter(|w| w.step == Some(step.index))
-        {
-            out.push_str(&format!(
-                "\\paragraph*{{Note.}} {}\n",
-                running_text(&warning.message)
-            ));
-        }
+}
+
+/// One update: its heading and its lines as one `align*` block.
+fn write_step(out: &mut String, problem: &Problem, step: &Step, precision: Precision) {
+    out.push_str(&format!(
+        "\n\\subsection*{{{}}}\n",
+        heading_tex(problem, step, precision)
+    ));
+    let line_precision = line_precision(problem, precision);
+    let lines = &step.lines;
+    out.push_str("\\begin{align*}\n");
+    for (i, line) in lines.iter().enumerate() {
+        let end = if i + 1 < lines.len() { " \\\\" } else { "" };
+        out.push_str(&format!("  {}{end}\n", aligned(line, line_precision)));
     }
-    for warning in solution
-        .warnings
-        .iter()
-        .filter(|w| w.step.is_some_and(|s| s > solution.steps.len() as u64))
-    {
-        out.push_str(&format!(
-            "\\paragraph*{{Note.}} {}\n",
-            running_text(&warning.message)
-        ));
-    }
+    out.push_str("\\end{align*}\n");
+}
+
+/// How the run ended, and the final weights.
+fn write_result(out: &mut String, solution: &Solution, precision: Precision) {
     out.push_str("\n\\subsection*{Result}\n");
     out.push_str(&format!(
         "The run {}.\n",
@@ -108,7 +113,6 @@ pub fn latex(problem: &Problem, solution: &Solution, precision: Precision) -> St
         ));
     }
     out.push_str("\n\\end{align*}\n");
-    out
 }
 
 /// `symbol &= formula = substitution = value`, leaving out a part that repeats the one before.
@@ -404,39 +408,61 @@ const TEXT_ACCENTS: [(&str, &str, &str); 11] = [
 
 /// The LaTeX of one character of running text.
 fn translate(c: char) -> Translation {
-    use Translation::*;
     if c.is_ascii() {
-        return match c {
-            '\\' => Math("\\backslash"),
-            '{' => Text("\\{"),
-            '}' => Text("\\}"),
-            '%' => Text("\\%"),
-            '$' => Text("\\$"),
-            '&' => Text("\\&"),
-            '#' => Text("\\#"),
-            '_' => Text("\\_"),
-            '^' => Text("\\^{}"),
-            '~' => Text("\\~{}"),
-            // The default font has ¡, ¿ and — in these places; math has the characters.
-            '<' => Math("<"),
-            '>' => Math(">"),
-            '|' => Math("|"),
-            // Braced so that `!`` and `?`` do not become ¡ and ¿.
-            '`' => Text("{`}"),
-            '\n' | '\r' | '\t' => Text(" "),
-            c if c.is_ascii_control() => Unknown,
-            _ => Plain(c),
-        };
+        return ascii(c);
     }
+    text_accent(c)
+        .or_else(|| greek(c))
+        .or_else(|| math_sign(c))
+        .or_else(|| subscript(c))
+        .or_else(|| superscript(c))
+        .or_else(|| combining_accent(c))
+        .or_else(|| text_sign(c))
+        .unwrap_or(Translation::Unknown)
+}
+
+/// An ASCII character: LaTeX's special characters escaped, the rest as it is.
+fn ascii(c: char) -> Translation {
+    use Translation::*;
+    match c {
+        '\\' => Math("\\backslash"),
+        '{' => Text("\\{"),
+        '}' => Text("\\}"),
+        '%' => Text("\\%"),
+        '$' => Text("\\$"),
+        '&' => Text("\\&"),
+        '#' => Text("\\#"),
+        '_' => Text("\\_"),
+        '^' => Text("\\^{}"),
+        '~' => Text("\\~{}"),
+        // The default font has ¡, ¿ and — in these places; math has the characters.
+        '<' => Math("<"),
+        '>' => Math(">"),
+        '|' => Math("|"),
+        // Braced so that `!`` and `?`` do not become ¡ and ¿.
+        '`' => Text("{`}"),
+        '\n' | '\r' | '\t' => Text(" "),
+        c if c.is_ascii_control() => Unknown,
+        _ => Plain(c),
+    }
+}
+
+/// A Latin letter with a text accent ([`TEXT_ACCENTS`]).
+fn text_accent(c: char) -> Option<Translation> {
     for (command, letters, bases) in TEXT_ACCENTS {
         if let Some(i) = letters.chars().position(|l| l == c) {
             if let Some(base) = bases.chars().nth(i) {
-                return TextAccent(command, base);
+                return Some(Translation::TextAccent(command, base));
             }
         }
     }
-    match c {
-        // Greek; ε as the worked lines write it (`\epsilon`).
+    None
+}
+
+/// Greek; ε as the worked lines write it (`\epsilon`).
+fn greek(c: char) -> Option<Translation> {
+    use Translation::*;
+    Some(match c {
         'α' => Math("\\alpha"),
         'β' => Math("\\beta"),
         'γ' => Math("\\gamma"),
@@ -488,7 +514,14 @@ fn translate(c: char) -> Translation {
         'Ρ' => Math("\\mathrm{P}"),
         'Τ' => Math("\\mathrm{T}"),
         'Χ' => Math("\\mathrm{X}"),
-        // Operators, relations, arrows.
+        _ => return None,
+    })
+}
+
+/// Operators, relations, arrows and other signs of math.
+fn math_sign(c: char) -> Option<Translation> {
+    use Translation::*;
+    Some(match c {
         '−' => Math("-"),
         '×' => Math("\\times"),
         '·' | '⋅' => Math("\\cdot"),
@@ -555,7 +588,14 @@ fn translate(c: char) -> Translation {
         '′' => Sup("\\prime"),
         '″' => Sup("\\prime\\prime"),
         '°' => Sup("\\circ"),
-        // Subscripts.
+        _ => return None,
+    })
+}
+
+/// Subscript characters.
+fn subscript(c: char) -> Option<Translation> {
+    use Translation::*;
+    Some(match c {
         '₀' => Sub("0"),
         '₁' => Sub("1"),
         '₂' => Sub("2"),
@@ -588,7 +628,14 @@ fn translate(c: char) -> Translation {
         'ₜ' => Sub("t"),
         'ᵤ' => Sub("u"),
         'ᵥ' => Sub("v"),
-        // Superscripts.
+        _ => return None,
+    })
+}
+
+/// Superscript characters.
+fn superscript(c: char) -> Option<Translation> {
+    use Translation::*;
+    Some(match c {
         '⁰' => Sup("0"),
         '¹' => Sup("1"),
         '²' => Sup("2"),
@@ -630,7 +677,14 @@ fn translate(c: char) -> Translation {
         'ˣ' => Sup("x"),
         'ʸ' => Sup("y"),
         'ᶻ' => Sup("z"),
-        // Combining accents.
+        _ => return None,
+    })
+}
+
+/// Combining accents.
+fn combining_accent(c: char) -> Option<Translation> {
+    use Translation::*;
+    Some(match c {
         '\u{300}' => Accent("\\grave"),
         '\u{301}' => Accent("\\acute"),
         '\u{302}' => Accent("\\hat"),
@@ -641,7 +695,14 @@ fn translate(c: char) -> Translation {
         '\u{308}' => Accent("\\ddot"),
         '\u{30C}' => Accent("\\check"),
         '\u{20D7}' => Accent("\\vec"),
-        // Text: letters, dashes, quotes, spaces, signs.
+        _ => return None,
+    })
+}
+
+/// Text: letters, dashes, quotes, spaces, signs.
+fn text_sign(c: char) -> Option<Translation> {
+    use Translation::*;
+    Some(match c {
         'ß' => Text("\\ss{}"),
         'æ' => Text("\\ae{}"),
         'Æ' => Text("\\AE{}"),
@@ -675,8 +736,8 @@ fn translate(c: char) -> Translation {
         '\u{2002}'..='\u{2008}' => Text(" "),
         '\u{AD}' => Text("\\-"),
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Drop,
-        _ => Unknown,
-    }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -501,7 +501,6 @@ impl LineExpr {
     }
 
     fn write_bare(&self, i: usize, style: Style<'_>, out: &mut impl Sink) {
-        let minus = if style.tex { " - " } else { " − " };
         match self.nodes[i] {
             Node::Quantity(symbol, value) => {
                 if style.symbolic {
@@ -515,92 +514,97 @@ impl LineExpr {
                 }
             }
             Node::Literal(v) => style.number(out, i, v),
-            Node::Binary(op, a, b) => {
-                let (a, b) = (self.node(a), self.node(b));
-                match op {
-                    Binary::Add => {
-                        self.write(a, style, Slot::SumLeft, out);
-                        out.put(" + ");
-                        self.write(b, style, Slot::SumRight, out);
-                    }
-                    Binary::Sub => {
-                        self.write(a, style, Slot::SumLeft, out);
-                        out.put(minus);
-                        self.write(b, style, Slot::SumRight, out);
-                    }
-                    Binary::Mul => {
-                        self.write(a, style, Slot::Factor, out);
-                        match (style.symbolic, style.tex) {
-                            (true, _) => out.put(" "),
-                            (false, true) => out.tex(" \\times "),
-                            (false, false) => out.put(" × "),
-                        }
-                        self.write(b, style, Slot::Factor, out);
-                    }
-                    Binary::Div => {
-                        if style.tex {
-                            out.tex("\\frac{");
-                            self.write(a, style, Slot::Top, out);
-                            out.put("}{");
-                            self.write(b, style, Slot::Top, out);
-                            out.put("}");
-                        } else {
-                            self.write(a, style, Slot::Factor, out);
-                            out.put(" / ");
-                            self.write(b, style, Slot::Divisor, out);
-                        }
-                    }
-                    Binary::Max => self.function(style, "max", &[a, b], out),
-                    Binary::Power => {
-                        if style.tex {
-                            out.put("{");
-                            self.write(a, style, Slot::Base, out);
-                            out.put("}^{");
-                            self.write(b, style, Slot::Top, out);
-                            out.put("}");
-                        } else {
-                            self.write(a, style, Slot::Base, out);
-                            out.put("^");
-                            self.write(b, style, Slot::Base, out);
-                        }
-                    }
+            Node::Binary(op, a, b) => self.write_binary(op, self.node(a), self.node(b), style, out),
+            Node::Unary(op, a) => self.write_unary(op, self.node(a), style, out),
+        }
+    }
+
+    fn write_binary(&self, op: Binary, a: usize, b: usize, style: Style<'_>, out: &mut impl Sink) {
+        match op {
+            Binary::Add => {
+                self.write(a, style, Slot::SumLeft, out);
+                out.put(" + ");
+                self.write(b, style, Slot::SumRight, out);
+            }
+            Binary::Sub => {
+                self.write(a, style, Slot::SumLeft, out);
+                out.put(if style.tex { " - " } else { " − " });
+                self.write(b, style, Slot::SumRight, out);
+            }
+            Binary::Mul => {
+                self.write(a, style, Slot::Factor, out);
+                match (style.symbolic, style.tex) {
+                    (true, _) => out.put(" "),
+                    (false, true) => out.tex(" \\times "),
+                    (false, false) => out.put(" × "),
+                }
+                self.write(b, style, Slot::Factor, out);
+            }
+            Binary::Div => {
+                if style.tex {
+                    out.tex("\\frac{");
+                    self.write(a, style, Slot::Top, out);
+                    out.put("}{");
+                    self.write(b, style, Slot::Top, out);
+                    out.put("}");
+                } else {
+                    self.write(a, style, Slot::Factor, out);
+                    out.put(" / ");
+                    self.write(b, style, Slot::Divisor, out);
                 }
             }
-            Node::Unary(op, a) => {
-                let a = self.node(a);
-                match op {
-                    Unary::Neg => {
-                        out.put(if style.tex { "-" } else { "−" });
-                        // −k e needs no brackets (a product's sign is its first factor's);
-                        // −(a + b) does.
-                        self.write(a, style, Slot::Factor, out);
-                    }
-                    Unary::Sqrt => {
-                        if style.tex {
-                            out.tex("\\sqrt{");
-                            self.write(a, style, Slot::Top, out);
-                            out.put("}");
-                        } else {
-                            out.put("√(");
-                            self.write(a, style, Slot::Argument, out);
-                            out.put(")");
-                        }
-                    }
-                    Unary::Square => {
-                        if style.tex {
-                            out.put("{");
-                            self.write(a, style, Slot::Base, out);
-                            out.put("}^{2}");
-                        } else {
-                            self.write(a, style, Slot::Base, out);
-                            out.put("²");
-                        }
-                    }
-                    Unary::Exp => self.function(style, "exp", &[a], out),
-                    Unary::Tanh => self.function(style, "tanh", &[a], out),
-                    Unary::Ln => self.function(style, "ln", &[a], out),
+            Binary::Max => self.function(style, "max", &[a, b], out),
+            Binary::Power => {
+                self.write_base(a, style, out);
+                if style.tex {
+                    out.put("^{");
+                    self.write(b, style, Slot::Top, out);
+                    out.put("}");
+                } else {
+                    out.put("^");
+                    self.write(b, style, Slot::Base, out);
                 }
             }
+        }
+    }
+
+    fn write_unary(&self, op: Unary, a: usize, style: Style<'_>, out: &mut impl Sink) {
+        match op {
+            Unary::Neg => {
+                out.put(if style.tex { "-" } else { "−" });
+                // −k e needs no brackets (a product's sign is its first factor's);
+                // −(a + b) does.
+                self.write(a, style, Slot::Factor, out);
+            }
+            Unary::Sqrt => {
+                if style.tex {
+                    out.tex("\\sqrt{");
+                    self.write(a, style, Slot::Top, out);
+                    out.put("}");
+                } else {
+                    out.put("√(");
+                    self.write(a, style, Slot::Argument, out);
+                    out.put(")");
+                }
+            }
+            Unary::Square => {
+                self.write_base(a, style, out);
+                out.put(if style.tex { "^{2}" } else { "²" });
+            }
+            Unary::Exp => self.function(style, "exp", &[a], out),
+            Unary::Tanh => self.function(style, "tanh", &[a], out),
+            Unary::Ln => self.function(style, "ln", &[a], out),
+        }
+    }
+
+    /// The base of a power, braced in LaTeX (`{x}^{2}`).
+    fn write_base(&self, a: usize, style: Style<'_>, out: &mut impl Sink) {
+        if style.tex {
+            out.put("{");
+            self.write(a, style, Slot::Base, out);
+            out.put("}");
+        } else {
+            self.write(a, style, Slot::Base, out);
         }
     }
 

@@ -99,15 +99,35 @@ fn unsigned(out: &mut Vec<u8>, value: u64) {
     out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
-fn array(out: &mut Vec<u8>, values: &[f64]) {
+/// `[…]`, each item written by `item`.
+#[inline]
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
     out.push(b'[');
-    for (i, v) in values.iter().enumerate() {
+    for (i, x) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        f64_value(out, *v);
+        item(out, x);
     }
     out.push(b']');
+}
+
+fn array(out: &mut Vec<u8>, values: &[f64]) {
+    list(out, values, |out, v| f64_value(out, *v));
+}
+
+/// `{"name":…,…}`, each value written by `value`.
+fn object<'a, T: 'a>(
+    out: &mut Vec<u8>,
+    entries: impl IntoIterator<Item = (&'a &'static str, &'a T)>,
+    mut value: impl FnMut(&mut Vec<u8>, &T),
+) {
+    out.push(b'{');
+    for (i, (name, v)) in entries.into_iter().enumerate() {
+        key(out, name, i == 0);
+        value(out, v);
+    }
+    out.push(b'}');
 }
 
 fn key(out: &mut Vec<u8>, name: &str, first: bool) {
@@ -209,14 +229,7 @@ pub fn write_step(
     key(out, "epoch", false);
     unsigned(out, step.epoch);
     key(out, "samples", false);
-    out.push(b'[');
-    for (i, s) in step.samples.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        unsigned(out, *s as u64);
-    }
-    out.push(b']');
+    list(out, &step.samples, |out, s| unsigned(out, *s as u64));
     key(out, "learning_rate", false);
     f64_value(out, step.learning_rate);
     key(out, "weights_before", false);
@@ -224,14 +237,7 @@ pub fn write_step(
     key(out, "bias_before", false);
     optional(out, step.bias_before);
     key(out, "forward", false);
-    out.push(b'[');
-    for (i, f) in step.forward.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        forward(out, f);
-    }
-    out.push(b']');
+    list(out, &step.forward, forward);
     key(out, "gradient", false);
     array(out, &step.gradient);
     key(out, "bias_gradient", false);
@@ -241,19 +247,9 @@ pub fn write_step(
     key(out, "bias_dw", false);
     optional(out, step.bias_dw);
     key(out, "state", false);
-    out.push(b'{');
-    for (i, (name, values)) in step.state.iter().enumerate() {
-        key(out, name, i == 0);
-        array(out, values);
-    }
-    out.push(b'}');
+    object(out, &step.state, |out, values| array(out, values));
     key(out, "correction_factors", false);
-    out.push(b'{');
-    for (i, (name, value)) in step.correction_factors.iter().enumerate() {
-        key(out, name, i == 0);
-        f64_value(out, *value);
-    }
-    out.push(b'}');
+    object(out, &step.correction_factors, |out, v| f64_value(out, *v));
     key(out, "conjugate", false);
     match &step.conjugate {
         Some(c) => conjugate(out, c),
@@ -264,14 +260,10 @@ pub fn write_step(
     key(out, "bias_after", false);
     optional(out, step.bias_after);
     key(out, "lines", false);
-    out.push(b'[');
-    for (i, line) in step.lines.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_line(out, line, line.shown(precision), scratch);
-    }
-    out.extend_from_slice(b"]}");
+    list(out, &step.lines, |out, line| {
+        write_line(out, line, line.shown(precision), scratch)
+    });
+    out.push(b'}');
 }
 
 /// The members of a solution (`"status":…,"loss":{…}`, without braces), so a response can
@@ -303,17 +295,12 @@ pub fn write_solution_members_spilling(
     key(out, "warnings", false);
     serialized(out, &solution.warnings);
     key(out, "steps", false);
-    out.push(b'[');
-    for (i, step) in solution.steps.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    list(out, &solution.steps, |out, step| {
         write_step(out, step, precision, &mut scratch);
         if out.len() > SPILL_AT {
             spill(out);
         }
-    }
-    out.push(b']');
+    });
     key(out, "final_weights", false);
     array(out, &solution.final_weights);
     key(out, "final_bias", false);

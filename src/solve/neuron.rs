@@ -68,37 +68,130 @@ pub fn sample<R: Reading>(
             loss: f64::NAN,
         };
     };
-    let has_bias = problem.bias.is_some();
-    let n = problem.weights.len();
-    // In a batch every sample's symbols carry its number: y^{(2)}.
-    let tag = several.then(|| index(sample_index).saturating_add(1));
-    let position32 = index(position);
-    let at = |field| {
+    let at = SampleAt {
+        problem,
+        x: &sample.x,
+        t: sample.t,
+        index: sample_index,
+        position: index(position),
+        // In a batch every sample's symbols carry its number: y^{(2)}.
+        tag: several.then(|| index(sample_index).saturating_add(1)),
+        several,
+        width: sample.x.len() + usize::from(problem.bias.is_some()),
+    };
+    let (numbers, y, target) = forward(r, &at, params);
+    if let Some(gradient) = gradient {
+        gradient_lines(r, &at, naming, y, target, numbers.net, gradient);
+    }
+    numbers
+}
+
+/// One sample within its update: how its quantities are named and where the step carries
+/// them.
+struct SampleAt<'a> {
+    problem: &'a Problem,
+    x: &'a [f64],
+    t: f64,
+    /// Its index in `samples`.
+    index: usize,
+    /// Its place in the batch.
+    position: u32,
+    /// The sample's number on every symbol, within a batch of several.
+    tag: Option<u32>,
+    several: bool,
+    /// Inputs: the features, then 1 for the bias.
+    width: usize,
+}
+
+impl SampleAt<'_> {
+    #[inline(always)]
+    fn pointer(&self, field: ForwardField) -> Option<Pointer> {
         Some(Pointer::Forward {
-            position: position32,
+            position: self.position,
             field,
         })
-    };
-    let quantity = |name| Symbol::Sample { name, tag };
-    let input = |p: usize| Symbol::Input {
-        index: index(p),
-        tag,
-    };
+    }
 
-    // Input `p` is `x_p`, then 1 for the bias; indexed rather than an iterator chain, whose
-    // state cost more than the net input's arithmetic.
-    let width = sample.x.len() + usize::from(has_bias);
-    let x_of = |p: usize| sample.x.get(p).copied().unwrap_or(1.0);
+    #[inline(always)]
+    fn quantity(&self, name: SampleName) -> Symbol {
+        Symbol::Sample {
+            name,
+            tag: self.tag,
+        }
+    }
+
+    #[inline(always)]
+    fn input(&self, p: usize) -> Symbol {
+        Symbol::Input {
+            index: index(p),
+            tag: self.tag,
+        }
+    }
+
+    /// Input `p`: `x_p`, then 1 for the bias.
+    #[inline(always)]
+    fn x_of(&self, p: usize) -> f64 {
+        self.x.get(p).copied().unwrap_or(1.0)
+    }
+}
+
+/// The net input, activation and loss lines; their numbers, and the output and target as
+/// quantities for the gradient.
+#[inline(always)]
+fn forward<R: Reading>(r: &mut R, at: &SampleAt, params: &[f64]) -> (SampleNumbers, R::N, R::N) {
+    let net = r.line(
+        at.pointer(ForwardField::Net),
+        at.quantity(SampleName::Net),
+        net_input::<R::N>(at, params),
+    );
+    let net_q = R::N::q(at.quantity(SampleName::Net), net);
+    let one = || R::N::lit(1.0);
+    let output_expr = match at.problem.activation {
+        Activation::Logistic => one() / (one() + (-net_q).exp()),
+        Activation::Linear => net_q,
+        Activation::Tanh => net_q.tanh(),
+        Activation::Relu => R::N::lit(0.0).max(net_q),
+    };
+    let output = r.line(
+        at.pointer(ForwardField::Output),
+        at.quantity(SampleName::Output),
+        output_expr,
+    );
+    let y = R::N::q(at.quantity(SampleName::Output), output);
+    let target = R::N::q(at.quantity(SampleName::Target), at.t);
+    let loss_expr = match at.problem.loss {
+        Loss::SquaredError => R::N::lit(0.5) * (target - y).square(),
+        Loss::CrossEntropy => -(target * y.ln() + (one() - target) * (one() - y).ln()),
+    };
+    let loss = r.line(
+        at.pointer(ForwardField::Loss),
+        at.quantity(SampleName::Loss),
+        loss_expr,
+    );
+    let numbers = SampleNumbers {
+        sample: at.index,
+        net,
+        output,
+        loss,
+    };
+    (numbers, y, target)
+}
+
+/// `w_1 x_1 + … + b`; indexed rather than an iterator chain, whose state cost more than the
+/// net input's arithmetic.
+#[inline(always)]
+fn net_input<N: Num>(at: &SampleAt, params: &[f64]) -> N {
+    let n = at.problem.weights.len();
     let term = |p: usize, w: f64| {
         if p < n {
-            R::N::q(Symbol::Weight { index: index(p) }, w) * R::N::q(input(p), x_of(p))
+            N::q(Symbol::Weight { index: index(p) }, w) * N::q(at.input(p), at.x_of(p))
         } else {
-            R::N::q(Symbol::Const(Const::B), w)
+            N::q(Symbol::Const(Const::B), w)
         }
     };
-    let used = &params[..params.len().min(width)];
-    let net_expr = match used.split_first() {
-        None => R::N::lit(0.0),
+    let used = &params[..params.len().min(at.width)];
+    match used.split_first() {
+        None => N::lit(0.0),
         Some((&first, rest)) => {
             let mut total = term(0, first);
             for (p, &w) in rest.iter().enumerate() {
@@ -106,78 +199,40 @@ pub fn sample<R: Reading>(
             }
             total
         }
-    };
-    let net = r.line(at(ForwardField::Net), quantity(SampleName::Net), net_expr);
-    let net_q = R::N::q(quantity(SampleName::Net), net);
-    let one = || R::N::lit(1.0);
-    let output_expr = match problem.activation {
-        Activation::Logistic => one() / (one() + (-net_q).exp()),
-        Activation::Linear => net_q,
-        Activation::Tanh => net_q.tanh(),
-        Activation::Relu => R::N::lit(0.0).max(net_q),
-    };
-    let output = r.line(
-        at(ForwardField::Output),
-        quantity(SampleName::Output),
-        output_expr,
-    );
-    let y = R::N::q(quantity(SampleName::Output), output);
-    let target = R::N::q(quantity(SampleName::Target), sample.t);
-    let loss_expr = match problem.loss {
-        Loss::SquaredError => R::N::lit(0.5) * (target - y).square(),
-        Loss::CrossEntropy => -(target * y.ln() + (one() - target) * (one() - y).ln()),
-    };
-    let loss = r.line(
-        at(ForwardField::Loss),
-        quantity(SampleName::Loss),
-        loss_expr,
-    );
-    let numbers = SampleNumbers {
-        sample: sample_index,
-        net,
-        output,
-        loss,
-    };
-    let Some(gradient) = gradient else {
-        return numbers;
-    };
+    }
+}
 
-    // dw = sign · ∂E/∂w: (y − t) f′ x for `gradient`, (t − y) f′ x for `delta`.
-    let error = if naming.sign > 0.0 {
-        y - target
-    } else {
-        target - y
-    };
-    let slope = match (problem.loss, problem.activation) {
-        (Loss::CrossEntropy, _) | (_, Activation::Linear) => None,
-        (_, Activation::Logistic) => Some(y * (one() - y)),
-        (_, Activation::Tanh) => Some(one() - y.square()),
-        (_, Activation::Relu) => Some(R::N::q(
-            quantity(SampleName::Slope),
-            if net > 0.0 { 1.0 } else { 0.0 },
-        )),
-    };
-    let signal = match slope {
-        Some(s) => error * s,
-        None => error,
-    };
+/// The gradient lines of one sample, in `naming`'s sign, into `gradient`: per sample within a
+/// batch of several, else the update's own.
+#[inline(always)]
+fn gradient_lines<R: Reading>(
+    r: &mut R,
+    at: &SampleAt,
+    naming: GradientNaming,
+    y: R::N,
+    target: R::N,
+    net: f64,
+    gradient: &mut [f64],
+) {
+    let signal = error_signal::<R::N>(at, naming, y, target, net);
+    let n = at.problem.weights.len();
     // Parameters without an input (none in a validated problem) get no gradient.
-    if let Some(rest) = gradient.get_mut(width..) {
+    if let Some(rest) = gradient.get_mut(at.width..) {
         rest.fill(0.0);
     }
-    for (p, slot) in gradient.iter_mut().enumerate().take(width) {
+    for (p, slot) in gradient.iter_mut().enumerate().take(at.width) {
         let expr = if p < n {
-            signal * R::N::q(input(p), x_of(p))
+            signal * R::N::q(at.input(p), at.x_of(p))
         } else {
             signal
         };
         let param = Param::of(p, n);
-        *slot = if several {
-            let symbol = Symbol::param_of_sample(naming.name, p, n, sample_index);
+        *slot = if at.several {
+            let symbol = Symbol::param_of_sample(naming.name, p, n, at.index);
             // The per-sample gradient is carried as ∂E/∂w: the same number only in the
             // gradient convention.
             let pointer = (naming.sign > 0.0).then_some(Pointer::ForwardGradient {
-                position: position32,
+                position: at.position,
                 param,
             });
             r.line(pointer, symbol, expr)
@@ -186,7 +241,31 @@ pub fn sample<R: Reading>(
             r.line(Some(naming.pointer(param)), symbol, expr)
         };
     }
-    numbers
+}
+
+/// What multiplies each input in the gradient: dw = sign · ∂E/∂w, (y − t) f′ x for
+/// `gradient`, (t − y) f′ x for `delta`.
+#[inline(always)]
+fn error_signal<N: Num>(at: &SampleAt, naming: GradientNaming, y: N, target: N, net: f64) -> N {
+    let one = || N::lit(1.0);
+    let error = if naming.sign > 0.0 {
+        y - target
+    } else {
+        target - y
+    };
+    let slope = match (at.problem.loss, at.problem.activation) {
+        (Loss::CrossEntropy, _) | (_, Activation::Linear) => None,
+        (_, Activation::Logistic) => Some(y * (one() - y)),
+        (_, Activation::Tanh) => Some(one() - y.square()),
+        (_, Activation::Relu) => Some(N::q(
+            at.quantity(SampleName::Slope),
+            if net > 0.0 { 1.0 } else { 0.0 },
+        )),
+    };
+    match slope {
+        Some(s) => error * s,
+        None => error,
+    }
 }
 
 /// The forward pass of every sample of `batch` with its lines (into `forward`), each sample's

@@ -106,6 +106,25 @@ impl<'o> Ledger<'o> {
     }
 }
 
+/// The [`Reading`] methods of a reading that keeps a [`Ledger`] in its `ledger` field: it
+/// rounds as the ledger says and notes into the ledger's record ([`Values`], [`Lines`]).
+macro_rules! kept_in_the_ledger {
+    () => {
+        #[inline]
+        fn round(&self, value: f64) -> f64 {
+            round_value(self.ledger.rounding, value)
+        }
+
+        fn record(&self) -> &Record {
+            &self.ledger.record
+        }
+
+        fn record_mut(&mut self) -> &mut Record {
+            &mut self.ledger.record
+        }
+    };
+}
+
 /// The values reading: plain `f64` arithmetic, no line kept.
 #[derive(Debug, Default)]
 pub struct Values<'o> {
@@ -128,18 +147,7 @@ impl Reading for Values<'_> {
         self.ledger.settle(symbol, expr).1
     }
 
-    #[inline]
-    fn round(&self, value: f64) -> f64 {
-        round_value(self.ledger.rounding, value)
-    }
-
-    fn record(&self) -> &Record {
-        &self.ledger.record
-    }
-
-    fn record_mut(&mut self) -> &mut Record {
-        &mut self.ledger.record
-    }
+    kept_in_the_ledger!();
 }
 
 /// The values reading of a run with neither hand rounding nor carried-forward values (nearly
@@ -226,17 +234,7 @@ impl Reading for Lines<'_> {
         used
     }
 
-    fn round(&self, value: f64) -> f64 {
-        round_value(self.ledger.rounding, value)
-    }
-
-    fn record(&self) -> &Record {
-        &self.ledger.record
-    }
-
-    fn record_mut(&mut self) -> &mut Record {
-        &mut self.ledger.record
-    }
+    kept_in_the_ledger!();
 }
 
 /// The precision lines are displayed with: hand-calculation values exactly as rounded, other

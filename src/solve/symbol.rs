@@ -262,53 +262,8 @@ impl Symbol {
                 name,
                 param,
                 suffix,
-            } => {
-                match (param, name.bias(tex)) {
-                    (Param::Bias, Some(whole)) => out.tex(whole),
-                    (Param::Bias, None) => {
-                        out.put("(");
-                        name.write(out, tex);
-                        out.put("_b)");
-                    }
-                    (Param::Weight(i), _) => {
-                        out.put("(");
-                        name.write(out, tex);
-                        out.put("_");
-                        subscript(out, i as u64 + 1, tex);
-                        out.put(")");
-                    }
-                }
-                match suffix {
-                    Suffix::Time(t) => {
-                        out.put("_");
-                        subscript(out, t, tex);
-                    }
-                    Suffix::Sample(s) => sample_tag(out, Some(s), tex),
-                }
-            }
-            Symbol::Sample { name, tag } => match name {
-                SampleName::Net => {
-                    out.put(if tex { "y_{in}" } else { "y_in" });
-                    sample_tag(out, tag, tex);
-                }
-                SampleName::Output => {
-                    out.put("y");
-                    sample_tag(out, tag, tex);
-                }
-                SampleName::Loss => {
-                    out.put("E");
-                    sample_tag(out, tag, tex);
-                }
-                SampleName::Target => {
-                    out.put("t");
-                    sample_tag(out, tag, tex);
-                }
-                SampleName::Slope => {
-                    out.put(if tex { "f'(y_{in}" } else { "f'(y_in" });
-                    sample_tag(out, tag, tex);
-                    out.put(")");
-                }
-            },
+            } => write_param(out, name, param, suffix, tex),
+            Symbol::Sample { name, tag } => write_sample(out, name, tag, tex),
             Symbol::Input { index, tag } => {
                 out.put("x_");
                 braced(out, index as u64 + 1, tex);
@@ -349,30 +304,77 @@ impl Symbol {
                     out.put("⌋");
                 }
             }
-            Symbol::ArgMin { max_step, k } => {
-                let mut bound = String::new();
-                write_number(&mut bound, f64::from_bits(max_step), Precision::Full, true);
-                let mut k_text = itoa::Buffer::new();
-                let k_text = k_text.format(k);
-                if tex {
-                    out.tex("\\arg\\min_{\\eta \\in [0, ");
-                    out.tex(&bound);
-                    out.put("]} E(w_{");
-                    out.put(k_text);
-                    out.tex("} + \\eta d_{");
-                    out.put(k_text);
-                    out.put("})");
-                } else {
-                    out.put("argmin_η ∈ [0, ");
-                    out.put(&super::expr::tex_to_text(&bound));
-                    out.put("] E(w_");
-                    out.put(k_text);
-                    out.put(" + η d_");
-                    out.put(k_text);
-                    out.put(")");
-                }
-            }
+            Symbol::ArgMin { max_step, k } => write_arg_min(out, max_step, k, tex),
         }
+    }
+}
+
+/// `(v_1)_3`, `b_3`, `(db)_3`, `(v_b)_3`, `(dw_1)^{(2)}`.
+fn write_param(out: &mut impl Sink, name: Name, param: Param, suffix: Suffix, tex: bool) {
+    match (param, name.bias(tex)) {
+        (Param::Bias, Some(whole)) => out.tex(whole),
+        (Param::Bias, None) => {
+            out.put("(");
+            name.write(out, tex);
+            out.put("_b)");
+        }
+        (Param::Weight(i), _) => {
+            out.put("(");
+            name.write(out, tex);
+            out.put("_");
+            subscript(out, i as u64 + 1, tex);
+            out.put(")");
+        }
+    }
+    match suffix {
+        Suffix::Time(t) => {
+            out.put("_");
+            subscript(out, t, tex);
+        }
+        Suffix::Sample(s) => sample_tag(out, Some(s), tex),
+    }
+}
+
+/// `y_{in}`, `y`, `E`, `t`, `f'(y_{in})`, each with the sample's tag in a batch.
+fn write_sample(out: &mut impl Sink, name: SampleName, tag: Option<u32>, tex: bool) {
+    let base = match (name, tex) {
+        (SampleName::Net, true) => "y_{in}",
+        (SampleName::Net, false) => "y_in",
+        (SampleName::Output, _) => "y",
+        (SampleName::Loss, _) => "E",
+        (SampleName::Target, _) => "t",
+        (SampleName::Slope, true) => "f'(y_{in}",
+        (SampleName::Slope, false) => "f'(y_in",
+    };
+    out.put(base);
+    sample_tag(out, tag, tex);
+    if name == SampleName::Slope {
+        out.put(")");
+    }
+}
+
+/// The exact line search, `\arg\min_{\eta \in [0, max]} E(w_{k} + \eta d_{k})`.
+fn write_arg_min(out: &mut impl Sink, max_step: u64, k: u64, tex: bool) {
+    let mut bound = String::new();
+    write_number(&mut bound, f64::from_bits(max_step), Precision::Full, true);
+    let mut k_text = itoa::Buffer::new();
+    let k_text = k_text.format(k);
+    if tex {
+        out.tex("\\arg\\min_{\\eta \\in [0, ");
+        out.tex(&bound);
+        out.put("]} E(w_{");
+        out.put(k_text);
+        out.tex("} + \\eta d_{");
+        out.put(k_text);
+        out.put("})");
+    } else {
+        out.put("argmin_η ∈ [0, ");
+        out.put(&super::expr::tex_to_text(&bound));
+        out.put("] E(w_");
+        out.put(k_text);
+        out.put(" + η d_");
+        out.put(k_text);
+        out.put(")");
     }
 }
 
@@ -411,14 +413,6 @@ fn sample_tag(out: &mut impl Sink, tag: Option<u32>, tex: bool) {
     }
 }
 
-impl fmt::Display for Symbol {
-    /// The LaTeX form.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_tex(f);
-        Ok(())
-    }
-}
-
 /// Compares written text against a target as it is written, without allocating.
 struct Compare<'a> {
     rest: &'a str,
@@ -445,30 +439,45 @@ fn writes_as(target: &str, write: impl FnOnce(&mut Compare<'_>)) -> bool {
     compare.equal && compare.rest.is_empty()
 }
 
-impl PartialEq<str> for Symbol {
-    /// Whether the LaTeX form is `other`.
-    fn eq(&self, other: &str) -> bool {
-        writes_as(other, |c| self.write_tex(c))
-    }
+/// A value's text, written by `$write` into a [`Sink`], as its `Display`, its comparison with a
+/// string (without allocating) and its serialization.
+macro_rules! text_form {
+    ($type:ty, $write:ident) => {
+        impl fmt::Display for $type {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.$write(f);
+                Ok(())
+            }
+        }
+
+        impl PartialEq<str> for $type {
+            fn eq(&self, other: &str) -> bool {
+                writes_as(other, |c| self.$write(c))
+            }
+        }
+
+        impl PartialEq<&str> for $type {
+            fn eq(&self, other: &&str) -> bool {
+                self == *other
+            }
+        }
+
+        impl PartialEq<String> for $type {
+            fn eq(&self, other: &String) -> bool {
+                self == other.as_str()
+            }
+        }
+
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+    };
 }
 
-impl PartialEq<&str> for Symbol {
-    fn eq(&self, other: &&str) -> bool {
-        self == *other
-    }
-}
-
-impl PartialEq<String> for Symbol {
-    fn eq(&self, other: &String) -> bool {
-        self == other.as_str()
-    }
-}
-
-impl serde::Serialize for Symbol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+// A symbol's text is its LaTeX.
+text_form!(Symbol, write_tex);
 
 /// A field of one sample's forward pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -553,36 +562,7 @@ impl Pointer {
     }
 }
 
-impl fmt::Display for Pointer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(f);
-        Ok(())
-    }
-}
-
-impl PartialEq<str> for Pointer {
-    fn eq(&self, other: &str) -> bool {
-        writes_as(other, |c| self.write(c))
-    }
-}
-
-impl PartialEq<&str> for Pointer {
-    fn eq(&self, other: &&str) -> bool {
-        self == *other
-    }
-}
-
-impl PartialEq<String> for Pointer {
-    fn eq(&self, other: &String) -> bool {
-        self == other.as_str()
-    }
-}
-
-impl serde::Serialize for Pointer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
+text_form!(Pointer, write);
 
 #[cfg(test)]
 mod tests {
@@ -624,28 +604,51 @@ mod tests {
         ];
         let mut out = Vec::new();
         for name in names {
-            for param in [
-                Param::Weight(0),
-                Param::Weight(9),
-                Param::Weight(12),
-                Param::Bias,
-            ] {
-                for suffix in [
-                    Suffix::Time(0),
-                    Suffix::Time(7),
-                    Suffix::Time(10),
-                    Suffix::Time(12345),
-                    Suffix::Sample(2),
-                    Suffix::Sample(31),
-                ] {
-                    out.push(Symbol::Param {
-                        name,
-                        param,
-                        suffix,
-                    });
-                }
+            out.extend(param_symbols(name));
+        }
+        out.extend(sample_symbols());
+        for c in consts {
+            out.push(Symbol::Const(c));
+            for n in [0, 3, 17] {
+                out.push(Symbol::Power(c, n));
+                out.push(Symbol::Iteration(c, n));
             }
         }
+        out.extend(schedule_and_line_search_symbols());
+        out
+    }
+
+    /// `name` of weights with one- and two-digit subscripts and of the bias, at times and for
+    /// samples.
+    fn param_symbols(name: Name) -> Vec<Symbol> {
+        let mut out = Vec::new();
+        for param in [
+            Param::Weight(0),
+            Param::Weight(9),
+            Param::Weight(12),
+            Param::Bias,
+        ] {
+            for suffix in [
+                Suffix::Time(0),
+                Suffix::Time(7),
+                Suffix::Time(10),
+                Suffix::Time(12345),
+                Suffix::Sample(2),
+                Suffix::Sample(31),
+            ] {
+                out.push(Symbol::Param {
+                    name,
+                    param,
+                    suffix,
+                });
+            }
+        }
+        out
+    }
+
+    /// The forward pass's quantities, inputs and weights, tagged and not.
+    fn sample_symbols() -> Vec<Symbol> {
+        let mut out = Vec::new();
         for name in [
             SampleName::Net,
             SampleName::Output,
@@ -663,13 +666,12 @@ mod tests {
                 out.push(Symbol::Input { index, tag });
             }
         }
-        for c in consts {
-            out.push(Symbol::Const(c));
-            for n in [0, 3, 17] {
-                out.push(Symbol::Power(c, n));
-                out.push(Symbol::Iteration(c, n));
-            }
-        }
+        out
+    }
+
+    /// Scheduled rates, step decay's floor and line searches.
+    fn schedule_and_line_search_symbols() -> Vec<Symbol> {
+        let mut out = Vec::new();
         for n in [0, 3, 12, u64::MAX] {
             out.push(Symbol::Rate(n));
             out.push(Symbol::Floor(n));

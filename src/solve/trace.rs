@@ -341,16 +341,32 @@ pub struct StepView<'a> {
     pub precision: Option<Precision>,
 }
 
-struct LinesView<'a> {
-    lines: &'a [Line],
+/// Lines or steps, each serialized through its view at a display precision.
+struct ListView<'a, T, V> {
+    items: &'a [T],
+    view: fn(&'a T, Option<Precision>) -> V,
     precision: Option<Precision>,
 }
 
-impl Serialize for LinesView<'_> {
+impl<'a, T, V> ListView<'a, T, V> {
+    fn new(
+        items: &'a [T],
+        view: fn(&'a T, Option<Precision>) -> V,
+        precision: Option<Precision>,
+    ) -> Self {
+        ListView {
+            items,
+            view,
+            precision,
+        }
+    }
+}
+
+impl<T, V: Serialize> Serialize for ListView<'_, T, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.lines.len()))?;
-        for line in self.lines {
-            seq.serialize_element(&line.view(self.precision))?;
+        let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
+        for item in self.items {
+            seq.serialize_element(&(self.view)(item, self.precision))?;
         }
         seq.end()
     }
@@ -376,13 +392,8 @@ impl Serialize for StepView<'_> {
         s.serialize_field("conjugate", &step.conjugate)?;
         s.serialize_field("weights_after", &step.weights_after)?;
         s.serialize_field("bias_after", &step.bias_after)?;
-        s.serialize_field(
-            "lines",
-            &LinesView {
-                lines: &step.lines,
-                precision: self.precision,
-            },
-        )?;
+        let lines = ListView::new(&step.lines, Line::view, self.precision);
+        s.serialize_field("lines", &lines)?;
         s.end()
     }
 }
@@ -420,34 +431,14 @@ pub struct SolutionView<'a> {
     pub precision: Option<Precision>,
 }
 
-struct StepsView<'a> {
-    steps: &'a [Step],
-    precision: Option<Precision>,
-}
-
-impl Serialize for StepsView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.steps.len()))?;
-        for step in self.steps {
-            seq.serialize_element(&step.view(self.precision))?;
-        }
-        seq.end()
-    }
-}
-
 impl Serialize for SolutionView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let solution = self.solution;
         let mut s = serializer.serialize_struct("Solution", 6)?;
         s.serialize_field("status", &solution.status)?;
         s.serialize_field("warnings", &solution.warnings)?;
-        s.serialize_field(
-            "steps",
-            &StepsView {
-                steps: &solution.steps,
-                precision: self.precision,
-            },
-        )?;
+        let steps = ListView::new(&solution.steps, Step::view, self.precision);
+        s.serialize_field("steps", &steps)?;
         s.serialize_field("final_weights", &solution.final_weights)?;
         s.serialize_field("final_bias", &solution.final_bias)?;
         s.serialize_field("loss", &solution.loss)?;

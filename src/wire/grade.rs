@@ -35,7 +35,13 @@ const ANSWER_KEYS: &[&str] = &[
     "label",
 ];
 const MODES: &[&str] = &["relabs", "sigfig", "decdig"];
-const STRATEGIES: &[&str] = &["none", "always", "best"];
+const STRATEGIES: [&str; 3] = ["none", "always", "best"];
+/// What each of [`STRATEGIES`] names, in its order.
+const STRATEGY_VALUES: [CarryForward; 3] =
+    [CarryForward::None, CarryForward::Always, CarryForward::Best];
+/// The examples an error about a malformed answer or tolerance shows.
+const ANSWER_EXAMPLE: &str = r#"{"step": 1, "symbol": "(w_1)_2", "value": 0.5009}"#;
+const TOLERANCE_EXAMPLE: &str = r#"{"mode": "sigfig", "digits": 3}"#;
 
 pub fn read(body: &Value, limits: &Limits) -> ReadRequest {
     let mut check = Check::default();
@@ -175,8 +181,7 @@ impl Check {
             self.fail(
                 &at,
                 format!(
-                    "must be an answer object, such as {{\"step\": 1, \"symbol\": \"(w_1)_2\", \
-                     \"value\": 0.5009}}, not {}",
+                    "must be an answer object, such as {ANSWER_EXAMPLE}, not {}",
                     type_name(value)
                 ),
             );
@@ -278,8 +283,7 @@ impl Check {
             self.fail(
                 at,
                 format!(
-                    "must be a tolerance object, such as {{\"mode\": \"sigfig\", \"digits\": 3}}, \
-                     not {}",
+                    "must be a tolerance object, such as {TOLERANCE_EXAMPLE}, not {}",
                     type_name(value)
                 ),
             );
@@ -294,69 +298,12 @@ impl Check {
                 );
                 None
             }
-            Some(Value::String(mode)) if MODES.contains(&mode.as_str()) => Some(mode.as_str()),
-            Some(Value::String(mode)) => {
-                let detail = match catalog::suggestion(mode, MODES.iter().copied()) {
-                    Some(near) => {
-                        format!("`{}` is not a mode; did you mean `{near}`?", shown(mode))
-                    }
-                    None => format!(
-                        "`{}` is not a mode; one of {}",
-                        shown(mode),
-                        MODES.join(", ")
-                    ),
-                };
-                self.fail(&mode_at, detail);
-                None
-            }
-            Some(other) => {
-                self.fail(
-                    &mode_at,
-                    format!(
-                        "must be one of {}, not {}",
-                        MODES.join(", "),
-                        type_name(other)
-                    ),
-                );
-                None
-            }
+            Some(mode) => self.choice(mode, &mode_at, MODES, "mode").map(|i| MODES[i]),
         };
         let before = self.errors.len();
         let tolerance = match mode {
-            Some("relabs") => {
-                self.unknown_keys(
-                    object,
-                    at,
-                    &["mode", "rtol", "atol"],
-                    "key of a relabs tolerance",
-                );
-                let rtol =
-                    present(object, "rtol").and_then(|v| self.number(v, &format!("{at}/rtol")));
-                let atol =
-                    present(object, "atol").and_then(|v| self.number(v, &format!("{at}/atol")));
-                Some(Tolerance::Relabs {
-                    rtol: rtol.unwrap_or(grade::tolerance::DEFAULT_RTOL),
-                    atol: atol.unwrap_or(grade::tolerance::DEFAULT_ATOL),
-                })
-            }
-            Some(mode) => {
-                let what = format!("key of a {mode} tolerance");
-                self.unknown_keys(object, at, &["mode", "digits"], &what);
-                let digits = present(object, "digits").and_then(|v| {
-                    // The document's `int32` (`digits` is a u32 there): what the schema allows
-                    // is accepted, and no more.
-                    self.whole(v, &format!("{at}/digits"), 0, i32::MAX as u64, "digits")
-                });
-                // In range by the check above.
-                let digits = digits
-                    .and_then(|d| u32::try_from(d).ok())
-                    .unwrap_or(grade::tolerance::DEFAULT_DIGITS);
-                Some(if mode == "sigfig" {
-                    Tolerance::Sigfig { digits }
-                } else {
-                    Tolerance::Decdig { digits }
-                })
-            }
+            Some("relabs") => Some(self.relabs(object, at)),
+            Some(mode) => Some(self.digits(object, at, mode)),
             None => None,
         };
         if self.errors.len() > before {
@@ -366,42 +313,74 @@ impl Check {
         }
     }
 
+    /// The parameters of a `relabs` tolerance, each defaulted when absent.
+    fn relabs(&mut self, object: &Map<String, Value>, at: &str) -> Tolerance {
+        self.unknown_keys(
+            object,
+            at,
+            &["mode", "rtol", "atol"],
+            "key of a relabs tolerance",
+        );
+        let rtol = present(object, "rtol").and_then(|v| self.number(v, &format!("{at}/rtol")));
+        let atol = present(object, "atol").and_then(|v| self.number(v, &format!("{at}/atol")));
+        Tolerance::Relabs {
+            rtol: rtol.unwrap_or(grade::tolerance::DEFAULT_RTOL),
+            atol: atol.unwrap_or(grade::tolerance::DEFAULT_ATOL),
+        }
+    }
+
+    /// A `sigfig` or `decdig` tolerance (`mode`): its `digits`, defaulted when absent.
+    fn digits(&mut self, object: &Map<String, Value>, at: &str, mode: &str) -> Tolerance {
+        let what = format!("key of a {mode} tolerance");
+        self.unknown_keys(object, at, &["mode", "digits"], &what);
+        let digits = present(object, "digits").and_then(|v| {
+            // The document's `int32` (`digits` is a u32 there): what the schema allows
+            // is accepted, and no more.
+            self.whole(v, &format!("{at}/digits"), 0, i32::MAX as u64, "digits")
+        });
+        // In range by the check above.
+        let digits = digits
+            .and_then(|d| u32::try_from(d).ok())
+            .unwrap_or(grade::tolerance::DEFAULT_DIGITS);
+        if mode == "sigfig" {
+            Tolerance::Sigfig { digits }
+        } else {
+            Tolerance::Decdig { digits }
+        }
+    }
+
     fn strategy(&mut self, value: &Value) -> Option<CarryForward> {
-        let at = "/carry_forward";
-        let strategy = match value {
-            Value::String(s) => match s.as_str() {
-                "none" => Some(CarryForward::None),
-                "always" => Some(CarryForward::Always),
-                "best" => Some(CarryForward::Best),
-                other => {
-                    let detail = match catalog::suggestion(other, STRATEGIES.iter().copied()) {
-                        Some(near) => format!(
-                            "`{}` is not a strategy; did you mean `{near}`?",
-                            shown(other)
-                        ),
-                        None => format!(
-                            "`{}` is not a strategy; one of {}",
-                            shown(other),
-                            STRATEGIES.join(", ")
-                        ),
-                    };
-                    self.fail(at, detail);
-                    None
-                }
-            },
-            other => {
-                self.fail(
-                    at,
-                    format!(
-                        "must be one of {}, not {}",
-                        STRATEGIES.join(", "),
-                        type_name(other)
-                    ),
-                );
-                None
-            }
+        self.choice(value, "/carry_forward", &STRATEGIES, "strategy")
+            .map(|i| STRATEGY_VALUES[i])
+    }
+
+    /// Which of `names` a string names (its index), or `None` with the error recorded: a
+    /// nearby name suggested, else every name listed.
+    fn choice(&mut self, value: &Value, at: &str, names: &[&str], what: &str) -> Option<usize> {
+        let Value::String(name) = value else {
+            self.fail(
+                at,
+                format!(
+                    "must be one of {}, not {}",
+                    names.join(", "),
+                    type_name(value)
+                ),
+            );
+            return None;
         };
-        strategy
+        if let Some(i) = names.iter().position(|n| n == name) {
+            return Some(i);
+        }
+        let detail = match catalog::suggestion(name, names.iter().copied()) {
+            Some(near) => format!("`{}` is not a {what}; did you mean `{near}`?", shown(name)),
+            None => format!(
+                "`{}` is not a {what}; one of {}",
+                shown(name),
+                names.join(", ")
+            ),
+        };
+        self.fail(at, detail);
+        None
     }
 }
 
@@ -423,6 +402,115 @@ mod tests {
             reroot_answer("/tolerance/rtol", &[], false).as_deref(),
             Some("/tolerance/rtol")
         );
+    }
+
+    /// The errors of a grade request outside its problem, as `(pointer, detail)`.
+    fn messages(body: Value) -> Vec<(String, String)> {
+        read(&body, &Limits::default())
+            .errors
+            .into_iter()
+            .filter(|e| !e.pointer.starts_with("/problem"))
+            .map(|e| (e.pointer, e.detail))
+            .collect()
+    }
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(p, d)| (p.to_string(), d.to_string()))
+            .collect()
+    }
+
+    /// Every message about a malformed answer or tolerance object, word for word.
+    #[test]
+    fn a_malformed_answer_or_tolerance_is_told_in_these_words() {
+        let body = serde_json::json!({
+            "answers": [
+                7,
+                {"value": 1, "tolerance": "tight"},
+                {"value": 1, "tolerance": {"mode": "relabs", "rtol": "x", "digits": 2}},
+                {"value": 1, "tolerance": {"mode": "decdig", "digits": -1}},
+            ],
+            "tolerance": {"mode": "sigfig", "digits": 3, "rtol": 1},
+        });
+        let expected = [
+            (
+                "/answers/0",
+                r#"must be an answer object, such as {"step": 1, "symbol": "(w_1)_2", "value": 0.5009}, not a number"#,
+            ),
+            (
+                "/answers/1/tolerance",
+                r#"must be a tolerance object, such as {"mode": "sigfig", "digits": 3}, not a string"#,
+            ),
+            (
+                "/answers/2/tolerance/digits",
+                "is not a known key of a relabs tolerance; known: mode, rtol, atol",
+            ),
+            (
+                "/answers/2/tolerance/rtol",
+                "must be a number, not a string",
+            ),
+            (
+                "/answers/3/tolerance/digits",
+                "must be an integer from 0 to 2147483647 (digits)",
+            ),
+            (
+                "/tolerance/rtol",
+                "is not a known key of a sigfig tolerance; known: mode, digits",
+            ),
+        ];
+        assert_eq!(messages(body), owned(&expected));
+    }
+
+    /// Every message about a malformed tolerance `mode`, word for word.
+    #[test]
+    fn a_malformed_mode_is_told_in_these_words() {
+        for (tolerance, detail) in [
+            (
+                serde_json::json!({}),
+                "is required: one of relabs, sigfig, decdig",
+            ),
+            (
+                serde_json::json!({"mode": "sigfg"}),
+                "`sigfg` is not a mode; did you mean `sigfig`?",
+            ),
+            (
+                serde_json::json!({"mode": "zzzzzz"}),
+                "`zzzzzz` is not a mode; one of relabs, sigfig, decdig",
+            ),
+            (
+                serde_json::json!({"mode": 3}),
+                "must be one of relabs, sigfig, decdig, not a number",
+            ),
+        ] {
+            let body = serde_json::json!({"answers": [{"value": 1, "tolerance": tolerance}]});
+            assert_eq!(
+                messages(body),
+                owned(&[("/answers/0/tolerance/mode", detail)])
+            );
+        }
+    }
+
+    /// Every message about a malformed `carry_forward`, word for word.
+    #[test]
+    fn a_malformed_strategy_is_told_in_these_words() {
+        for (strategy, detail) in [
+            (
+                serde_json::json!("alway"),
+                "`alway` is not a strategy; did you mean `always`?",
+            ),
+            (
+                serde_json::json!("qqqqqq"),
+                "`qqqqqq` is not a strategy; one of none, always, best",
+            ),
+            (
+                serde_json::json!(true),
+                "must be one of none, always, best, not a boolean",
+            ),
+        ] {
+            let body = serde_json::json!({"answers": [{"value": 1}], "carry_forward": strategy});
+            assert_eq!(messages(body), owned(&[("/carry_forward", detail)]));
+        }
     }
 
     #[test]

@@ -640,90 +640,30 @@ pub struct Erratum {
 // Conversions from wire spellings to the core's enums: the wire types own the names, the core
 // owns the meaning.
 
-impl From<Activation> for solve::Activation {
-    fn from(value: Activation) -> Self {
-        match value {
-            Activation::Logistic => solve::Activation::Logistic,
-            Activation::Linear => solve::Activation::Linear,
-            Activation::Tanh => solve::Activation::Tanh,
-            Activation::Relu => solve::Activation::Relu,
+/// `From` each wire enum for the core's enum of the same variants (a wire variant left out, or
+/// one the core lacks, does not compile).
+macro_rules! into_core {
+    ($($wire:ident => $core:ident { $($variant:ident),+ $(,)? })+) => {$(
+        impl From<$wire> for solve::$core {
+            fn from(value: $wire) -> Self {
+                match value {
+                    $($wire::$variant => solve::$core::$variant,)+
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl From<Detail> for solve::Detail {
-    fn from(value: Detail) -> Self {
-        match value {
-            Detail::Lines => solve::Detail::Lines,
-            Detail::Values => solve::Detail::Values,
-            Detail::Summary => solve::Detail::Summary,
-        }
-    }
-}
-
-impl From<Loss> for solve::Loss {
-    fn from(value: Loss) -> Self {
-        match value {
-            Loss::SquaredError => solve::Loss::SquaredError,
-            Loss::CrossEntropy => solve::Loss::CrossEntropy,
-        }
-    }
-}
-
-impl From<Reduction> for solve::Reduction {
-    fn from(value: Reduction) -> Self {
-        match value {
-            Reduction::Mean => solve::Reduction::Mean,
-            Reduction::Sum => solve::Reduction::Sum,
-        }
-    }
-}
-
-impl From<Sign> for solve::SignConvention {
-    fn from(value: Sign) -> Self {
-        match value {
-            Sign::Gradient => solve::SignConvention::Gradient,
-            Sign::Delta => solve::SignConvention::Delta,
-        }
-    }
-}
-
-impl From<EpsilonPlacement> for solve::EpsilonPlacement {
-    fn from(value: EpsilonPlacement) -> Self {
-        match value {
-            EpsilonPlacement::InsideSqrt => solve::EpsilonPlacement::InsideSqrt,
-            EpsilonPlacement::OutsideSqrt => solve::EpsilonPlacement::OutsideSqrt,
-        }
-    }
-}
-
-impl From<MomentumForm> for solve::MomentumForm {
-    fn from(value: MomentumForm) -> Self {
-        match value {
-            MomentumForm::Average => solve::MomentumForm::Average,
-            MomentumForm::Sum => solve::MomentumForm::Sum,
-        }
-    }
-}
-
-impl From<BetaFormula> for solve::BetaFormula {
-    fn from(value: BetaFormula) -> Self {
-        match value {
-            BetaFormula::FletcherReeves => solve::BetaFormula::FletcherReeves,
-            BetaFormula::PolakRibiere => solve::BetaFormula::PolakRibiere,
-            BetaFormula::PolakRibierePlus => solve::BetaFormula::PolakRibierePlus,
-            BetaFormula::HestenesStiefel => solve::BetaFormula::HestenesStiefel,
-        }
-    }
-}
-
-impl From<SchedulePer> for solve::SchedulePer {
-    fn from(value: SchedulePer) -> Self {
-        match value {
-            SchedulePer::Epoch => solve::SchedulePer::Epoch,
-            SchedulePer::Update => solve::SchedulePer::Update,
-        }
-    }
+into_core! {
+    Activation => Activation { Logistic, Linear, Tanh, Relu }
+    Detail => Detail { Lines, Values, Summary }
+    Loss => Loss { SquaredError, CrossEntropy }
+    Reduction => Reduction { Mean, Sum }
+    Sign => SignConvention { Gradient, Delta }
+    EpsilonPlacement => EpsilonPlacement { InsideSqrt, OutsideSqrt }
+    MomentumForm => MomentumForm { Average, Sum }
+    BetaFormula => BetaFormula { FletcherReeves, PolakRibiere, PolakRibierePlus, HestenesStiefel }
+    SchedulePer => SchedulePer { Epoch, Update }
 }
 
 impl From<solve::Schedule> for Schedule {

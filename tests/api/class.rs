@@ -6,7 +6,9 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, fixture, get_json, momentum, post, post_json};
+use crate::helpers::{
+    adam, assert_problem, fixture, get_json, momentum, pointers_in_order, post, post_json,
+};
 
 /// Run the binary with no input.
 fn cli(args: &[&str]) -> std::process::Output {
@@ -32,18 +34,24 @@ fn hundred_problems(invalid: &[usize]) -> Vec<Value> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_batch_of_100_problems_with_3_invalid_ones_returns_97_solutions_and_3_errors_in_order() {
-    let invalid = [3, 40, 98];
-    let problems = hundred_problems(&invalid);
-    let (status, batch) = post_json("/v1/solve/batch", &json!({"problems": problems})).await;
-    assert_eq!(status, 200, "{batch}");
+/// A batch's 100 results, checked to hold an error (problem+json) exactly at `invalid`.
+fn results_with_errors_at<'a>(batch: &'a Value, invalid: &[usize]) -> &'a Vec<Value> {
     let results = batch["results"].as_array().expect("results");
     assert_eq!(results.len(), 100);
     let errors: Vec<usize> = (0..100)
         .filter(|i| results[*i].get("type").is_some())
         .collect();
     assert_eq!(errors, invalid);
+    results
+}
+
+#[tokio::test]
+async fn a_batch_of_100_problems_with_3_invalid_ones_returns_97_solutions_and_3_errors_in_order() {
+    let invalid = [3, 40, 98];
+    let problems = hundred_problems(&invalid);
+    let (status, batch) = post_json("/v1/solve/batch", &json!({"problems": problems})).await;
+    assert_eq!(status, 200, "{batch}");
+    let results = results_with_errors_at(&batch, &invalid);
     for (i, (problem, result)) in problems.iter().zip(results).enumerate() {
         // Each result is what /v1/solve returns for that very body, error or solution.
         let (single_status, single) = post_json("/v1/solve", problem).await;
@@ -78,12 +86,7 @@ async fn a_batch_of_100_submissions_with_3_invalid_ones_returns_97_grades_and_3_
         .collect();
     let (status, batch) = post_json("/v1/grade/batch", &json!({"submissions": submissions})).await;
     assert_eq!(status, 200, "{batch}");
-    let results = batch["results"].as_array().expect("results");
-    assert_eq!(results.len(), 100);
-    let errors: Vec<usize> = (0..100)
-        .filter(|i| results[*i].get("type").is_some())
-        .collect();
-    assert_eq!(errors, invalid);
+    let results = results_with_errors_at(&batch, &invalid);
     for (i, (submission, result)) in submissions.iter().zip(results).enumerate() {
         let (single_status, single) = post_json("/v1/grade", submission).await;
         assert_eq!(result, &single, "submission {i}");
@@ -153,10 +156,7 @@ async fn batches_over_the_item_limit_or_the_trace_budget_are_refused_naming_the_
 async fn a_batch_body_of_the_wrong_shape_names_every_pointer() {
     let reply = post("/v1/solve/batch", &json!({"problem": [], "items": 1})).await;
     let problem = assert_problem(&reply, 422);
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .map(|e| e.iter().filter_map(|e| e["pointer"].as_str()).collect())
-        .unwrap_or_default();
+    let pointers = pointers_in_order(&problem);
     assert_eq!(pointers, ["/problem", "/items", "/problems"]);
     let reply = post("/v1/solve/batch", &json!([momentum()])).await;
     assert_problem(&reply, 422);
@@ -271,10 +271,7 @@ async fn a_comparison_names_each_error_where_its_value_came_from() {
     body["problem"]["weights"] = json!([0.5]);
     let reply = post("/v1/compare", &body).await;
     let problem = assert_problem(&reply, 422);
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .map(|e| e.iter().filter_map(|e| e["pointer"].as_str()).collect())
-        .unwrap_or_default();
+    let pointers = pointers_in_order(&problem);
     assert_eq!(
         pointers,
         [
@@ -326,7 +323,7 @@ async fn the_first_variant_of_a_fixed_seed_is_pinned_to_exact_numbers() {
     // documentation alone.
     let template = json!({
         "template": {
-            "samples": [{"x": [1, 0.6], "t": 0.8}],
+            "samples": [momentum()["samples"][0]],
             "weights": [{"uniform": [-1, 1]}, 0.5],
             "algorithm": "gd",
             "hyperparameters": {"learning_rate": {"uniform": [0.05, 0.5]}}
@@ -420,10 +417,7 @@ async fn a_range_that_could_break_a_rule_is_refused_up_front_naming_its_pointer(
     body["template"]["weights"][1] = json!({"uniform": [0, "1"]});
     let reply = post("/v1/variants", &body).await;
     let problem = assert_problem(&reply, 422);
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .map(|e| e.iter().filter_map(|e| e["pointer"].as_str()).collect())
-        .unwrap_or_default();
+    let pointers = pointers_in_order(&problem);
     assert_eq!(pointers, ["/template/weights/1/uniform/1"]);
 
     body["template"]["weights"][1] = json!(0.5);
@@ -456,8 +450,8 @@ async fn a_range_that_could_break_a_rule_is_refused_up_front_naming_its_pointer(
 fn property_template() -> Value {
     json!({
         "samples": {"choice": [
-            [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-            [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}, {"x": [0.2, 0.8], "t": 0.3}]
+            momentum()["samples"],
+            adam()["samples"]
         ]},
         "weights": [{"uniform": [-1, 1], "decimals": 2}, {"uniform": [0, 1]}],
         "bias": {"choice": [null, 0.1]},

@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{gradtrace, momentum, post_json};
+use crate::helpers::{
+    assert_usage_error, course, gradtrace, merged, momentum, post, post_json, printed_problem,
+};
 
 #[tokio::test]
 async fn solve_from_stdin_prints_what_the_endpoint_returns() {
@@ -28,24 +30,18 @@ async fn solve_compact_prints_the_endpoints_bytes() {
 fn solve_of_an_invalid_problem_prints_the_problem_json_and_exits_1() {
     let mut body = momentum();
     body["hyperparameters"]["beta"] = json!(1);
-    let output = gradtrace(&["solve", "-"], &body.to_string());
-    assert_eq!(output.status.code(), Some(1));
-    let problem: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let problem = printed_problem(&gradtrace(&["solve", "-"], &body.to_string()));
     assert_eq!(problem["status"], 422);
     assert_eq!(problem["errors"][0]["pointer"], "/hyperparameters/beta");
 
-    let output = gradtrace(&["solve", "-"], "{not json");
-    assert_eq!(output.status.code(), Some(1));
-    let problem: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let problem = printed_problem(&gradtrace(&["solve", "-"], "{not json"));
     assert_eq!(problem["status"], 400);
 }
 
 #[test]
 fn solve_of_a_missing_file_exits_2_with_a_message() {
     let output = gradtrace(&["solve", "/nonexistent/problem.json"], "");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(output.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read"));
+    assert_usage_error(&output, "cannot read");
 }
 
 #[test]
@@ -74,48 +70,27 @@ async fn solve_format_markdown_prints_the_endpoints_rendering() {
         &momentum().to_string(),
     );
     assert!(output.status.success(), "{output:?}");
-    let reply = crate::helpers::request(
-        axum::http::Method::POST,
-        "/v1/solve?format=markdown",
-        Some("application/json"),
-        momentum().to_string(),
-    )
-    .await;
+    let reply = post("/v1/solve?format=markdown", &momentum()).await;
     assert_eq!(output.stdout, reply.body);
     let latex = gradtrace(
         &["solve", "--format", "latex", "--precision", "3", "-"],
         &momentum().to_string(),
     );
-    let reply = crate::helpers::request(
-        axum::http::Method::POST,
-        "/v1/solve?format=latex&precision=3",
-        Some("application/json"),
-        momentum().to_string(),
-    )
-    .await;
+    let reply = post("/v1/solve?format=latex&precision=3", &momentum()).await;
     assert_eq!(latex.stdout, reply.body);
 }
 
 /// The course's Adam problem on two samples with a bias, three epochs: six updates.
 fn adam() -> Value {
-    json!({
-        "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-        "weights": [0.5, 0.5],
-        "bias": 0.1,
-        "algorithm": "adam",
-        "hyperparameters": {"learning_rate": 0.2, "beta1": 0.8, "beta2": 0.8},
-        "epochs": 3
-    })
+    let problem = course(
+        "adam",
+        &json!({"learning_rate": 0.2, "beta1": 0.8, "beta2": 0.8}),
+    );
+    merged(problem, json!({"bias": 0.1, "epochs": 3}))
 }
 
 async fn endpoint_bytes(path: &str, body: &Value) -> Vec<u8> {
-    let reply = crate::helpers::request(
-        axum::http::Method::POST,
-        path,
-        Some("application/json"),
-        body.to_string(),
-    )
-    .await;
+    let reply = post(path, body).await;
     assert_eq!(
         reply.status,
         200,
@@ -158,8 +133,7 @@ fn solve_stream_refuses_what_the_endpoint_refuses_with_exit_1() {
         &["solve", "--stream", "--max-stream-updates", "5", "-"],
         &adam().to_string(),
     );
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let problem: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let problem = printed_problem(&output);
     assert_eq!(problem["status"], 422);
     assert_eq!(problem["errors"][0]["limit"]["name"], "max_stream_updates");
 }

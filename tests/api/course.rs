@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{get_json, post_json, post_text};
+use crate::helpers::{adam, get_json, post_json, post_text};
 
 /// One unit in the last digit of a printed decimal: "0.004708" → 1e-6, "3.99e-5" → 1e-7.
 fn last_digit_unit(printed: &str) -> f64 {
@@ -29,6 +29,14 @@ fn assert_printed(solution: &Value, pointer: &str, printed: &str, what: &str) {
     );
 }
 
+/// Each `(pointer, printed, what)` of `solution` is within a unit of the printed value's last
+/// digit.
+fn assert_all_printed(solution: &Value, printed: &[(&str, &str, &str)]) {
+    for (pointer, printed, what) in printed {
+        assert_printed(solution, pointer, printed, what);
+    }
+}
+
 async fn solve_example(id: &str) -> Value {
     let (status, example) = get_json(&format!("/v1/examples/{id}")).await;
     assert_eq!(status, 200, "{id}: {example}");
@@ -40,73 +48,83 @@ async fn solve_example(id: &str) -> Value {
 #[tokio::test]
 async fn momentum_example_reproduces_every_printed_value() {
     let solution = solve_example("momentum").await;
-    for (pointer, printed, what) in [
-        ("/steps/0/forward/0/net", "0.8", "y_in"),
-        ("/steps/0/forward/0/output", "0.6899", "y"),
-        ("/steps/0/dw/0", "0.02354", "(dw1)1"),
-        ("/steps/0/dw/1", "0.01412", "(dw2)1"),
-        ("/steps/0/state/velocity/0", "0.004708", "(v1)1"),
-        ("/steps/0/state/velocity/1", "0.002824", "(v2)1"),
-        ("/steps/0/weights_after/0", "0.5009", "(w1)2"),
-        ("/steps/0/weights_after/1", "0.5006", "(w2)2"),
-        // Erratum: with the second sample's own inputs y_in ≈ 0.50075, not the notes' 0.7512.
-        (
-            "/steps/1/forward/0/net",
-            "0.50075",
-            "second y_in (corrected)",
-        ),
-    ] {
-        assert_printed(&solution, pointer, printed, what);
-    }
+    assert_all_printed(
+        &solution,
+        &[
+            ("/steps/0/forward/0/net", "0.8", "y_in"),
+            ("/steps/0/forward/0/output", "0.6899", "y"),
+            ("/steps/0/dw/0", "0.02354", "(dw1)1"),
+            ("/steps/0/dw/1", "0.01412", "(dw2)1"),
+            ("/steps/0/state/velocity/0", "0.004708", "(v1)1"),
+            ("/steps/0/state/velocity/1", "0.002824", "(v2)1"),
+            ("/steps/0/weights_after/0", "0.5009", "(w1)2"),
+            ("/steps/0/weights_after/1", "0.5006", "(w2)2"),
+            // Erratum: with the second sample's own inputs y_in ≈ 0.50075, not the notes' 0.7512.
+            (
+                "/steps/1/forward/0/net",
+                "0.50075",
+                "second y_in (corrected)",
+            ),
+        ],
+    );
     assert_eq!(solution["steps"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]
 async fn adagrad_example_reproduces_every_printed_value() {
     let solution = solve_example("adagrad").await;
-    for (pointer, printed, what) in [
-        ("/steps/0/dw/0", "-0.02354", "dw1 (gradient convention)"),
-        ("/steps/0/state/square_sum/0", "0.000554", "(v1)1"),
-        ("/steps/0/state/square_sum/1", "0.000199", "(v2)1"),
-        ("/steps/0/weights_after/0", "0.7", "w1 after sample 1"),
-        ("/steps/0/weights_after/1", "0.7", "w2 after sample 1"),
-        ("/steps/1/forward/0/net", "0.7", "y_in of sample 2"),
-        ("/steps/1/forward/0/output", "0.6682", "y of sample 2"),
-        ("/steps/1/dw/0", "0.007559", "dw1 of sample 2"),
-        ("/steps/1/dw/1", "0.007559", "dw2 of sample 2"),
-        (
-            "/steps/1/state/square_sum/0",
-            "0.000611",
-            "v1 after sample 2",
-        ),
-        (
-            "/steps/1/state/square_sum/1",
-            "0.000257",
-            "v2 after sample 2",
-        ),
-        ("/steps/1/weights_after/0", "0.639", "w1 after sample 2"),
-        ("/steps/1/weights_after/1", "0.606", "w2 after sample 2"),
-        ("/steps/2/weights_after/0", "0.531", "w1 after sample 3"),
-        ("/steps/2/weights_after/1", "0.412", "w2 after sample 3"),
-    ] {
-        assert_printed(&solution, pointer, printed, what);
-    }
+    assert_all_printed(
+        &solution,
+        &[
+            ("/steps/0/dw/0", "-0.02354", "dw1 (gradient convention)"),
+            ("/steps/0/state/square_sum/0", "0.000554", "(v1)1"),
+            ("/steps/0/state/square_sum/1", "0.000199", "(v2)1"),
+            ("/steps/0/weights_after/0", "0.7", "w1 after sample 1"),
+            ("/steps/0/weights_after/1", "0.7", "w2 after sample 1"),
+            ("/steps/1/forward/0/net", "0.7", "y_in of sample 2"),
+            ("/steps/1/forward/0/output", "0.6682", "y of sample 2"),
+            ("/steps/1/dw/0", "0.007559", "dw1 of sample 2"),
+            ("/steps/1/dw/1", "0.007559", "dw2 of sample 2"),
+            (
+                "/steps/1/state/square_sum/0",
+                "0.000611",
+                "v1 after sample 2",
+            ),
+            (
+                "/steps/1/state/square_sum/1",
+                "0.000257",
+                "v2 after sample 2",
+            ),
+            ("/steps/1/weights_after/0", "0.639", "w1 after sample 2"),
+            ("/steps/1/weights_after/1", "0.606", "w2 after sample 2"),
+            ("/steps/2/weights_after/0", "0.531", "w1 after sample 3"),
+            ("/steps/2/weights_after/1", "0.412", "w2 after sample 3"),
+        ],
+    );
 }
 
 #[tokio::test]
 async fn rmsprop_example_reproduces_every_printed_value_and_corrects_the_erratum() {
     let solution = solve_example("rmsprop").await;
-    for (pointer, printed, what) in [
-        ("/steps/0/dw/0", "-0.02354", "dw1"),
-        ("/steps/0/dw/1", "-0.01412", "dw2"),
-        ("/steps/0/state/square_avg/0", "0.000111", "(v1)1"),
-        ("/steps/0/state/square_avg/1", "0.0000399", "(v2)1"),
-        ("/steps/0/weights_after/0", "0.947", "(w1)2"),
-        // Erratum: the notes print (w2)2 = 4.971; it is ≈ 0.947 like (w1)2.
-        ("/steps/0/weights_after/1", "0.947", "(w2)2 (corrected)"),
-    ] {
-        assert_printed(&solution, pointer, printed, what);
-    }
+    assert_all_printed(
+        &solution,
+        &[
+            ("/steps/0/dw/0", "-0.02354", "dw1"),
+            ("/steps/0/dw/1", "-0.01412", "dw2"),
+            ("/steps/0/state/square_avg/0", "0.000111", "(v1)1"),
+            ("/steps/0/state/square_avg/1", "0.0000399", "(v2)1"),
+            ("/steps/0/weights_after/0", "0.947", "(w1)2"),
+            // Erratum: the notes print (w2)2 = 4.971; it is ≈ 0.947 like (w1)2.
+            ("/steps/0/weights_after/1", "0.947", "(w2)2 (corrected)"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_adam_fixture_is_the_adam_example() {
+    let (status, example) = get_json("/v1/examples/adam").await;
+    assert_eq!(status, 200, "{example}");
+    assert_eq!(example["problem"], adam());
 }
 
 #[tokio::test]

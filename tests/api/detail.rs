@@ -4,30 +4,16 @@
 //! answer without steps and with the loss after each update, and a stream's lines put together
 //! are that answer.
 
-use axum::body::Body;
-use axum::http::{header, Method, Request};
+use axum::http::Method;
 use serde_json::{json, Map, Value};
 
-use crate::helpers::{assert_problem, momentum, post, post_json, request, send, Reply};
+use crate::helpers::{
+    assert_problem, merged, momentum, post, post_accepting, post_json, request, Reply,
+};
 
 /// The course's Adam problem on its three samples, two epochs, with a bias: six updates.
 fn adam() -> Value {
-    json!({
-        "samples": [
-            {"x": [1, 0.6], "t": 0.8},
-            {"x": [0.5, 0.5], "t": 0.6},
-            {"x": [0.2, 0.8], "t": 0.3}
-        ],
-        "weights": [0.5, 0.5],
-        "bias": 0.1,
-        "algorithm": "adam",
-        "hyperparameters": {"learning_rate": 0.2, "beta1": 0.8, "beta2": 0.8},
-        "epochs": 2
-    })
-}
-
-async fn post_raw(path: &str, body: &Value) -> Reply {
-    post(path, body).await
+    merged(crate::helpers::adam(), json!({"bias": 0.1, "epochs": 2}))
 }
 
 /// `solution` with every step's `lines` emptied: what `values` must be.
@@ -62,8 +48,8 @@ fn mean_squared_error(problem: &Value, weights: &Value, bias: &Value) -> f64 {
 
 #[tokio::test]
 async fn values_is_the_lines_trace_with_every_line_left_out() {
-    let lines = post_raw("/v1/solve", &adam()).await;
-    let explicit = post_raw("/v1/solve?detail=lines", &adam()).await;
+    let lines = post("/v1/solve", &adam()).await;
+    let explicit = post("/v1/solve?detail=lines", &adam()).await;
     assert_eq!(lines.body, explicit.body, "lines is the default");
     let (status, values) = post_json("/v1/solve?detail=values", &adam()).await;
     assert_eq!(status, 200, "{values}");
@@ -75,7 +61,7 @@ async fn values_is_the_lines_trace_with_every_line_left_out() {
 
 #[tokio::test]
 async fn summary_has_no_steps_and_the_loss_after_every_update() {
-    let lines = post_raw("/v1/solve", &adam()).await.json();
+    let lines = post("/v1/solve", &adam()).await.json();
     let (status, summary) = post_json("/v1/solve?detail=summary", &adam()).await;
     assert_eq!(status, 200, "{summary}");
     assert_eq!(summary["steps"], json!([]));
@@ -114,7 +100,7 @@ async fn a_detail_that_is_not_listed_is_a_400() {
         "/v1/variants?detail=Values",
         "/v1/compare?detail=steps",
     ] {
-        let reply = post_raw(path, &json!({})).await;
+        let reply = post(path, &json!({})).await;
         let problem = assert_problem(&reply, 400);
         let detail = problem["detail"].as_str().unwrap_or_default();
         assert!(detail.contains("`detail` is"), "{path}: {detail}");
@@ -130,30 +116,25 @@ async fn the_renderings_are_the_worked_lines_whatever_the_detail() {
             "?format=latex&precision=3",
         ),
     ] {
-        let asked = post_raw(&format!("/v1/solve{query}"), &adam()).await;
-        let rendered = post_raw(&format!("/v1/solve{plain}"), &adam()).await;
+        let asked = post(&format!("/v1/solve{query}"), &adam()).await;
+        let rendered = post(&format!("/v1/solve{plain}"), &adam()).await;
         assert_eq!(asked.status, 200);
         assert_eq!(asked.body, rendered.body, "{query}");
     }
-    let request = Request::post("/v1/solve?detail=values")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "text/markdown")
-        .body(Body::from(adam().to_string()))
-        .expect("a valid request");
-    let accepted = send(request).await;
-    let rendered = post_raw("/v1/solve?format=markdown", &adam()).await;
+    let accepted = post_accepting("/v1/solve?detail=values", "text/markdown", &adam()).await;
+    let rendered = post("/v1/solve?format=markdown", &adam()).await;
     assert_eq!(accepted.body, rendered.body);
     // And they are held to the limits of the lines: 20,000 epochs of the course's momentum
     // problem are 120,000 trace entries, within values' limit, over lines'.
     let mut long = momentum();
     long["epochs"] = json!(20_000);
-    let reply = post_raw("/v1/solve?format=markdown&detail=values", &long).await;
+    let reply = post("/v1/solve?format=markdown&detail=values", &long).await;
     let problem = assert_problem(&reply, 422);
     assert_eq!(problem["errors"][0]["limit"]["name"], "max_trace_entries");
     // The comparison table is the summary whatever the detail.
     let body = gradtrace::course::requests::course_exercise();
-    let asked = post_raw("/v1/compare?format=markdown&detail=lines", &body).await;
-    let table = post_raw("/v1/compare?format=markdown", &body).await;
+    let asked = post("/v1/compare?format=markdown&detail=lines", &body).await;
+    let table = post("/v1/compare?format=markdown", &body).await;
     assert_eq!(asked.status, 200);
     assert_eq!(asked.body, table.body);
 }
@@ -203,8 +184,8 @@ async fn variants_give_each_problem_what_solve_gives_it_at_the_same_detail() {
 #[tokio::test]
 async fn a_comparison_is_a_summary_and_values_or_lines_add_each_columns_steps() {
     let body = gradtrace::course::requests::course_exercise();
-    let default = post_raw("/v1/compare", &body).await;
-    let summary = post_raw("/v1/compare?detail=summary", &body).await;
+    let default = post("/v1/compare", &body).await;
+    let summary = post("/v1/compare?detail=summary", &body).await;
     assert_eq!(default.body, summary.body, "summary is the default");
     let summary = summary.json();
     for result in summary["results"].as_array().into_iter().flatten() {
@@ -300,7 +281,7 @@ async fn a_streams_lines_put_together_are_the_solution_at_its_detail() {
         ("?format=ndjson&precision=2", "?precision=2"),
         ("?format=ndjson&detail=values&precision=0", "?detail=values"),
     ] {
-        let reply = post_raw(&format!("/v1/solve{query}"), &adam()).await;
+        let reply = post(&format!("/v1/solve{query}"), &adam()).await;
         let lines = stream_lines(&reply);
         assert_eq!(lines.len(), 8, "header, six steps, end");
         let (_, solution) = post_json(&format!("/v1/solve{json_query}"), &adam()).await;
@@ -309,19 +290,14 @@ async fn a_streams_lines_put_together_are_the_solution_at_its_detail() {
         assert_eq!(assembled(&lines).to_string(), solution_text, "{query}");
     }
     // `Accept` chooses the stream as `format` does, with the same bytes.
-    let request = Request::post("/v1/solve?detail=values")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/x-ndjson")
-        .body(Body::from(adam().to_string()))
-        .expect("a valid request");
-    let accepted = send(request).await;
-    let asked = post_raw("/v1/solve?format=ndjson&detail=values", &adam()).await;
+    let accepted = post_accepting("/v1/solve?detail=values", "application/x-ndjson", &adam()).await;
+    let asked = post("/v1/solve?format=ndjson&detail=values", &adam()).await;
     assert_eq!(accepted.body, asked.body);
 }
 
 #[tokio::test]
 async fn a_summary_stream_is_its_header_and_end_with_the_loss_after_every_update() {
-    let lines = stream_lines(&post_raw("/v1/solve?format=ndjson&detail=summary", &adam()).await);
+    let lines = stream_lines(&post("/v1/solve?format=ndjson&detail=summary", &adam()).await);
     assert_eq!(lines.len(), 2, "{lines:?}");
     let (_, summary) = post_json("/v1/solve?detail=summary", &adam()).await;
     assert_eq!(
@@ -341,7 +317,7 @@ async fn a_diverging_stream_ends_with_its_status_and_warning() {
         "hyperparameters": {"learning_rate": 1e200},
         "epochs": 10
     });
-    let lines = stream_lines(&post_raw("/v1/solve?format=ndjson&detail=values", &problem).await);
+    let lines = stream_lines(&post("/v1/solve?format=ndjson&detail=values", &problem).await);
     let (_, solution) = post_json("/v1/solve?detail=values", &problem).await;
     assert_eq!(solution["status"], "diverged");
     assert_eq!(assembled(&lines), solution);
@@ -351,7 +327,7 @@ async fn a_diverging_stream_ends_with_its_status_and_warning() {
 async fn a_problem_refused_before_the_stream_starts_gets_its_usual_problem_json() {
     let mut body = momentum();
     body["hyperparameters"]["beta"] = json!(1.5);
-    let reply = post_raw("/v1/solve?format=ndjson", &body).await;
+    let reply = post("/v1/solve?format=ndjson", &body).await;
     let problem = assert_problem(&reply, 422);
     assert_eq!(problem["errors"][0]["pointer"], "/hyperparameters/beta");
     let reply = request(

@@ -9,11 +9,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use axum::body::Body;
-use axum::http::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{get_json, post, request};
+use crate::helpers::{adam, get, get_json, merged, post};
 
 /// The renderings frozen for every solve case: (label, query string).
 const RENDERINGS: [(&str, &str); 6] = [
@@ -29,24 +27,14 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden")
 }
 
-/// The course's three samples and initial weights (docs/contract.md §10) with `overrides` merged in.
+/// The course's three samples and initial weights (docs/contract.md §10, the Adam exercise's)
+/// under `algorithm`, with `overrides` merged in.
 fn course(algorithm: &str, hyperparameters: Value, overrides: Value) -> Value {
-    let mut problem = json!({
-        "samples": [
-            {"x": [1, 0.6], "t": 0.8},
-            {"x": [0.5, 0.5], "t": 0.6},
-            {"x": [0.2, 0.8], "t": 0.3}
-        ],
-        "weights": [0.5, 0.5],
-        "algorithm": algorithm,
-        "hyperparameters": hyperparameters,
-    });
-    if let (Some(target), Some(extra)) = (problem.as_object_mut(), overrides.as_object()) {
-        for (key, value) in extra {
-            target.insert(key.clone(), value.clone());
-        }
-    }
-    problem
+    let problem = merged(
+        adam(),
+        json!({"algorithm": algorithm, "hyperparameters": hyperparameters}),
+    );
+    merged(problem, overrides)
 }
 
 /// Every element-wise algorithm with the hyperparameters the course uses for it.
@@ -77,9 +65,9 @@ fn algorithms() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// Every case: a name (its file) and a `/v1/solve` body.
-fn solve_cases() -> Vec<(String, Value)> {
-    let options: Vec<(&str, Value)> = vec![
+/// Every option that changes what a line shows, as keys merged into a problem.
+fn options() -> Vec<(&'static str, Value)> {
+    vec![
         ("plain", json!({})),
         ("bias_correction", json!({"bias_correction": true})),
         ("no_bias_correction", json!({"bias_correction": false})),
@@ -108,17 +96,40 @@ fn solve_cases() -> Vec<(String, Value)> {
             "exponential",
             json!({"epochs": 2, "schedule": {"type": "exponential", "k": 0.1, "per": "update"}}),
         ),
-    ];
+    ]
+}
+
+/// Every case: a name (its file) and a `/v1/solve` body.
+fn solve_cases() -> Vec<(String, Value)> {
     let mut cases = Vec::new();
     for (name, hyperparameters) in algorithms() {
         let algorithm = name.split('_').next().unwrap_or(name);
-        for (option, overrides) in &options {
+        for (option, overrides) in options() {
             cases.push((
                 format!("{name}.{option}"),
-                course(algorithm, hyperparameters.clone(), overrides.clone()),
+                course(algorithm, hyperparameters.clone(), overrides),
             ));
         }
     }
+    cases.extend(conjugate_gradient_cases());
+    for (name, activation_or_loss) in [
+        ("gd.cross_entropy", json!({"loss": "cross_entropy"})),
+        ("gd.tanh", json!({"activation": "tanh"})),
+        ("gd.linear", json!({"activation": "linear"})),
+    ] {
+        cases.push((
+            name.into(),
+            course("gd", json!({"learning_rate": 0.2}), activation_or_loss),
+        ));
+    }
+    cases.extend(edge_cases());
+    cases
+}
+
+/// Conjugate gradient under each β rule, with the exact and with a fixed line search, and
+/// rounded.
+fn conjugate_gradient_cases() -> Vec<(String, Value)> {
+    let mut cases = Vec::new();
     for rule in [
         "fletcher_reeves",
         "polak_ribiere",
@@ -151,55 +162,40 @@ fn solve_cases() -> Vec<(String, Value)> {
             json!({"epochs": 2, "rounding": {"significant_figures": 4}}),
         ),
     ));
-    cases.push((
-        "gd.relu_zero_net_input".into(),
-        json!({
-            "samples": [{"x": [1, -1], "t": 1}, {"x": [0.5, 0.5], "t": 0}],
-            "weights": [0.5, 0.5], "algorithm": "gd",
-            "hyperparameters": {"learning_rate": 0.1}, "activation": "relu"
-        }),
-    ));
-    cases.push((
-        "gd.cross_entropy".into(),
-        course(
-            "gd",
-            json!({"learning_rate": 0.2}),
-            json!({"loss": "cross_entropy"}),
-        ),
-    ));
-    cases.push((
-        "gd.tanh".into(),
-        course(
-            "gd",
-            json!({"learning_rate": 0.2}),
-            json!({"activation": "tanh"}),
-        ),
-    ));
-    cases.push((
-        "gd.linear".into(),
-        course(
-            "gd",
-            json!({"learning_rate": 0.2}),
-            json!({"activation": "linear"}),
-        ),
-    ));
-    cases.push((
-        "rmsprop.zero_epsilon".into(),
-        json!({
-            "samples": [{"x": [1, 0], "t": 0.5}],
-            "weights": [0.5, 0.5], "algorithm": "rmsprop",
-            "hyperparameters": {"learning_rate": 0.1, "epsilon": 0}
-        }),
-    ));
-    cases.push((
-        "gd.diverged".into(),
-        json!({
-            "samples": [{"x": [1e300], "t": 0.5}],
-            "weights": [1e10], "algorithm": "gd", "activation": "linear",
-            "hyperparameters": {"learning_rate": 1e300}, "epochs": 3
-        }),
-    ));
     cases
+}
+
+/// Problems of their own: a ReLU at a zero net input, a zero ε, a run that diverges.
+fn edge_cases() -> Vec<(String, Value)> {
+    [
+        (
+            "gd.relu_zero_net_input",
+            json!({
+                "samples": [{"x": [1, -1], "t": 1}, {"x": [0.5, 0.5], "t": 0}],
+                "weights": [0.5, 0.5], "algorithm": "gd",
+                "hyperparameters": {"learning_rate": 0.1}, "activation": "relu"
+            }),
+        ),
+        (
+            "rmsprop.zero_epsilon",
+            json!({
+                "samples": [{"x": [1, 0], "t": 0.5}],
+                "weights": [0.5, 0.5], "algorithm": "rmsprop",
+                "hyperparameters": {"learning_rate": 0.1, "epsilon": 0}
+            }),
+        ),
+        (
+            "gd.diverged",
+            json!({
+                "samples": [{"x": [1e300], "t": 0.5}],
+                "weights": [1e10], "algorithm": "gd", "activation": "linear",
+                "hyperparameters": {"learning_rate": 1e300}, "epochs": 3
+            }),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, problem)| (name.to_string(), problem))
+    .collect()
 }
 
 /// The frozen text of one solve case: each rendering under a header line.
@@ -240,14 +236,7 @@ async fn all_cases() -> Vec<(String, String)> {
                 String::from_utf8_lossy(&reply.body)
             )
         };
-        let example_json = request(
-            Method::GET,
-            &format!("/v1/examples/{id}"),
-            None,
-            Body::empty(),
-        )
-        .await
-        .body;
+        let example_json = get(&format!("/v1/examples/{id}")).await.body;
         out.push((
             format!("example.{id}"),
             format!(
@@ -274,7 +263,7 @@ async fn all_cases() -> Vec<(String, String)> {
     }
     out.push(("compare.course".into(), text));
     out.extend(picture_cases().await);
-    let catalogue = request(Method::GET, "/v1/algorithms", None, Body::empty()).await;
+    let catalogue = get("/v1/algorithms").await;
     out.push((
         "algorithms".into(),
         format!("{}\n", String::from_utf8_lossy(&catalogue.body)),

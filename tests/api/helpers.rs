@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request};
 use serde_json::Value;
 
-pub use crate::common::{fixture, momentum, Reply};
+pub use crate::common::{adam, course, course_data, fixture, merged, momentum, Reply};
 
 /// Send any request to the app.
 pub async fn send(request: Request<Body>) -> Reply {
@@ -37,15 +37,30 @@ pub async fn post(path: &str, body: &Value) -> Reply {
     .await
 }
 
+/// POST a JSON value as `application/json`, asking for `accept` in the `Accept` header.
+pub async fn post_accepting(path: &str, accept: &str, body: &Value) -> Reply {
+    let request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, accept)
+        .body(Body::from(body.to_string()))
+        .expect("a valid request");
+    send(request).await
+}
+
 /// POST a JSON value; the status as a number and the body as JSON.
 pub async fn post_json(path: &str, body: &Value) -> (u16, Value) {
     let reply = post(path, body).await;
     (reply.status.as_u16(), reply.json())
 }
 
+/// GET a path.
+pub async fn get(path: &str) -> Reply {
+    request(Method::GET, path, None, Body::empty()).await
+}
+
 /// GET a path; the status as a number and the body as JSON.
 pub async fn get_json(path: &str) -> (u16, Value) {
-    let reply = request(Method::GET, path, None, Body::empty()).await;
+    let reply = get(path).await;
     (reply.status.as_u16(), reply.json())
 }
 
@@ -76,9 +91,17 @@ pub fn assert_problem(reply: &Reply, status: u16) -> Value {
     problem
 }
 
-/// The pointers of a validation problem's `errors`, sorted.
-pub fn pointers(problem: &Value) -> Vec<String> {
-    let mut pointers: Vec<String> = problem["errors"]
+/// [`assert_problem`], its `detail` saying `words`.
+pub fn assert_problem_saying(reply: &Reply, status: u16, words: &str) -> Value {
+    let problem = assert_problem(reply, status);
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains(words), "{words:?} not in {problem}");
+    problem
+}
+
+/// The pointers of a validation problem's `errors`, in the order given.
+pub fn pointers_in_order(problem: &Value) -> Vec<String> {
+    problem["errors"]
         .as_array()
         .map(|errors| {
             errors
@@ -86,7 +109,12 @@ pub fn pointers(problem: &Value) -> Vec<String> {
                 .map(|e| e["pointer"].as_str().unwrap_or("?").to_string())
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The pointers of a validation problem's `errors`, sorted.
+pub fn pointers(problem: &Value) -> Vec<String> {
+    let mut pointers = pointers_in_order(problem);
     pointers.sort();
     pointers
 }
@@ -109,6 +137,23 @@ pub fn gradtrace(args: &[&str], stdin: &str) -> std::process::Output {
             .expect("stdin is writable");
     }
     child.wait_with_output().expect("the binary finishes")
+}
+
+/// The problem+json a `gradtrace` command printed on stdout as it exited with status 1.
+pub fn printed_problem(output: &std::process::Output) -> Value {
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
+/// A `gradtrace` command refused its arguments or its file: status 2, nothing on stdout, and
+/// `message` on stderr.
+pub fn assert_usage_error(output: &std::process::Output, message: &str) {
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty(), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(message),
+        "{output:?}"
+    );
 }
 
 /// POST a JSON value; the status as a number and the body as text, byte for byte.

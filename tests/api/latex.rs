@@ -11,13 +11,16 @@ use std::process::Command;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::http::{header, Method, Request};
+use axum::http::{header, Request};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::helpers::{assert_problem, get_json, gradtrace, momentum, post};
+use crate::helpers::{
+    adam, assert_problem_saying, assert_usage_error, get_json, gradtrace, merged, momentum, post,
+    post_accepting,
+};
 
 const INSTALL: &str = "pdflatex is needed for this test: on Debian or Ubuntu, \
      `apt-get install texlive-latex-base texlive-latex-recommended` (.ci/run does it)";
@@ -57,14 +60,6 @@ async fn post_latex(app: &Router, problem: &Value, query: &str) -> (u16, String,
         content_type,
         String::from_utf8_lossy(&body).to_string(),
     )
-}
-
-fn three_samples() -> Value {
-    json!([
-        {"x": [1, 0.6], "t": 0.8},
-        {"x": [0.5, 0.5], "t": 0.6},
-        {"x": [0.2, 0.8], "t": 0.3}
-    ])
 }
 
 /// Every algorithm, with each form (momentum, Nesterov) and each β rule and line search
@@ -185,15 +180,11 @@ async fn fragments() -> Vec<(String, String)> {
     assert!(fragments.len() >= 9, "the course has 9 solve examples");
     for (algorithm, hyperparameters) in algorithms() {
         for (variant, extra, query) in variants() {
-            let mut problem = json!({
-                "samples": three_samples(),
-                "weights": [0.5, 0.5],
+            let course = json!({
                 "algorithm": algorithm.split(' ').next().unwrap_or_default(),
                 "hyperparameters": hyperparameters,
             });
-            for (key, value) in extra.as_object().into_iter().flatten() {
-                problem[key] = value.clone();
-            }
+            let problem = merged(merged(adam(), course), extra);
             let name = format!("{algorithm}, {variant}");
             if refused(&algorithm, variant) {
                 // Left out only where the contract refuses the problem (checked, not assumed).
@@ -219,14 +210,15 @@ async fn fragments() -> Vec<(String, String)> {
     ];
     for (name, hyperparameters) in notes {
         let algorithm = name.split(' ').next().unwrap_or_default();
-        let problem = json!({
-            "samples": three_samples(),
-            "weights": [0.5, 0.5],
-            "algorithm": algorithm,
-            "hyperparameters": hyperparameters,
-            "bias_correction": algorithm == "gd",
-            "epochs": 2,
-        });
+        let problem = merged(
+            adam(),
+            json!({
+                "algorithm": algorithm,
+                "hyperparameters": hyperparameters,
+                "bias_correction": algorithm == "gd",
+                "epochs": 2,
+            }),
+        );
         let page = latex_of(&app, &problem, "").await;
         assert!(page.contains("\\paragraph*{Note.}"), "{name}: {page}");
         fragments.push((name.to_string(), page));
@@ -446,25 +438,17 @@ async fn standalone_shapes_only_the_latex_rendering_and_a_malformed_value_is_a_b
         assert_eq!(asked.body, plain.body, "{format} with standalone=true");
     }
     let reply = post("/v1/solve?format=latex&standalone=yes", &momentum()).await;
-    let problem = assert_problem(&reply, 400);
-    let detail = problem["detail"].as_str().unwrap_or_default();
-    assert!(detail.contains("standalone"), "{problem}");
+    assert_problem_saying(&reply, 400, "standalone");
     // An `Accept` header that picks LaTeX picks it for `standalone` too.
-    let reply = crate::helpers::send(
-        axum::http::Request::builder()
-            .method(Method::POST)
-            .uri("/v1/solve?standalone=true")
-            .header("content-type", "application/json")
-            .header("accept", "application/x-latex")
-            .body(axum::body::Body::from(momentum().to_string()))
-            .unwrap(),
+    let reply = post_accepting(
+        "/v1/solve?standalone=true",
+        "application/x-latex",
+        &momentum(),
     )
     .await;
     assert_eq!(reply.status, 200);
     assert!(String::from_utf8_lossy(&reply.body).ends_with("\\end{document}\n"));
 
     let cli = gradtrace(&["solve", "--standalone", "-"], &momentum().to_string());
-    assert_eq!(cli.status.code(), Some(2), "{cli:?}");
-    assert!(String::from_utf8_lossy(&cli.stderr).contains("--format latex"));
-    assert!(cli.stdout.is_empty());
+    assert_usage_error(&cli, "--format latex");
 }

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::Method;
 use serde_json::Value;
 
-use crate::helpers::{assert_problem, get_json, post_json, request};
+use crate::helpers::{assert_problem_saying, get, get_json, post_json, request};
 
 #[tokio::test]
 async fn algorithms_lists_all_ten_with_their_hyperparameters() {
@@ -42,15 +42,20 @@ async fn algorithms_lists_all_ten_with_their_hyperparameters() {
     }
 }
 
+/// The entry of an algorithm of `/v1/algorithms` for its hyperparameter `name` (null if none).
+fn hyperparameter(algorithm: &Value, name: &str) -> Value {
+    algorithm["hyperparameters"]
+        .as_array()
+        .and_then(|h| h.iter().find(|p| p["name"] == name))
+        .cloned()
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 async fn algorithms_gives_momentums_beta_its_default_and_range() {
     let (_, body) = get_json("/v1/algorithms").await;
     let momentum = &body["algorithms"][1];
-    let beta = momentum["hyperparameters"]
-        .as_array()
-        .and_then(|h| h.iter().find(|p| p["name"] == "beta"))
-        .cloned()
-        .unwrap_or_default();
+    let beta = hyperparameter(momentum, "beta");
     assert_eq!(beta["type"], "number");
     assert_eq!(beta["default"], 0.9);
     assert_eq!(beta["range"], "[0, 1)");
@@ -68,11 +73,7 @@ async fn algorithms_gives_momentums_beta_its_default_and_range() {
 async fn conjugate_gradients_learning_rate_is_required_only_with_a_fixed_step() {
     let (_, body) = get_json("/v1/algorithms").await;
     let cg = &body["algorithms"][9];
-    let rate = cg["hyperparameters"]
-        .as_array()
-        .and_then(|h| h.iter().find(|p| p["name"] == "learning_rate"))
-        .cloned()
-        .unwrap_or_default();
+    let rate = hyperparameter(cg, "learning_rate");
     assert_eq!(rate["only_when"]["line_search"], "fixed");
     assert_eq!(cg["bias_correction"]["applies"], false);
 }
@@ -170,12 +171,7 @@ async fn one_example_is_served_by_its_id_and_an_unknown_id_is_a_404() {
     assert_eq!(example["problem"]["algorithm"], "momentum");
     assert_eq!(example["errata"].as_array().map(Vec::len), Some(2));
 
-    let reply = request(Method::GET, "/v1/examples/nope", None, Body::empty()).await;
-    let problem = assert_problem(&reply, 404);
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("momentum"));
+    assert_problem_saying(&get("/v1/examples/nope").await, 404, "momentum");
 }
 
 #[tokio::test]
@@ -226,7 +222,7 @@ pub fn docs_assets(html: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn docs_serve_swagger_ui_without_the_internet_at_both_paths() {
-    let page = request(Method::GET, "/docs/", None, Body::empty()).await;
+    let page = get("/docs/").await;
     assert_eq!(page.status, 200);
     assert!(page.content_type().starts_with("text/html"));
     let html = String::from_utf8_lossy(&page.body).to_string();
@@ -234,7 +230,7 @@ async fn docs_serve_swagger_ui_without_the_internet_at_both_paths() {
 
     // `/docs` is the same page, not a redirect: its `<base>` makes the relative asset paths
     // (`./swagger-ui.css`) resolve under /docs/ from there too.
-    let bare = request(Method::GET, "/docs", None, Body::empty()).await;
+    let bare = get("/docs").await;
     assert_eq!(bare.status, 200);
     assert!(bare.content_type().starts_with("text/html"));
     assert_eq!(bare.body, page.body);
@@ -254,17 +250,11 @@ async fn docs_serve_swagger_ui_without_the_internet_at_both_paths() {
         );
     }
     for asset in &assets {
-        let reply = request(Method::GET, asset, None, Body::empty()).await;
+        let reply = get(asset).await;
         assert_eq!(reply.status, 200, "{asset}");
         assert!(!reply.body.is_empty(), "{asset}");
     }
-    let reply = request(
-        Method::GET,
-        "/docs/swagger-initializer.js",
-        None,
-        Body::empty(),
-    )
-    .await;
+    let reply = get("/docs/swagger-initializer.js").await;
     assert!(String::from_utf8_lossy(&reply.body).contains("\"url\": \"/openapi.json\""));
 }
 

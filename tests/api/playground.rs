@@ -2,10 +2,7 @@
 //! serves, each with its media type, under a policy that forbids loading from anywhere else.
 //! The page in a real browser is `tests/browser`.
 
-use axum::body::Body;
-use axum::http::Method;
-
-use crate::helpers::request;
+use crate::helpers::get;
 
 fn page_references(html: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -21,7 +18,7 @@ fn page_references(html: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn the_page_loads_only_files_of_this_service() {
-    let page = request(Method::GET, "/", None, Body::empty()).await;
+    let page = get("/").await;
     assert_eq!(page.status, 200);
     let policy = page
         .headers
@@ -37,7 +34,7 @@ async fn the_page_loads_only_files_of_this_service() {
             continue;
         }
         assert!(reference.starts_with("/playground/"), "{reference}");
-        let reply = request(Method::GET, &reference, None, Body::empty()).await;
+        let reply = get(&reference).await;
         assert_eq!(reply.status, 200, "{reference}");
     }
 }
@@ -45,25 +42,13 @@ async fn the_page_loads_only_files_of_this_service() {
 #[tokio::test]
 async fn every_file_is_served_with_its_media_type_and_katex_finds_its_fonts() {
     for (path, media_type, bytes) in gradtrace::api::playground::FILES {
-        let reply = request(
-            Method::GET,
-            &format!("/playground/{path}"),
-            None,
-            Body::empty(),
-        )
-        .await;
+        let reply = get(&format!("/playground/{path}")).await;
         assert_eq!(reply.status, 200, "{path}");
         assert_eq!(reply.content_type(), *media_type, "{path}");
         assert_eq!(reply.body, *bytes, "{path}");
     }
     // Each font the stylesheet names first (woff2, what browsers load) is one of the files.
-    let css = request(
-        Method::GET,
-        "/playground/katex/katex.min.css",
-        None,
-        Body::empty(),
-    )
-    .await;
+    let css = get("/playground/katex/katex.min.css").await;
     let css = String::from_utf8_lossy(&css.body).to_string();
     let fonts: Vec<&str> = css
         .split("url(")
@@ -73,16 +58,10 @@ async fn every_file_is_served_with_its_media_type_and_katex_finds_its_fonts() {
         .collect();
     assert_eq!(fonts.len(), 20);
     for font in fonts {
-        let reply = request(
-            Method::GET,
-            &format!("/playground/katex/{font}"),
-            None,
-            Body::empty(),
-        )
-        .await;
+        let reply = get(&format!("/playground/katex/{font}")).await;
         assert_eq!(reply.status, 200, "{font}");
     }
-    let missing = request(Method::GET, "/playground/nothing.js", None, Body::empty()).await;
+    let missing = get("/playground/nothing.js").await;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.content_type(), "application/problem+json");
 }

@@ -1,21 +1,15 @@
 //! Worked lines a student can follow: the Markdown and LaTeX renderings, the display precision,
 //! and hand-calculation rounding (docs/contract.md §6), through the HTTP API.
 
-use axum::body::Body;
-use axum::http::{header, Method, Request};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, get_json, momentum, post, post_json, send};
+use crate::helpers::{assert_problem_saying, get_json, momentum, post, post_accepting, post_json};
 
 async fn post_text(path: &str, body: &Value, accept: Option<&str>) -> (u16, String, String) {
-    let mut builder = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(accept) = accept {
-        builder = builder.header(header::ACCEPT, accept);
-    }
-    let reply = send(builder.body(Body::from(body.to_string())).unwrap()).await;
+    let reply = match accept {
+        Some(accept) => post_accepting(path, accept, body).await,
+        None => post(path, body).await,
+    };
     (
         reply.status.as_u16(),
         reply.content_type().to_string(),
@@ -127,11 +121,7 @@ async fn precision_changes_the_displayed_digits_not_the_values() {
 async fn an_unknown_format_or_precision_is_a_problem() {
     for query in ["format=pdf", "precision=18", "precision=-1", "colour=red"] {
         let reply = post(&format!("/v1/solve?{query}"), &momentum()).await;
-        let problem = assert_problem(&reply, 400);
-        assert!(
-            problem["detail"].as_str().unwrap().contains("format"),
-            "{problem}"
-        );
+        assert_problem_saying(&reply, 400, "format");
     }
 }
 

@@ -1,9 +1,10 @@
 //! What several test binaries share (each includes this file with `#[path]`): a response read
-//! whole, one request to an in-memory app, and the course's momentum problem, loaded from
-//! `tests/fixtures/momentum.json` rather than written again.
+//! whole, one request to an in-memory app, the course's problems as fixtures loaded from
+//! `tests/fixtures/` rather than written again, and (`course`) as the core's own values.
 
 #![allow(dead_code)] // each binary uses its own part of this
 
+pub mod course;
 pub mod platforms;
 pub mod socket;
 
@@ -77,4 +78,33 @@ pub fn fixture(name: &str) -> Value {
 /// The course's momentum problem, docs/contract.md §2.
 pub fn momentum() -> Value {
     fixture("momentum.json")
+}
+
+/// The course's Adam exercise, docs/contract.md §10 (`GET /v1/examples/adam`): its three
+/// samples and initial weights, α 0.2, β₁ and β₂ 0.8.
+pub fn adam() -> Value {
+    fixture("adam.json")
+}
+
+/// The course's two samples and initial weights (those of [`momentum`]), as a problem's keys.
+pub fn course_data() -> Value {
+    let momentum = momentum();
+    serde_json::json!({"samples": momentum["samples"], "weights": momentum["weights"]})
+}
+
+/// [`course_data`] under `algorithm` and its `hyperparameters`, every other key left to its
+/// default.
+pub fn course(algorithm: &str, hyperparameters: &Value) -> Value {
+    merged(
+        course_data(),
+        serde_json::json!({"algorithm": algorithm, "hyperparameters": hyperparameters}),
+    )
+}
+
+/// `object` with every key of `keys` set (replacing any it had).
+pub fn merged(mut object: Value, keys: Value) -> Value {
+    if let (Some(target), Value::Object(keys)) = (object.as_object_mut(), keys) {
+        target.extend(keys);
+    }
+    object
 }

@@ -5,7 +5,7 @@
 use gradtrace::solve::*;
 use proptest::prelude::*;
 
-use crate::support::{assert_all_finite, dot, exact_cg, problem};
+use crate::support::{assert_all_finite, course_samples, dot, exact_cg, problem};
 
 /// Five samples of three inputs; a linear neuron with squared error makes the mean loss a
 /// quadratic whose minimizer solves the normal equations XᵀX w = Xᵀt.
@@ -100,15 +100,7 @@ fn a_run_at_the_minimum_converges_before_updating() {
 
 /// A logistic problem (not a quadratic), on which the four β rules really differ.
 fn logistic(formula: BetaFormula) -> Problem {
-    let mut p = problem(
-        vec![
-            (vec![1.0, 0.6], 0.8),
-            (vec![0.5, 0.5], 0.6),
-            (vec![0.2, 0.8], 0.3),
-        ],
-        vec![0.5, 0.5],
-        exact_cg(formula, 100),
-    );
+    let mut p = problem(course_samples(3), vec![0.5, 0.5], exact_cg(formula, 100));
     p.epochs = 4;
     p
 }

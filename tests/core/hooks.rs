@@ -5,22 +5,7 @@ use std::collections::BTreeMap;
 
 use gradtrace::solve::*;
 
-use crate::support::problem;
-
-fn course_momentum() -> Problem {
-    let mut p = problem(
-        vec![(vec![1.0, 0.6], 0.8), (vec![0.5, 0.5], 0.6)],
-        vec![0.5, 0.5],
-        Optimizer::Momentum {
-            learning_rate: 0.2,
-            beta: 0.8,
-            form: MomentumForm::Average,
-        },
-    );
-    p.batch_size = 1;
-    p.conventions.sign = SignConvention::Delta;
-    p
-}
+use crate::common::course::course_momentum;
 
 fn line<'a>(step: &'a Step, symbol: &str) -> &'a Line {
     step.lines.iter().find(|l| l.symbol == symbol).unwrap()

@@ -2,6 +2,8 @@
 //! property tests that no problem, however extreme, makes the core panic or emit a non-finite
 //! number.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod conjugate_gradient;
 mod hooks;
 mod json;

@@ -2,23 +2,7 @@
 
 use gradtrace::solve::*;
 
-pub fn problem(samples: Vec<(Vec<f64>, f64)>, weights: Vec<f64>, optimizer: Optimizer) -> Problem {
-    Problem {
-        samples: samples.into_iter().map(|(x, t)| Sample { x, t }).collect(),
-        weights,
-        bias: None,
-        activation: Activation::Logistic,
-        loss: Loss::SquaredError,
-        optimizer,
-        bias_correction: false,
-        epochs: 1,
-        batch_size: usize::MAX,
-        reduction: Reduction::Mean,
-        schedule: None,
-        conventions: Conventions::default(),
-        rounding: None,
-    }
-}
+pub use crate::common::course::{course_samples, problem};
 
 pub fn exact_cg(beta_formula: BetaFormula, restart_every: usize) -> Optimizer {
     Optimizer::ConjugateGradient {
@@ -84,15 +68,7 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 fn base(optimizer: Optimizer) -> Problem {
-    let mut p = problem(
-        vec![
-            (vec![1.0, 0.6], 0.8),
-            (vec![0.5, 0.5], 0.6),
-            (vec![0.2, 0.8], 0.3),
-        ],
-        vec![0.5, 0.5],
-        optimizer,
-    );
+    let mut p = problem(course_samples(3), vec![0.5, 0.5], optimizer);
     p.batch_size = 1;
     p.epochs = 2;
     p

@@ -12,6 +12,15 @@ fn errors(answers: Vec<Answer>) -> Vec<GradeFieldError> {
     }
 }
 
+fn pointers(errors: &[GradeFieldError]) -> Vec<&str> {
+    errors.iter().map(|e| e.pointer.as_str()).collect()
+}
+
+/// The error's detail says `words`.
+fn assert_says(e: &GradeFieldError, words: &str) {
+    assert!(e.detail.contains(words), "{words:?} not in {}", e.detail);
+}
+
 fn only(answers: Vec<Answer>) -> GradeFieldError {
     let mut all = errors(answers);
     assert_eq!(all.len(), 1, "{all:?}");
@@ -25,72 +34,51 @@ fn a_pointer_without_a_leading_slash_is_malformed_and_named() {
         answer_ptr("steps/0/weights_after/0", 0.5),
     ]);
     assert_eq!(e.pointer, "/answers/1/pointer");
-    assert!(
-        e.detail.contains("`steps/0/weights_after/0`"),
-        "{}",
-        e.detail
-    );
-    assert!(e.detail.contains("must start with `/`"), "{}", e.detail);
+    assert_says(&e, "`steps/0/weights_after/0`");
+    assert_says(&e, "must start with `/`");
 }
 
 #[test]
 fn a_pointer_with_a_bad_escape_is_malformed() {
     let e = only(vec![answer_ptr("/steps/0/we~2ights", 0.5)]);
     assert_eq!(e.pointer, "/answers/0/pointer");
-    assert!(e.detail.contains("~0 and `/` as ~1"), "{}", e.detail);
+    assert_says(&e, "~0 and `/` as ~1");
 }
 
 #[test]
 fn a_pointer_past_the_last_step_says_how_many_there_are() {
     let e = only(vec![answer_ptr("/steps/9/weights_after/0", 0.5)]);
     assert_eq!(e.pointer, "/answers/0/pointer");
-    assert!(
-        e.detail
-            .contains("/steps has no index 9: it has 2 (indices 0–1)"),
-        "{}",
-        e.detail
-    );
+    assert_says(&e, "/steps has no index 9: it has 2 (indices 0–1)");
 }
 
 #[test]
 fn a_pointer_to_an_unknown_field_lists_the_fields_there() {
     let e = only(vec![answer_ptr("/steps/0/weight_after/0", 0.5)]);
-    assert!(
-        e.detail.contains("/steps/0 has no `weight_after`"),
-        "{}",
-        e.detail
-    );
-    assert!(e.detail.contains("weights_after"), "{}", e.detail);
+    assert_says(&e, "/steps/0 has no `weight_after`");
+    assert_says(&e, "weights_after");
 }
 
 #[test]
 fn a_pointer_to_something_other_than_a_number_is_rejected() {
     let e = only(vec![answer_ptr("/steps/0/weights_after", 0.5)]);
-    assert!(
-        e.detail.contains("is an array, not a number"),
-        "{}",
-        e.detail
-    );
+    assert_says(&e, "is an array, not a number");
     // The course's neuron has no bias.
     let e = only(vec![answer_ptr("/final_bias", 0.0)]);
-    assert!(e.detail.contains("is null"), "{}", e.detail);
+    assert_says(&e, "is null");
     let e = only(vec![answer_ptr("", 0.0)]);
-    assert!(e.detail.contains("is an object"), "{}", e.detail);
+    assert_says(&e, "is an object");
     // Array indices are written without leading zeros (RFC 6901).
     let e = only(vec![answer_ptr("/final_weights/01", 0.5)]);
-    assert!(e.detail.contains("`01` is not an index"), "{}", e.detail);
+    assert_says(&e, "`01` is not an index");
 }
 
 #[test]
 fn an_unknown_symbol_is_named_with_the_lines_the_step_has() {
     let e = only(vec![answer_at(1, "(w_3)_2", 0.5)]);
     assert_eq!(e.pointer, "/answers/0/symbol");
-    assert!(
-        e.detail.contains("step 1 has no line `(w_3)_2`"),
-        "{}",
-        e.detail
-    );
-    assert!(e.detail.contains("(w_1)_2, (w_2)_2"), "{}", e.detail);
+    assert_says(&e, "step 1 has no line `(w_3)_2`");
+    assert_says(&e, "(w_1)_2, (w_2)_2");
 }
 
 #[test]
@@ -113,9 +101,8 @@ fn an_answer_must_name_its_value_one_way() {
     let mut symbol_only = answer_at(1, "(w_1)_2", 0.5);
     symbol_only.step = None;
     let all = errors(vec![both, neither, step_only, symbol_only]);
-    let pointers: Vec<&str> = all.iter().map(|e| e.pointer.as_str()).collect();
     assert_eq!(
-        pointers,
+        pointers(&all),
         vec![
             "/answers/0",
             "/answers/1",
@@ -143,9 +130,8 @@ fn every_invalid_answer_is_reported_at_once_in_order() {
         bad_tolerance,
         answer_at(1, "y", f64::NAN),
     ]);
-    let pointers: Vec<&str> = all.iter().map(|e| e.pointer.as_str()).collect();
     assert_eq!(
-        pointers,
+        pointers(&all),
         vec![
             "/answers/0/pointer",
             "/answers/2/symbol",

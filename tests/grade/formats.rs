@@ -4,8 +4,6 @@
 //! format"), CodeRunner's combinator grader (`docs/index.md` of moodle-qtype_coderunner,
 //! "Combinator-template grading", and the allowed-field list of its `combinator_grader_outcome`).
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use gradtrace::grade::{render, CarryForward, Format, GradeReport};
@@ -19,8 +17,7 @@ use crate::support::*;
 /// graded without carry-forward, the first answer with a label full of HTML characters.
 fn report() -> GradeReport {
     let problem = course_momentum();
-    let slip = BTreeMap::from([(1, BTreeMap::from([("(dw_1)_1".to_string(), 0.2)]))]);
-    let mut answers = with_slips(&problem, &slip);
+    let mut answers = with_slips(&problem, &slip());
     answers[0].label = Some("net input <of> sample 1 & \"more\"".into());
     let report = graded(&problem, &spec(answers, CarryForward::None));
     assert!(report.results.iter().any(|r| r.correct));

@@ -26,6 +26,14 @@ fn graded_with_mistake(problem: &Problem, code: &str, strategy: CarryForward) ->
     graded(problem, &spec(answers, strategy))
 }
 
+/// A student's answers to `problem` made with the mistake `code`, graded without carry-forward
+/// and checked to be diagnosed as `code`.
+fn diagnosed(problem: &Problem, code: &str) -> GradeReport {
+    let report = graded_with_mistake(problem, code, CarryForward::None);
+    assert_diagnosed(&report, code);
+    report
+}
+
 /// Every wrong answer is diagnosed as `code`, and there is at least one.
 fn assert_diagnosed(report: &GradeReport, code: &str) {
     let wrong: Vec<_> = report.results.iter().filter(|r| !r.correct).collect();
@@ -55,8 +63,7 @@ fn assert_diagnosed(report: &GradeReport, code: &str) {
 fn forgetting_bias_correction_in_adam_is_diagnosed() {
     let mut problem = course_adam();
     problem.bias_correction = true;
-    let report = graded_with_mistake(&problem, "bias_correction_forgotten", CarryForward::None);
-    assert_diagnosed(&report, "bias_correction_forgotten");
+    let report = diagnosed(&problem, "bias_correction_forgotten");
     let first = &report.results[report.first_wrong.expect("a wrong answer")];
     assert_eq!(first.quantity, "(w_1)_2");
     assert!(
@@ -70,42 +77,26 @@ fn forgetting_bias_correction_in_adam_is_diagnosed() {
 
 #[test]
 fn applying_bias_correction_in_rmsprop_when_not_asked_is_diagnosed() {
-    let report = graded_with_mistake(
-        &course_rmsprop(),
-        "bias_correction_not_asked",
-        CarryForward::None,
-    );
-    assert_diagnosed(&report, "bias_correction_not_asked");
+    diagnosed(&course_rmsprop(), "bias_correction_not_asked");
 }
 
 #[test]
 fn epsilon_outside_the_root_is_diagnosed_where_epsilon_is_large_enough_to_show() {
     // ε = 0.01 against s ≈ 0.00055 (the course's (v₁)₁ for adagrad): √(s + ε) ≈ 0.103 while
     // √s + ε ≈ 0.0335.
-    let report = graded_with_mistake(
-        &course_adagrad(0.01),
-        "epsilon_outside_root",
-        CarryForward::None,
-    );
-    assert_diagnosed(&report, "epsilon_outside_root");
+    diagnosed(&course_adagrad(0.01), "epsilon_outside_root");
 }
 
 #[test]
 fn epsilon_inside_the_root_is_diagnosed_when_the_convention_puts_it_outside() {
     let mut problem = course_adagrad(0.01);
     problem.conventions.epsilon = EpsilonPlacement::OutsideSqrt;
-    let report = graded_with_mistake(&problem, "epsilon_inside_root", CarryForward::None);
-    assert_diagnosed(&report, "epsilon_inside_root");
+    diagnosed(&problem, "epsilon_inside_root");
 }
 
 #[test]
 fn the_other_momentum_form_is_diagnosed() {
-    let report = graded_with_mistake(
-        &course_momentum(),
-        "other_momentum_form",
-        CarryForward::None,
-    );
-    assert_diagnosed(&report, "other_momentum_form");
+    diagnosed(&course_momentum(), "other_momentum_form");
 }
 
 #[test]
@@ -119,28 +110,20 @@ fn plain_momentum_for_nesterov_is_diagnosed() {
         },
     );
     problem.conventions.sign = SignConvention::Delta;
-    let report = graded_with_mistake(&problem, "other_momentum_method", CarryForward::None);
-    assert_diagnosed(&report, "other_momentum_method");
+    diagnosed(&problem, "other_momentum_method");
 }
 
 #[test]
 fn the_update_applied_in_the_wrong_direction_is_diagnosed() {
-    let report = graded_with_mistake(
+    diagnosed(
         &course(3, Optimizer::Gd { learning_rate: 0.2 }),
         "wrong_update_direction",
-        CarryForward::None,
     );
-    assert_diagnosed(&report, "wrong_update_direction");
 }
 
 #[test]
 fn the_other_sign_conventions_dw_and_velocity_are_diagnosed() {
-    let report = graded_with_mistake(
-        &course_momentum(),
-        "other_sign_convention",
-        CarryForward::None,
-    );
-    assert_diagnosed(&report, "other_sign_convention");
+    let report = diagnosed(&course_momentum(), "other_sign_convention");
     // The weights come out the same either way (docs/contract.md §4): only dw and v are wrong.
     assert!(report
         .results
@@ -151,12 +134,7 @@ fn the_other_sign_conventions_dw_and_velocity_are_diagnosed() {
 
 #[test]
 fn the_notes_erratum_of_using_the_previous_samples_inputs_is_diagnosed() {
-    let report = graded_with_mistake(
-        &course_momentum(),
-        "previous_sample_inputs",
-        CarryForward::None,
-    );
-    assert_diagnosed(&report, "previous_sample_inputs");
+    diagnosed(&course_momentum(), "previous_sample_inputs");
     // docs/contract.md §10: the notes write the second sample's y_in = 0.5009·1 + 0.5006·0.6, the first
     // sample's inputs, which is 0.80126. (They print 0.7512, which is 0.5009·1 + 0.5006·0.5 and
     // matches no consistent mistake; the right value is 0.50075.)
@@ -177,12 +155,7 @@ fn the_notes_erratum_of_using_the_previous_samples_inputs_is_diagnosed() {
 
 #[test]
 fn weights_not_carried_between_samples_are_diagnosed() {
-    let report = graded_with_mistake(
-        &course_adagrad(1e-8),
-        "weights_not_updated",
-        CarryForward::None,
-    );
-    assert_diagnosed(&report, "weights_not_updated");
+    diagnosed(&course_adagrad(1e-8), "weights_not_updated");
 }
 
 /// gd on the course's data over 3 epochs with time-based decay, α₀ 0.2 and decay_rate 1 (docs/contract.md
@@ -202,8 +175,7 @@ fn annealed(first_epoch: u64) -> Problem {
 fn the_learning_rate_of_the_next_epoch_is_diagnosed() {
     // The course's table starts at epoch 1 (0.1, 0.067, 0.05): a student who reads it for a run
     // whose first epoch is 0.
-    let report = graded_with_mistake(&annealed(0), "wrong_epoch_rate", CarryForward::None);
-    assert_diagnosed(&report, "wrong_epoch_rate");
+    let report = diagnosed(&annealed(0), "wrong_epoch_rate");
     let rate = &report.results[0];
     assert_eq!(rate.quantity, "α(0)");
     assert!((rate.given - 0.1).abs() < 1e-15);
@@ -295,14 +267,7 @@ fn a_correct_trace_is_never_diagnosed_for_any_algorithm() {
                     for tolerance in [Tolerance::default(), Tolerance::Sigfig { digits: 4 }] {
                         let report =
                             graded(&problem, &spec_with(answers.clone(), strategy, tolerance));
-                        assert_eq!(
-                            report.score,
-                            1.0,
-                            "{}: {:?}",
-                            problem.optimizer.name(),
-                            wrong(&report)
-                        );
-                        assert!(report.results.iter().all(|r| r.mistake.is_none()));
+                        assert_all_right(&problem, &report);
                     }
                 }
             }

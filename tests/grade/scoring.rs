@@ -1,9 +1,7 @@
 //! Scores and carry-forward: all-correct answers score 1; one slip costs every later mark without
 //! carry-forward and one mark with it; `best` keeps the higher; pointers carry forward too.
 
-use std::collections::BTreeMap;
-
-use gradtrace::grade::{CarryForward, CarryForwardUsed, Tolerance};
+use gradtrace::grade::{CarryForward, CarryForwardUsed, GradeReport, Tolerance};
 use gradtrace::solve::solve;
 
 use crate::support::*;
@@ -11,9 +9,13 @@ use crate::support::*;
 /// The course prints 4 significant figures, so a slip shows at that precision.
 const FOUR_FIGURES: Tolerance = Tolerance::Sigfig { digits: 4 };
 
-/// The slip of these tests: (dw₁)₁ written as 0.2 instead of 0.02354 (course momentum, docs/contract.md §10).
-fn slip() -> BTreeMap<u64, BTreeMap<String, f64>> {
-    BTreeMap::from([(1, BTreeMap::from([("(dw_1)_1".to_string(), 0.2)]))])
+/// The course momentum answers with [`slip`], graded with `strategy` to four figures.
+fn graded_slip(strategy: CarryForward) -> GradeReport {
+    let problem = course_momentum();
+    graded(
+        &problem,
+        &spec_with(with_slips(&problem, &slip()), strategy, FOUR_FIGURES),
+    )
 }
 
 #[test]
@@ -22,17 +24,10 @@ fn all_correct_answers_score_one_whatever_the_strategy() {
         let answers = every_line(&solve(&problem));
         for strategy in [CarryForward::None, CarryForward::Always, CarryForward::Best] {
             let report = graded(&problem, &spec(answers.clone(), strategy));
-            assert_eq!(
-                report.score,
-                1.0,
-                "{}: {:?}",
-                problem.optimizer.name(),
-                wrong(&report)
-            );
+            assert_all_right(&problem, &report);
             assert_eq!(report.first_wrong, None);
             assert_eq!(report.points, report.max_points);
             assert_eq!(report.max_points, answers.len() as f64);
-            assert!(report.results.iter().all(|r| r.mistake.is_none()));
         }
     }
 }
@@ -76,12 +71,7 @@ fn four_significant_figures_tell_the_notes_hand_rounding_from_the_exact_values()
 
 #[test]
 fn without_carry_forward_one_slip_makes_every_value_computed_from_it_wrong() {
-    let problem = course_momentum();
-    let answers = with_slips(&problem, &slip());
-    let report = graded(
-        &problem,
-        &spec_with(answers, CarryForward::None, FOUR_FIGURES),
-    );
+    let report = graded_slip(CarryForward::None);
     // Step 1's values that do not use (dw₁)₁ stay right; everything computed from it is wrong,
     // step 2 entirely because (w₁)₂ feeds its net input — except (w₂)₃, which moves by less than
     // 4 figures show (0.50091 either way).
@@ -107,12 +97,7 @@ fn without_carry_forward_one_slip_makes_every_value_computed_from_it_wrong() {
 
 #[test]
 fn with_carry_forward_only_the_slip_itself_is_wrong() {
-    let problem = course_momentum();
-    let answers = with_slips(&problem, &slip());
-    let report = graded(
-        &problem,
-        &spec_with(answers, CarryForward::Always, FOUR_FIGURES),
-    );
+    let report = graded_slip(CarryForward::Always);
     assert_eq!(wrong(&report), vec![(1, "(dw_1)_1".to_string())]);
     assert_eq!(report.score, 17.0 / 18.0);
     assert_eq!(report.carry_forward_used, CarryForwardUsed::Always);
@@ -134,15 +119,7 @@ fn with_carry_forward_only_the_slip_itself_is_wrong() {
 
 #[test]
 fn best_keeps_carry_forward_when_it_scores_higher_and_says_so() {
-    let problem = course_momentum();
-    let report = graded(
-        &problem,
-        &spec_with(
-            with_slips(&problem, &slip()),
-            CarryForward::Best,
-            FOUR_FIGURES,
-        ),
-    );
+    let report = graded_slip(CarryForward::Best);
     assert_eq!(report.carry_forward, CarryForward::Best);
     assert_eq!(report.carry_forward_used, CarryForwardUsed::Always);
     let scores = report.scores.expect("best reports both scores");

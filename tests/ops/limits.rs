@@ -12,6 +12,11 @@ use crate::support::{
     adam_updates, assert_names_limit, assert_over_limit, assert_problem, momentum, post, Server,
 };
 
+/// `n` copies of the course momentum problem's first sample.
+fn copies_of_a_sample(n: usize) -> serde_json::Value {
+    json!(vec![momentum()["samples"][0].clone(); n])
+}
+
 fn app(limits: Limits) -> axum::Router {
     gradtrace::app_with(&Config {
         limits,
@@ -31,7 +36,7 @@ async fn a_body_over_the_configured_size_is_a_413_naming_max_body_bytes() {
     assert_eq!(fits.status, 200, "{}", fits.text());
 
     let mut body = momentum();
-    body["samples"] = json!(vec![json!({"x": [1, 0.6], "t": 0.8}); 10]);
+    body["samples"] = copies_of_a_sample(10);
     let reply = post(&app, "/v1/solve", &body).await;
     let problem = assert_problem(&reply, 413);
     assert_eq!(
@@ -52,7 +57,7 @@ async fn more_samples_than_the_limit_is_a_422_at_samples() {
     });
     assert_eq!(post(&app, "/v1/solve", &momentum()).await.status, 200);
     let mut body = momentum();
-    body["samples"] = json!(vec![json!({"x": [1, 0.6], "t": 0.8}); 3]);
+    body["samples"] = copies_of_a_sample(3);
     assert_over_limit(
         &post(&app, "/v1/solve", &body).await,
         "/samples",
@@ -192,7 +197,7 @@ async fn batches_variants_and_grades_read_the_same_configured_limits() {
 
     // A problem inside a grade is held to the same sample limit as on its own.
     let mut crowded = momentum();
-    crowded["samples"] = json!(vec![json!({"x": [1, 0.6], "t": 0.8}); 3]);
+    crowded["samples"] = copies_of_a_sample(3);
     let grade =
         json!({"problem": crowded, "answers": [{"step": 1, "symbol": "(w_1)_2", "value": 0.5}]});
     assert_over_limit(
@@ -356,36 +361,21 @@ async fn a_batch_is_held_to_the_budget_of_its_detail() {
     });
     // Each course momentum problem is 6 trace entries and 12 loss entries.
     let problems = |n: usize| json!({"problems": vec![momentum(); n]});
-    assert_over_limit(
-        &post(&app, "/v1/solve/batch", &problems(4)).await,
-        "/problems",
-        "max_batch_trace_entries",
-        20,
-    );
-    assert_eq!(
-        post(&app, "/v1/solve/batch?detail=values", &problems(5))
-            .await
-            .status,
-        200
-    );
-    assert_over_limit(
-        &post(&app, "/v1/solve/batch?detail=values", &problems(6)).await,
-        "/problems",
-        "max_batch_values_trace_entries",
-        30,
-    );
-    assert_eq!(
-        post(&app, "/v1/solve/batch?detail=summary", &problems(2))
-            .await
-            .status,
-        200
-    );
-    assert_over_limit(
-        &post(&app, "/v1/solve/batch?detail=summary", &problems(3)).await,
-        "/problems",
-        "max_batch_summary_entries",
-        30,
-    );
+    for (query, fits, name, limit) in [
+        ("", 3, "max_batch_trace_entries", 20),
+        ("?detail=values", 5, "max_batch_values_trace_entries", 30),
+        ("?detail=summary", 2, "max_batch_summary_entries", 30),
+    ] {
+        let path = format!("/v1/solve/batch{query}");
+        let reply = post(&app, &path, &problems(fits)).await;
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+        assert_over_limit(
+            &post(&app, &path, &problems(fits + 1)).await,
+            "/problems",
+            name,
+            limit,
+        );
+    }
     // A comparison is a summary unless it asks for steps.
     let compare = json!({
         "problem": momentum(),

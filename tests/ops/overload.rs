@@ -8,7 +8,8 @@ use gradtrace::config::Config;
 use serde_json::json;
 
 use crate::support::{
-    adam_updates, http, metric, momentum, serial, wait_for_metrics, HeldRequest, Server,
+    adam_updates, http, metric, momentum, serial, spawn_solves, wait_for_metrics, HeldRequest,
+    Server,
 };
 
 const IN_FLIGHT: &str = "gradtrace_http_requests_in_flight";
@@ -75,15 +76,7 @@ async fn no_more_solves_compute_at_once_than_there_are_solver_threads() {
     })
     .await;
     let addr = server.addr;
-    let body = adam_updates(600).to_string();
-    let solves: Vec<_> = (0..3)
-        .map(|_| {
-            let body = body.clone();
-            tokio::spawn(async move {
-                http(addr, "POST", "/v1/solve", &[], Some(body.as_bytes())).await
-            })
-        })
-        .collect();
+    let solves = spawn_solves(addr, &adam_updates(600), 3);
     // While one computes, the other two wait for the one thread.
     let text = wait_for_metrics(addr, Duration::from_secs(60), |text| {
         metric(text, "gradtrace_solver_jobs_waiting") == Some(2.0)

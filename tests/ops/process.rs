@@ -8,7 +8,8 @@ use serde_json::Value;
 use tokio::net::TcpStream;
 
 use crate::support::{
-    adam_updates, http, metric, momentum, serial, wait_for_metrics, Binary, HeldRequest,
+    adam_updates, http, metric, momentum, serial, spawn_solves, wait_for_metrics, Binary,
+    HeldRequest,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -97,15 +98,7 @@ async fn healthz_answers_within_50_ms_while_four_maximum_size_solves_run() {
     let addr = server.addr;
     // The largest solve the default limits allowed before issue 10: 3,333 Adam updates, 9,999
     // trace entries, ≈ 17 MB of JSON each.
-    let body = adam_updates(3333).to_string();
-    let solves: Vec<_> = (0..4)
-        .map(|_| {
-            let body = body.clone();
-            tokio::spawn(async move {
-                http(addr, "POST", "/v1/solve", &[], Some(body.as_bytes())).await
-            })
-        })
-        .collect();
+    let solves = spawn_solves(addr, &adam_updates(3333), 4);
     // All four in: two computing on the two solver threads, two waiting for one.
     wait_for_metrics(addr, Duration::from_secs(60), |text| {
         metric(text, "gradtrace_solver_threads_busy") == Some(2.0)

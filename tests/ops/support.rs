@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, Mutex, MutexGuard};
 
-pub use crate::common::{momentum, send_to as send, Reply};
+pub use crate::common::{course, merged, momentum, send_to as send, Reply};
 
 /// POST a JSON value to an in-memory app.
 pub async fn post(app: &axum::Router, path: &str, body: &Value) -> Reply {
@@ -37,13 +37,9 @@ pub async fn get(app: &axum::Router, path: &str) -> Reply {
 /// `3 × epochs` trace entries. At 3,333 epochs it was as large a solve as the default limits
 /// allowed before issue 10 (9,999 of 10,000 trace entries; ≈ 17 MB of JSON).
 pub fn adam_updates(epochs: u64) -> Value {
-    json!({
-        "samples": [{"x": [1, 0.6], "t": 0.8}],
-        "weights": [0.5, 0.5],
-        "algorithm": "adam",
-        "hyperparameters": {"learning_rate": 0.01},
-        "epochs": epochs
-    })
+    let problem = course("adam", &json!({"learning_rate": 0.01}));
+    let first_sample = json!([problem["samples"][0]]);
+    merged(problem, json!({"samples": first_sample, "epochs": epochs}))
 }
 
 /// Assert problem+json with `status`; the body.
@@ -126,6 +122,24 @@ impl Server {
 }
 
 pub use crate::common::socket::{http, read_reply, request_bytes, HttpReply};
+
+/// `count` POSTs of `body` to `/v1/solve` of the server at `addr`, sent at once, each from its
+/// own task.
+pub fn spawn_solves(
+    addr: SocketAddr,
+    body: &Value,
+    count: usize,
+) -> Vec<tokio::task::JoinHandle<HttpReply>> {
+    let body = body.to_string();
+    (0..count)
+        .map(|_| {
+            let body = body.clone();
+            tokio::spawn(async move {
+                http(addr, "POST", "/v1/solve", &[], Some(body.as_bytes())).await
+            })
+        })
+        .collect()
+}
 
 /// A POST whose headers promise `body` but whose last bytes are held back: the request is in
 /// flight (its handler waits for the body) until [`HeldRequest::finish`].
