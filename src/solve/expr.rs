@@ -696,8 +696,9 @@ enum Slot {
 
 /// LaTeX symbol notation to plain text: `\beta` → `β`, `\hat{v}` → `v̂`.
 pub fn tex_to_text(tex: &str) -> String {
-    const GREEK: [(&str, &str); 9] = [
+    const GREEK: [(&str, &str); 10] = [
         ("\\alpha", "α"),
+        ("\\delta", "δ"),
         ("\\beta", "β"),
         ("\\rho", "ρ"),
         ("\\epsilon", "ε"),

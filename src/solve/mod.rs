@@ -16,6 +16,7 @@
 
 pub mod expr;
 pub mod json;
+pub mod network;
 pub mod neuron;
 pub mod number;
 pub mod optim;

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use super::network::notation::{self, NetPointer, NetSymbol, UnitParam};
 use super::number::{write_number, Precision, Sink};
 
 /// A per-parameter quantity's name: `v` in `(v_1)_3`.
@@ -46,6 +47,11 @@ impl Name {
         write_spelling(out, self.spelling(), tex);
     }
 
+    /// Its spelling, for the network's notation.
+    pub(crate) fn write_spelled(self, out: &mut impl Sink, tex: bool) {
+        self.write(out, tex);
+    }
+
     /// Its spelling in LaTeX and in plain text, side by side.
     fn spelling(self) -> (&'static str, &'static str) {
         match self {
@@ -82,6 +88,8 @@ impl Name {
 pub enum Param {
     Weight(u32),
     Bias,
+    /// A network's weight or bias (docs/contract.md §11).
+    Unit(UnitParam),
 }
 
 impl Param {
@@ -192,6 +200,8 @@ pub enum Symbol {
     Weight {
         index: u32,
     },
+    /// A network's quantity: `z^{(1)}_{1}`, `net_{h1}`, `E_{total}`, `w^{(2)}_{12}`.
+    Net(NetSymbol),
     Const(Const),
     /// `\beta_1^{t}`: a decay to a power.
     Power(Const, u64),
@@ -273,6 +283,7 @@ impl Symbol {
                 out.put("w_");
                 braced(out, index as u64 + 1, tex);
             }
+            Symbol::Net(symbol) => symbol.write(out, tex),
             Symbol::Const(c) => c.write(out, tex),
             Symbol::Power(c, t) => {
                 c.write(out, tex);
@@ -312,6 +323,7 @@ impl Symbol {
 /// `(v_1)_3`, `b_3`, `(db)_3`, `(v_b)_3`, `(dw_1)^{(2)}`.
 fn write_param(out: &mut impl Sink, name: Name, param: Param, suffix: Suffix, tex: bool) {
     match (param, name.bias(tex)) {
+        (Param::Unit(unit), _) => notation::write_timed(out, name, unit, tex),
         (Param::Bias, Some(whole)) => out.tex(whole),
         (Param::Bias, None) => {
             out.put("(");
@@ -502,6 +514,13 @@ pub enum Pointer {
     WeightsAfter(Param),
     /// `/state/<name>/p`, over weights then the bias.
     State { name: &'static str, index: u32 },
+    /// A network's `/layers/l/state/<name>/j/k` or `/layers/l/bias_state/<name>/j`.
+    UnitState {
+        name: &'static str,
+        param: UnitParam,
+    },
+    /// A network's forward pass, deltas and losses.
+    Net(NetPointer),
     /// `/learning_rate`
     LearningRate,
     /// `/conjugate/beta`
@@ -526,6 +545,17 @@ impl Pointer {
                 Sink::put(out, "/");
                 Sink::put(out, bias_field);
             }
+            // A network's layers carry `biases_after` (one per unit).
+            Param::Unit(unit) => notation::write_param_pointer(
+                out,
+                field,
+                if bias_field == "bias_after" {
+                    "biases_after"
+                } else {
+                    bias_field
+                },
+                unit,
+            ),
         };
         match *self {
             Pointer::Forward { position, field } => {
@@ -551,6 +581,11 @@ impl Pointer {
                 out.put("/");
                 number(out, index);
             }
+            Pointer::UnitState { name, param } => {
+                let (field, bias_field) = (format!("state/{name}"), format!("bias_state/{name}"));
+                notation::write_param_pointer(out, &field, &bias_field, param);
+            }
+            Pointer::Net(pointer) => pointer.write(out),
             Pointer::LearningRate => out.put("/learning_rate"),
             Pointer::ConjugateBeta => out.put("/conjugate/beta"),
             Pointer::ConjugateStepLength => out.put("/conjugate/step_length"),
