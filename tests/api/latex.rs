@@ -17,7 +17,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::helpers::{assert_problem, get_json, gradtrace, momentum, post};
+use crate::helpers::{assert_problem, get_json, gradtrace, momentum, post, unlisted_algorithms};
 
 const INSTALL: &str = "pdflatex is needed for this test: on Debian or Ubuntu, \
      `apt-get install texlive-latex-base texlive-latex-recommended` (.ci/run does it)";
@@ -110,6 +110,14 @@ fn algorithms() -> Vec<(String, Value)> {
         "conjugate_gradient fixed".into(),
         json!({"line_search": "fixed", "learning_rate": 0.2, "restart_every": 1}),
     ));
+    let listed: Vec<String> = list
+        .iter()
+        .map(|(name, _)| name.split(' ').next().unwrap_or_default().to_string())
+        .collect();
+    let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
+    for (algorithm, hyperparameters) in unlisted_algorithms(&listed) {
+        list.push((algorithm.to_string(), hyperparameters));
+    }
     list
 }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{get_text, post_text};
+use crate::helpers::{get_text, post_text, unlisted_algorithms};
 
 /// One response body, with what produced it (for the failure message).
 struct Text {
@@ -19,9 +19,10 @@ struct Text {
     body: String,
 }
 
-/// Every algorithm with hyperparameters that make short runs.
+/// Every algorithm with hyperparameters that make short runs (those registered later at their
+/// defaults).
 fn algorithms() -> Vec<(&'static str, Value)> {
-    vec![
+    let mut list = vec![
         ("gd", json!({"learning_rate": 0.2})),
         ("momentum", json!({"learning_rate": 0.2, "beta": 0.8})),
         (
@@ -38,7 +39,10 @@ fn algorithms() -> Vec<(&'static str, Value)> {
         ("adamw", json!({"learning_rate": 0.2, "weight_decay": 0.1})),
         ("amsgrad", json!({"learning_rate": 0.2})),
         ("conjugate_gradient", json!({})),
-    ]
+    ];
+    let listed: Vec<&str> = list.iter().map(|(name, _)| *name).collect();
+    list.extend(unlisted_algorithms(&listed));
+    list
 }
 
 /// The course's two samples and weights with `algorithm`.
@@ -100,7 +104,11 @@ fn problems() -> Vec<(String, Value)> {
             }
         }
     }
-    for algorithm in ["adagrad", "rmsprop", "adam", "adadelta", "amsgrad"] {
+    // Every algorithm with a root, where ε = 0 can divide by 0.
+    let rooted = gradtrace::wire::catalog::ALGORITHMS
+        .iter()
+        .filter(|a| a.root.is_some());
+    for algorithm in rooted.map(|a| a.name) {
         for placement in ["inside_sqrt", "outside_sqrt"] {
             let mut problem = relu_at_zero(algorithm, &json!({"learning_rate": 0.2}), "delta");
             problem["hyperparameters"]["epsilon"] = json!(0);
@@ -905,48 +913,54 @@ async fn each_algorithms_catalogue_header_and_table_use_its_worked_lines_symbols
         lines_of.push((algorithm, plain_names));
     }
 
-    // The comparison table: each column's hyperparameters and conventions.
-    let (status, table) = post_text(
-        "/v1/compare?format=markdown",
-        &json!({
-            "problem": {
-                "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
-                "weights": [0.5, 0.5],
-            },
-            "configurations": configurations,
-        }),
-    )
-    .await;
-    assert_eq!(status, 200, "{table}");
-    let rows: Vec<Vec<&str>> = table
-        .lines()
-        .filter(|l| l.starts_with("| "))
-        .map(|l| l.split(" | ").map(|c| c.trim_matches(['|', ' '])).collect())
-        .collect();
-    let row = |name: &str| rows.iter().find(|r| r.first() == Some(&name)).cloned();
-    let (Some(algorithm_row), Some(hyperparameters), Some(conventions)) =
-        (row("algorithm"), row("hyperparameters"), row("conventions"))
-    else {
-        panic!("the table lacks its rows:\n{table}");
-    };
-    assert!(algorithm_row.len() > 10, "{table}");
-    for (column, algorithm) in algorithm_row.iter().enumerate().skip(1) {
-        let Some((_, names)) = lines_of.iter().find(|(a, _)| a == algorithm) else {
-            failures.push(format!("the table names an unknown algorithm {algorithm}"));
-            continue;
+    // The comparison table: each column's hyperparameters and conventions, in tables of as
+    // many columns as one comparison may hold.
+    let mut columns = 0;
+    for chunk in configurations.chunks(gradtrace::class::MAX_CONFIGURATIONS) {
+        let (status, table) = post_text(
+            "/v1/compare?format=markdown",
+            &json!({
+                "problem": {
+                    "samples": [{"x": [1, 0.6], "t": 0.8}, {"x": [0.5, 0.5], "t": 0.6}],
+                    "weights": [0.5, 0.5],
+                },
+                "configurations": chunk,
+            }),
+        )
+        .await;
+        assert_eq!(status, 200, "{table}");
+        let rows: Vec<Vec<&str>> = table
+            .lines()
+            .filter(|l| l.starts_with("| "))
+            .map(|l| l.split(" | ").map(|c| c.trim_matches(['|', ' '])).collect())
+            .collect();
+        let row = |name: &str| rows.iter().find(|r| r.first() == Some(&name)).cloned();
+        let (Some(algorithm_row), Some(hyperparameters), Some(conventions)) =
+            (row("algorithm"), row("hyperparameters"), row("conventions"))
+        else {
+            panic!("the table lacks its rows:\n{table}");
         };
-        for cell in [&hyperparameters, &conventions] {
-            let text = cell.get(column).copied().unwrap_or_default();
-            for name in text_accumulators(text) {
-                if !names.contains(&name) {
-                    failures.push(format!(
-                        "{algorithm}: the comparison table writes {name} in «{text}», the \
-                         worked lines {names:?}"
-                    ));
+        assert_eq!(algorithm_row.len(), chunk.len() + 1, "{table}");
+        columns += chunk.len();
+        for (column, algorithm) in algorithm_row.iter().enumerate().skip(1) {
+            let Some((_, names)) = lines_of.iter().find(|(a, _)| a == algorithm) else {
+                failures.push(format!("the table names an unknown algorithm {algorithm}"));
+                continue;
+            };
+            for cell in [&hyperparameters, &conventions] {
+                let text = cell.get(column).copied().unwrap_or_default();
+                for name in text_accumulators(text) {
+                    if !names.contains(&name) {
+                        failures.push(format!(
+                            "{algorithm}: the comparison table writes {name} in «{text}», the \
+                             worked lines {names:?}"
+                        ));
+                    }
                 }
             }
         }
     }
+    assert!(columns > 10, "only {columns} columns");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
