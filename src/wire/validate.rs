@@ -418,6 +418,17 @@ impl Check {
         Reported
     }
 
+    /// Whether the `len` items of the array at `at` are more than `limit`, at `max`, allows,
+    /// reported if so: "has 12 samples; the limit is 10 (max_samples)".
+    fn too_many(&mut self, at: &str, len: usize, noun: &str, (limit, max): (Limit, u64)) -> bool {
+        if len as u64 <= max {
+            return false;
+        }
+        let detail = format!("has {len} {noun}; the limit is {max} ({})", limit.name());
+        self.over_limit(at, detail, limit, max);
+        true
+    }
+
     fn fail(&mut self, at: &str, detail: impl Into<String>) -> Reported {
         self.errors.push(FieldError::new(at, detail));
         Reported
@@ -616,6 +627,28 @@ impl Check {
         }
     }
 
+    /// A required, non-empty array at `at` of at most `limit` items, or `None` with the failure
+    /// reported: "is required", "must be an array of `of`", `empty`, or "has 12 `noun`; the
+    /// limit is …" (over the limit, the items are not read one by one: the count is the
+    /// answer).
+    fn bounded_array<'a>(
+        &mut self,
+        value: Option<&'a Value>,
+        at: &str,
+        (of, empty, noun): (&str, &str, &str),
+        limit: (Limit, u64),
+    ) -> Option<&'a Vec<Value>> {
+        let items = self.required_array(value, at, of)?;
+        if items.is_empty() {
+            self.fail(at, empty);
+            return None;
+        }
+        if self.too_many(at, items.len(), noun, limit) {
+            return None;
+        }
+        Some(items)
+    }
+
     /// The samples; every `x` must have as many inputs as there are weights (or, without valid
     /// weights, as the first sample), checked even when other samples are invalid.
     fn samples(
@@ -623,25 +656,12 @@ impl Check {
         value: Option<&Value>,
         weights: Option<&[f64]>,
     ) -> Option<Vec<model::Sample>> {
-        let items = self.required_array(value, "/samples", "samples")?;
-        if items.is_empty() {
-            self.fail("/samples", "must contain at least one sample");
-            return None;
-        }
-        // Over the limit, the samples are not read one by one: the count is the answer.
-        if items.len() as u64 > self.limits.samples {
-            let max = self.limits.samples;
-            self.over_limit(
-                "/samples",
-                format!(
-                    "has {} samples; the limit is {max} (max_samples)",
-                    items.len()
-                ),
-                Limit::Samples,
-                max,
-            );
-            return None;
-        }
+        let items = self.bounded_array(
+            value,
+            "/samples",
+            ("samples", "must contain at least one sample", "samples"),
+            (Limit::Samples, self.limits.samples),
+        )?;
         let mut samples = Vec::with_capacity(items.len());
         let mut all_valid = true;
         let mut expected: Option<(usize, &str)> = weights.map(|w| (w.len(), "`weights` has"));
@@ -738,17 +758,8 @@ impl Check {
 
     fn weights(&mut self, value: Option<&Value>) -> Option<Vec<f64>> {
         if let Some(Value::Array(items)) = value {
-            let max = self.limits.features;
-            if items.len() as u64 > max {
-                self.over_limit(
-                    "/weights",
-                    format!(
-                        "has {} weights (features); the limit is {max} (max_features)",
-                        items.len()
-                    ),
-                    Limit::Features,
-                    max,
-                );
+            let limit = (Limit::Features, self.limits.features);
+            if self.too_many("/weights", items.len(), "weights (features)", limit) {
                 return None;
             }
         }
@@ -1053,24 +1064,12 @@ impl Check {
 
     /// `POST /v1/schedule`'s `epochs`: 1 to `limits.schedule_epochs` integers ≥ 0.
     fn epoch_list(&mut self, value: Option<&Value>) -> Option<Vec<u64>> {
-        let items = self.required_array(value, "/epochs", "integers")?;
-        if items.is_empty() {
-            self.fail("/epochs", "must have at least one entry");
-            return None;
-        }
-        let max = self.limits.schedule_epochs;
-        if items.len() as u64 > max {
-            self.over_limit(
-                "/epochs",
-                format!(
-                    "has {} entries; the limit is {max} (max_schedule_epochs)",
-                    items.len()
-                ),
-                Limit::ScheduleEpochs,
-                max,
-            );
-            return None;
-        }
+        let items = self.bounded_array(
+            value,
+            "/epochs",
+            ("integers", "must have at least one entry", "entries"),
+            (Limit::ScheduleEpochs, self.limits.schedule_epochs),
+        )?;
         let mut epochs = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let at = format!("/epochs/{i}");
