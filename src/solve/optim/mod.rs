@@ -248,6 +248,7 @@ registry! {
         AdamW { learning_rate: f64, beta1: f64, beta2: f64, epsilon: f64, weight_decay: f64 },
         Amsgrad { learning_rate: f64, beta1: f64, beta2: f64, epsilon: f64 };
     cg: ConjugateGradient { beta_formula: BetaFormula, line_search: LineSearch, restart_every: usize, tolerance: f64 };
+    nadam: Nadam { learning_rate: f64, beta1: f64, beta2: f64, epsilon: f64, momentum_decay: f64 };
 }
 
 /// The non-generic part of [`Optimize`], for code that holds an [`Optimizer`].
