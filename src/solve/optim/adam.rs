@@ -5,7 +5,7 @@ use super::spec::{
     uses, Default, Hyperparameter, Interval, Kind, Resolved, Schema, Shown, Spec, Uses,
 };
 use super::{
-    at, average_into, bias_corrected, guarded_update, next_power, Accumulators, ConjugateStep,
+    adam_moments, at, bias_corrected, guarded_update, next_power, Accumulators, ConjugateStep,
     Name, Num, Optimize, Reading, Update,
 };
 use crate::solve::symbol::{Const, Symbol};
@@ -360,23 +360,12 @@ fn moments<R: Reading>(
 ) {
     let t = u.t;
     let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
-    average_into(
+    adam_moments(
         u,
         r,
-        &mut next.first_moment,
-        &state.first_moment,
-        (Name::V, "first_moment"),
-        (Const::Beta1, config.beta1),
-        |p| u.dw_q(p),
-    );
-    average_into(
-        u,
-        r,
-        &mut next.second_moment,
-        &state.second_moment,
-        (Name::S, "second_moment"),
-        (Const::Beta2, config.beta2),
-        |p| u.dw_q::<R::N>(p).square(),
+        (&mut next.first_moment, &mut next.second_moment),
+        (&state.first_moment, &state.second_moment),
+        (config.beta1, config.beta2),
     );
     let second_moment = &next.second_moment;
     optional(&mut next.max_second_moment, config.amsgrad, |room| {

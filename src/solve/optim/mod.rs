@@ -550,6 +550,36 @@ pub fn average_into<R: Reading>(
     }
 }
 
+/// Adam's two moments per parameter, into `next` from `previous`: the first,
+/// `v ← β₁ v + (1 − β₁) dw` (`first_moment`), and the second, `s ← β₂ s + (1 − β₂) dw²`
+/// (`second_moment`); Adam's family and NAdam keep both.
+pub fn adam_moments<R: Reading>(
+    u: &Update,
+    r: &mut R,
+    (first, second): (&mut Vec<f64>, &mut Vec<f64>),
+    (previous_first, previous_second): (&[f64], &[f64]),
+    (beta1, beta2): (f64, f64),
+) {
+    average_into(
+        u,
+        r,
+        first,
+        previous_first,
+        (Name::V, "first_moment"),
+        (Const::Beta1, beta1),
+        |p| u.dw_q(p),
+    );
+    average_into(
+        u,
+        r,
+        second,
+        previous_second,
+        (Name::S, "second_moment"),
+        (Const::Beta2, beta2),
+        |p| u.dw_q::<R::N>(p).square(),
+    );
+}
+
 /// The bias-corrected copy of a moving average, `x̂ = x / (1 − decay^t)` per parameter, into
 /// `target` when the update corrects (its room reused, in place), else `None`: momentum's,
 /// RMSProp's and Adam's two. `raw` is the average's name and values, `corrected` the copy's

@@ -14,7 +14,7 @@
 use super::keys::{BETA1, BETA2, EPSILON, LEARNING_RATE};
 use super::spec::{uses, Default, Hyperparameter, Interval, Kind, Resolved, Schema, Shown, Spec};
 use super::{
-    at, average_into, bias_corrected, guarded_update, next_power, Accumulators, ConjugateStep,
+    adam_moments, at, bias_corrected, guarded_update, next_power, Accumulators, ConjugateStep,
     Name, Num, Optimize, Reading, Update,
 };
 use crate::solve::symbol::{Const, Spelling, Symbol};
@@ -190,23 +190,12 @@ impl Optimize for Nadam {
         let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
         let (mu, mu_next) = (self.mu(r, t), self.mu(r, t + 1));
         self.products(state, next, u, r, (mu, mu_next));
-        average_into(
+        adam_moments(
             u,
             r,
-            &mut next.first_moment,
-            &state.first_moment,
-            (Name::V, "first_moment"),
-            (Const::Beta1, self.beta1),
-            |p| u.dw_q(p),
-        );
-        average_into(
-            u,
-            r,
-            &mut next.second_moment,
-            &state.second_moment,
-            (Name::S, "second_moment"),
-            (Const::Beta2, self.beta2),
-            |p| u.dw_q::<R::N>(p).square(),
+            (&mut next.first_moment, &mut next.second_moment),
+            (&state.first_moment, &state.second_moment),
+            (self.beta1, self.beta2),
         );
         next.beta2_power = r.round(next_power(state.beta2_power, self.beta2));
         first_moment_corrected(next, u, r);
