@@ -4,10 +4,7 @@
 
 use crate::solve::expr::{count, format_number, Precision};
 use crate::solve::neuron::total_loss;
-use crate::solve::{
-    EpsilonPlacement, LineSearch, MomentumForm, Optimizer, Problem, SignConvention, Solution,
-    Status,
-};
+use crate::solve::{EpsilonPlacement, Problem, SignConvention, Solution, Status};
 
 /// Rows of per-update (or per-epoch) losses shown in full; longer runs show the first and last
 /// halves of this many around a `…` row.
@@ -57,8 +54,6 @@ pub struct Column<'a> {
 /// The comparison as Markdown: a sentence on the shared problem, then one column per
 /// configuration, in the request's order.
 pub fn markdown(columns: &[Column<'_>], threshold: Option<f64>, precision: Precision) -> String {
-    let number = |x: f64| format_number(x, precision, false);
-    let loss = |x: Option<f64>| x.map_or("not finite".to_string(), number);
     let mut out = format!(
         "# Comparison of {}\n\n",
         count(
@@ -71,7 +66,32 @@ pub fn markdown(columns: &[Column<'_>], threshold: Option<f64>, precision: Preci
         out.push_str(&shared_setup(first.problem, precision));
         out.push_str("\n\n");
     }
+    out.push_str("| |");
+    for column in columns {
+        out.push_str(&format!(" {} |", cell(column.label)));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(columns.len()));
+    out.push('\n');
+    for (name, cells) in rows(columns, threshold, precision) {
+        out.push_str(&format!("| {} |", cell(&name)));
+        for value in cells {
+            out.push_str(&format!(" {} |", cell(&value)));
+        }
+        out.push('\n');
+    }
+    out
+}
 
+/// The table's rows, each its name and one cell per column: the setup, the final weights,
+/// the losses, and how the run went.
+fn rows(
+    columns: &[Column<'_>],
+    threshold: Option<f64>,
+    precision: Precision,
+) -> Vec<(String, Vec<String>)> {
+    let number = |x: f64| format_number(x, precision, false);
+    let loss = |x: Option<f64>| x.map_or("not finite".to_string(), number);
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
     let mut row = |name: &str, cell: &dyn Fn(&Column<'_>) -> String| {
         rows.push((name.to_string(), columns.iter().map(cell).collect()));
@@ -104,36 +124,7 @@ pub fn markdown(columns: &[Column<'_>], threshold: Option<f64>, precision: Preci
         });
     }
     row("loss before", &|c| loss(c.solution.loss.initial));
-    let updates = columns
-        .iter()
-        .map(|c| c.per_update.len())
-        .max()
-        .unwrap_or(0);
-    let epochs = columns
-        .iter()
-        .map(|c| c.solution.loss.per_epoch.len())
-        .max()
-        .unwrap_or(0);
-    // Per update when that fits (the course's exercises: one epoch of a few updates), per
-    // epoch otherwise.
-    let (unit, count): (&str, usize) = if updates <= MAX_LOSS_ROWS {
-        ("update", updates)
-    } else {
-        ("epoch", epochs)
-    };
-    for k in shown_indices(count) {
-        match k {
-            Some(k) => row(&format!("loss after {unit} {}", k + 1), &|c| {
-                let series: &[Option<f64>] = if unit == "update" {
-                    c.per_update
-                } else {
-                    &c.solution.loss.per_epoch
-                };
-                series.get(k).map_or("—".to_string(), |l| loss(*l))
-            }),
-            None => row("…", &|_| "…".to_string()),
-        }
-    }
+    loss_rows(columns, &mut row, &loss);
     row("updates", &|c| c.per_update.len().to_string());
     if let Some(threshold) = threshold {
         row(
@@ -152,22 +143,44 @@ pub fn markdown(columns: &[Column<'_>], threshold: Option<f64>, precision: Preci
         }
         .to_string()
     });
+    rows
+}
 
-    out.push_str("| |");
-    for column in columns {
-        out.push_str(&format!(" {} |", cell(column.label)));
-    }
-    out.push_str("\n|---|");
-    out.push_str(&"---|".repeat(columns.len()));
-    out.push('\n');
-    for (name, cells) in rows {
-        out.push_str(&format!("| {} |", cell(&name)));
-        for value in cells {
-            out.push_str(&format!(" {} |", cell(&value)));
+/// The loss after each update when that fits (the course's exercises: one epoch of a few
+/// updates), after each epoch otherwise; the first and last of them for a long run.
+fn loss_rows(
+    columns: &[Column<'_>],
+    row: &mut impl FnMut(&str, &dyn Fn(&Column<'_>) -> String),
+    loss: &dyn Fn(Option<f64>) -> String,
+) {
+    let updates = columns
+        .iter()
+        .map(|c| c.per_update.len())
+        .max()
+        .unwrap_or(0);
+    let epochs = columns
+        .iter()
+        .map(|c| c.solution.loss.per_epoch.len())
+        .max()
+        .unwrap_or(0);
+    let (unit, count): (&str, usize) = if updates <= MAX_LOSS_ROWS {
+        ("update", updates)
+    } else {
+        ("epoch", epochs)
+    };
+    for k in shown_indices(count) {
+        match k {
+            Some(k) => row(&format!("loss after {unit} {}", k + 1), &|c| {
+                let series: &[Option<f64>] = if unit == "update" {
+                    c.per_update
+                } else {
+                    &c.solution.loss.per_epoch
+                };
+                series.get(k).map_or("—".to_string(), |l| loss(*l))
+            }),
+            None => row("…", &|_| "…".to_string()),
         }
-        out.push('\n');
     }
-    out
 }
 
 /// The row indices to show of `count`: all of them, or the first and last ten around `None`.
@@ -215,106 +228,13 @@ fn shared_setup(problem: &Problem, precision: Precision) -> String {
 
 /// The hyperparameters in the course's symbols.
 pub fn hyperparameters(problem: &Problem, precision: Precision) -> String {
-    let n = |x: f64| format_number(x, precision, false);
-    let form = |f: &MomentumForm| match f {
-        MomentumForm::Average => "average form",
-        MomentumForm::Sum => "sum form",
-    };
-    match &problem.optimizer {
-        Optimizer::Gd { learning_rate } => format!("α = {}", n(*learning_rate)),
-        Optimizer::Momentum {
-            learning_rate,
-            beta,
-            form: f,
-        }
-        | Optimizer::Nesterov {
-            learning_rate,
-            beta,
-            form: f,
-        } => format!("α = {}, β = {}, {}", n(*learning_rate), n(*beta), form(f)),
-        Optimizer::Adagrad {
-            learning_rate,
-            epsilon,
-            initial_accumulator,
-            window,
-        } => {
-            let mut text = format!("α = {}, ε = {}", n(*learning_rate), n(*epsilon));
-            if *initial_accumulator != 0.0 {
-                text.push_str(&format!(", v₀ = {}", n(*initial_accumulator)));
-            }
-            if let Some(w) = window {
-                text.push_str(&format!(", window {w}"));
-            }
-            text
-        }
-        Optimizer::Adadelta {
-            learning_rate,
-            rho,
-            epsilon,
-        } => format!(
-            "α = {}, ρ = {}, ε = {}",
-            n(*learning_rate),
-            n(*rho),
-            n(*epsilon)
-        ),
-        Optimizer::Rmsprop {
-            learning_rate,
-            beta,
-            epsilon,
-        } => format!(
-            "α = {}, β = {}, ε = {}",
-            n(*learning_rate),
-            n(*beta),
-            n(*epsilon)
-        ),
-        Optimizer::Adam {
-            learning_rate,
-            beta1,
-            beta2,
-            epsilon,
-        }
-        | Optimizer::Amsgrad {
-            learning_rate,
-            beta1,
-            beta2,
-            epsilon,
-        } => format!(
-            "α = {}, β₁ = {}, β₂ = {}, ε = {}",
-            n(*learning_rate),
-            n(*beta1),
-            n(*beta2),
-            n(*epsilon)
-        ),
-        Optimizer::AdamW {
-            learning_rate,
-            beta1,
-            beta2,
-            epsilon,
-            weight_decay,
-        } => format!(
-            "α = {}, β₁ = {}, β₂ = {}, ε = {}, λ = {}",
-            n(*learning_rate),
-            n(*beta1),
-            n(*beta2),
-            n(*epsilon),
-            n(*weight_decay)
-        ),
-        Optimizer::ConjugateGradient {
-            beta_formula,
-            line_search,
-            restart_every,
-            ..
-        } => {
-            let search = match line_search {
-                LineSearch::Exact { .. } => "exact line search".to_string(),
-                LineSearch::Fixed { learning_rate } => format!("η = {}", n(*learning_rate)),
-            };
-            format!(
-                "{}, {search}, restart every {restart_every}",
-                beta_formula.title()
-            )
-        }
-    }
+    let briefs: Vec<String> = problem
+        .optimizer
+        .shown(|x| format_number(x, precision, false))
+        .into_iter()
+        .filter_map(|s| s.brief)
+        .collect();
+    briefs.join(", ")
 }
 
 fn conventions(problem: &Problem) -> String {

@@ -129,18 +129,6 @@ pub fn mistake(code: &str) -> Option<&'static MistakeKind> {
     MISTAKES.iter().find(|m| m.code == code)
 }
 
-fn has_epsilon(optimizer: &Optimizer) -> bool {
-    matches!(
-        optimizer,
-        Optimizer::Adagrad { .. }
-            | Optimizer::Adadelta { .. }
-            | Optimizer::Rmsprop { .. }
-            | Optimizer::Adam { .. }
-            | Optimizer::AdamW { .. }
-            | Optimizer::Amsgrad { .. }
-    )
-}
-
 fn bias_correction_forgotten(problem: &Problem) -> Vec<Variant> {
     if !(problem.bias_correction && problem.optimizer.has_moving_average()) {
         return Vec::new();
@@ -160,7 +148,8 @@ fn bias_correction_not_asked(problem: &Problem) -> Vec<Variant> {
 }
 
 fn epsilon_placement(problem: &Problem, asked: EpsilonPlacement) -> Vec<Variant> {
-    if problem.conventions.epsilon != asked || !has_epsilon(&problem.optimizer) {
+    // ε concerns exactly the algorithms with a root.
+    if problem.conventions.epsilon != asked || problem.optimizer.root_accumulator().is_none() {
         return Vec::new();
     }
     let mut p = problem.clone();
@@ -179,79 +168,70 @@ fn epsilon_inside_root(problem: &Problem) -> Vec<Variant> {
     epsilon_placement(problem, EpsilonPlacement::OutsideSqrt)
 }
 
+/// Momentum's or Nesterov's settings, and whether it is Nesterov's; `None` for another
+/// algorithm.
+fn momentum_settings(optimizer: &Optimizer) -> Option<(bool, f64, f64, MomentumForm)> {
+    match *optimizer {
+        Optimizer::Momentum {
+            learning_rate,
+            beta,
+            form,
+        } => Some((false, learning_rate, beta, form)),
+        Optimizer::Nesterov {
+            learning_rate,
+            beta,
+            form,
+        } => Some((true, learning_rate, beta, form)),
+        _ => None,
+    }
+}
+
+/// The problem with plain momentum or Nesterov momentum of these settings.
+fn with_momentum(
+    problem: &Problem,
+    (nesterov, learning_rate, beta, form): (bool, f64, f64, MomentumForm),
+) -> Vec<Variant> {
+    let optimizer = if nesterov {
+        Optimizer::Nesterov {
+            learning_rate,
+            beta,
+            form,
+        }
+    } else {
+        Optimizer::Momentum {
+            learning_rate,
+            beta,
+            form,
+        }
+    };
+    vec![Variant::of(Problem {
+        optimizer,
+        ..problem.clone()
+    })]
+}
+
 fn other_momentum_form(problem: &Problem) -> Vec<Variant> {
-    let swap = |form: MomentumForm| match form {
+    let Some((nesterov, learning_rate, beta, form)) = momentum_settings(&problem.optimizer) else {
+        return Vec::new();
+    };
+    let other = match form {
         MomentumForm::Average => MomentumForm::Sum,
         MomentumForm::Sum => MomentumForm::Average,
     };
-    let optimizer = match problem.optimizer {
-        Optimizer::Momentum {
-            learning_rate,
-            beta,
-            form,
-        } => Optimizer::Momentum {
-            learning_rate,
-            beta,
-            form: swap(form),
-        },
-        Optimizer::Nesterov {
-            learning_rate,
-            beta,
-            form,
-        } => Optimizer::Nesterov {
-            learning_rate,
-            beta,
-            form: swap(form),
-        },
-        _ => return Vec::new(),
-    };
-    vec![Variant::of(Problem {
-        optimizer,
-        ..problem.clone()
-    })]
+    with_momentum(problem, (nesterov, learning_rate, beta, other))
 }
 
 fn other_momentum_method(problem: &Problem) -> Vec<Variant> {
-    let optimizer = match problem.optimizer {
-        Optimizer::Momentum {
-            learning_rate,
-            beta,
-            form,
-        } => Optimizer::Nesterov {
-            learning_rate,
-            beta,
-            form,
-        },
-        Optimizer::Nesterov {
-            learning_rate,
-            beta,
-            form,
-        } => Optimizer::Momentum {
-            learning_rate,
-            beta,
-            form,
-        },
-        _ => return Vec::new(),
+    let Some((nesterov, learning_rate, beta, form)) = momentum_settings(&problem.optimizer) else {
+        return Vec::new();
     };
-    vec![Variant::of(Problem {
-        optimizer,
-        ..problem.clone()
-    })]
-}
-
-/// The optimizer with its learning rate replaced, where it has one (conjugate gradient's exact
-/// line search has none).
-fn with_learning_rate(optimizer: &Optimizer, rate: impl Fn(f64) -> f64) -> Option<Optimizer> {
-    let mut o = optimizer.clone();
-    let slot = o.learning_rate_mut()?;
-    *slot = rate(*slot);
-    Some(o)
+    with_momentum(problem, (!nesterov, learning_rate, beta, form))
 }
 
 /// `w ← w + α·step` where the rule says `w ← w − α·step`: the same run with `−α`, which the
 /// core computes like any other rate (a schedule scales `α₀`, so every update flips).
 fn wrong_update_direction(problem: &Problem) -> Vec<Variant> {
-    match with_learning_rate(&problem.optimizer, |rate| -rate) {
+    match problem.optimizer.with_learning_rate(|rate| -rate) {
         Some(optimizer) => vec![Variant::of(Problem {
             optimizer,
             ..problem.clone()
@@ -263,8 +243,9 @@ fn wrong_update_direction(problem: &Problem) -> Vec<Variant> {
 /// `dw` (and the signed accumulators) in the other convention; the weights come out the same
 /// (docs/contract.md §4), so only signed quantities can show this mistake.
 fn other_sign_convention(problem: &Problem) -> Vec<Variant> {
-    if matches!(problem.optimizer, Optimizer::ConjugateGradient { .. }) {
-        // CG's worked lines are g, β, d, η — none carries the convention's sign.
+    if problem.optimizer.full_batch() {
+        // Conjugate gradient's worked lines are g, β, d, η — none carries the convention's
+        // sign.
         return Vec::new();
     }
     let mut p = problem.clone();
@@ -279,7 +260,7 @@ fn other_sign_convention(problem: &Problem) -> Vec<Variant> {
 /// inputs (and its own target). Only meaningful online, one sample per update.
 fn previous_sample_inputs(problem: &Problem) -> Vec<Variant> {
     let online = problem.batch_size == 1 && problem.samples.len() >= 2;
-    if !online || matches!(problem.optimizer, Optimizer::ConjugateGradient { .. }) {
+    if !online || problem.optimizer.full_batch() {
         return Vec::new();
     }
     let mut p = problem.clone();
@@ -291,7 +272,7 @@ fn previous_sample_inputs(problem: &Problem) -> Vec<Variant> {
 }
 
 fn weights_not_updated(problem: &Problem) -> Vec<Variant> {
-    let batches = if matches!(problem.optimizer, Optimizer::ConjugateGradient { .. }) {
+    let batches = if problem.optimizer.full_batch() {
         1
     } else {
         problem

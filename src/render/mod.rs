@@ -10,8 +10,8 @@ pub use markdown::markdown;
 
 use crate::solve::expr::{count, format_number, Precision};
 use crate::solve::{
-    Activation, EpsilonPlacement, LineSearch, Loss, MomentumForm, Optimizer, Problem, Reduction,
-    ScheduleKind, SchedulePer, SignConvention, Solution, Step,
+    Activation, EpsilonPlacement, Loss, Problem, Reduction, Rounding, Schedule, ScheduleKind,
+    SchedulePer, SignConvention, Solution, Step,
 };
 
 /// The heading of one update: the training example (online), the batch, or the iteration.
@@ -86,18 +86,7 @@ fn subscript_digits(i: usize) -> String {
 
 /// A title for the solution.
 fn title(problem: &Problem) -> String {
-    let name = match problem.optimizer {
-        Optimizer::Gd { .. } => "Gradient descent",
-        Optimizer::Momentum { .. } => "Momentum",
-        Optimizer::Nesterov { .. } => "Nesterov momentum",
-        Optimizer::Adagrad { .. } => "Adagrad",
-        Optimizer::Adadelta { .. } => "Adadelta",
-        Optimizer::Rmsprop { .. } => "RMSProp",
-        Optimizer::Adam { .. } => "Adam",
-        Optimizer::AdamW { .. } => "AdamW",
-        Optimizer::Amsgrad { .. } => "AMSGrad",
-        Optimizer::ConjugateGradient { .. } => "Conjugate gradient",
-    };
+    let name = problem.optimizer.spec().title;
     if problem.bias_correction && problem.optimizer.has_moving_average() {
         format!("{name} with bias correction")
     } else {
@@ -109,157 +98,17 @@ fn title(problem: &Problem) -> String {
 /// choices that change the numbers.
 fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
     let number = |x: f64| format_number(x, precision, false);
-    let mut items: Vec<(String, String)> = Vec::new();
+    let mut items: Vec<(String, String)> = problem
+        .optimizer
+        .shown(number)
+        .into_iter()
+        .map(|s| (s.name.to_string(), s.value))
+        .collect();
     let mut push = |k: &str, v: String| items.push((k.to_string(), v));
-    match &problem.optimizer {
-        Optimizer::Gd { learning_rate } => push("α", number(*learning_rate)),
-        Optimizer::Momentum {
-            learning_rate,
-            beta,
-            form,
-        }
-        | Optimizer::Nesterov {
-            learning_rate,
-            beta,
-            form,
-        } => {
-            push("α", number(*learning_rate));
-            push("β", number(*beta));
-            push(
-                "form",
-                match form {
-                    MomentumForm::Average => "average, v ← β v + (1 − β) dw".into(),
-                    MomentumForm::Sum => "sum, v ← β v + dw".into(),
-                },
-            );
-        }
-        Optimizer::Adagrad {
-            learning_rate,
-            epsilon,
-            initial_accumulator,
-            window,
-        } => {
-            push("α", number(*learning_rate));
-            push("ε", number(*epsilon));
-            if *initial_accumulator != 0.0 {
-                push("v₀", number(*initial_accumulator));
-            }
-            if let Some(w) = window {
-                push("window", w.to_string());
-            }
-        }
-        Optimizer::Adadelta {
-            learning_rate,
-            rho,
-            epsilon,
-        } => {
-            push("α", number(*learning_rate));
-            push("ρ", number(*rho));
-            push("ε", number(*epsilon));
-        }
-        Optimizer::Rmsprop {
-            learning_rate,
-            beta,
-            epsilon,
-        } => {
-            push("α", number(*learning_rate));
-            push("β", number(*beta));
-            push("ε", number(*epsilon));
-        }
-        Optimizer::Adam {
-            learning_rate,
-            beta1,
-            beta2,
-            epsilon,
-        }
-        | Optimizer::Amsgrad {
-            learning_rate,
-            beta1,
-            beta2,
-            epsilon,
-        } => {
-            push("α", number(*learning_rate));
-            push("β₁", number(*beta1));
-            push("β₂", number(*beta2));
-            push("ε", number(*epsilon));
-        }
-        Optimizer::AdamW {
-            learning_rate,
-            beta1,
-            beta2,
-            epsilon,
-            weight_decay,
-        } => {
-            push("α", number(*learning_rate));
-            push("β₁", number(*beta1));
-            push("β₂", number(*beta2));
-            push("ε", number(*epsilon));
-            push("λ", number(*weight_decay));
-        }
-        Optimizer::ConjugateGradient {
-            beta_formula,
-            line_search,
-            restart_every,
-            tolerance,
-        } => {
-            push("β rule", beta_formula.title().to_string());
-            match line_search {
-                LineSearch::Exact { max_step } => {
-                    push("line search", format!("exact, η ≤ {}", number(*max_step)))
-                }
-                LineSearch::Fixed { learning_rate } => push(
-                    "line search",
-                    format!("fixed, η = α = {}", number(*learning_rate)),
-                ),
-            }
-            push(
-                "restart every",
-                count(*restart_every, "iteration", "iterations"),
-            );
-            push("tolerance", number(*tolerance));
-        }
-    }
     if let Some(schedule) = &problem.schedule {
-        let rule = match schedule.kind {
-            ScheduleKind::TimeBased { decay_rate } => {
-                format!("time-based, α = α₀ / (1 + {} e)", number(decay_rate))
-            }
-            ScheduleKind::Step {
-                drop_rate,
-                epochs_drop,
-            } => format!("step, α = α₀ × {}^⌊e / {epochs_drop}⌋", number(drop_rate)),
-            ScheduleKind::Exponential { k } => format!("exponential, α = α₀ exp(−{} e)", number(k)),
-        };
-        let per = match schedule.per {
-            SchedulePer::Epoch => "",
-            SchedulePer::Update => ", e counts updates",
-        };
-        push(
-            "schedule",
-            format!("{rule}, first e = {}{per}", schedule.first_epoch),
-        );
+        push("schedule", schedule_rule(schedule, precision));
     }
-    push(
-        "neuron",
-        format!(
-            "{} activation, {} loss{}",
-            match problem.activation {
-                Activation::Logistic => "logistic",
-                Activation::Linear => "linear",
-                Activation::Tanh => "tanh",
-                Activation::Relu => "ReLU",
-            },
-            match problem.loss {
-                Loss::SquaredError => "squared-error",
-                Loss::CrossEntropy => "cross-entropy",
-            },
-            if problem.bias.is_some() {
-                ", with bias b"
-            } else {
-                ""
-            }
-        ),
-    );
+    push("neuron", neuron(problem));
     if problem.batch_size > 1 {
         push(
             "batch",
@@ -293,23 +142,65 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
         );
     }
     if let Some(rounding) = problem.rounding {
-        push(
-            "rounding",
-            match rounding {
-                crate::solve::Rounding::Decimals(k) => {
-                    format!(
-                        "every value to {}, carried forward",
-                        count(k, "decimal", "decimals")
-                    )
-                }
-                crate::solve::Rounding::SignificantFigures(k) => format!(
-                    "every value to {}, carried forward",
-                    count(k, "significant figure", "significant figures")
-                ),
-            },
-        );
+        push("rounding", rounding_rule(rounding));
     }
     items
+}
+
+/// The schedule's rule and where its `e` starts.
+fn schedule_rule(schedule: &Schedule, precision: Precision) -> String {
+    let number = |x: f64| format_number(x, precision, false);
+    let rule = match schedule.kind {
+        ScheduleKind::TimeBased { decay_rate } => {
+            format!("time-based, α = α₀ / (1 + {} e)", number(decay_rate))
+        }
+        ScheduleKind::Step {
+            drop_rate,
+            epochs_drop,
+        } => format!("step, α = α₀ × {}^⌊e / {epochs_drop}⌋", number(drop_rate)),
+        ScheduleKind::Exponential { k } => format!("exponential, α = α₀ exp(−{} e)", number(k)),
+    };
+    let per = match schedule.per {
+        SchedulePer::Epoch => "",
+        SchedulePer::Update => ", e counts updates",
+    };
+    format!("{rule}, first e = {}{per}", schedule.first_epoch)
+}
+
+/// The neuron: its activation, loss and bias.
+fn neuron(problem: &Problem) -> String {
+    format!(
+        "{} activation, {} loss{}",
+        match problem.activation {
+            Activation::Logistic => "logistic",
+            Activation::Linear => "linear",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "ReLU",
+        },
+        match problem.loss {
+            Loss::SquaredError => "squared-error",
+            Loss::CrossEntropy => "cross-entropy",
+        },
+        if problem.bias.is_some() {
+            ", with bias b"
+        } else {
+            ""
+        }
+    )
+}
+
+/// How the hand calculation rounds.
+fn rounding_rule(rounding: Rounding) -> String {
+    match rounding {
+        Rounding::Decimals(k) => format!(
+            "every value to {}, carried forward",
+            count(k, "decimal", "decimals")
+        ),
+        Rounding::SignificantFigures(k) => format!(
+            "every value to {}, carried forward",
+            count(k, "significant figure", "significant figures")
+        ),
+    }
 }
 
 /// Which number the first epoch has and the rate it trains at, and how to number as the

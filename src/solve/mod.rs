@@ -37,8 +37,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use neuron::{total_loss, GradientNaming, SampleNumbers};
-use optim::cg::{CgConfig, CgState};
-use optim::{State, Update};
+use optim::{Engine, Update};
 use reading::{Exact, Lines, Reading, Values};
 use symbol::{Const, Name, Pointer as LinePointer};
 
@@ -108,11 +107,9 @@ pub struct Solver<'p> {
 #[derive(Debug, Clone)]
 struct Run {
     params: Vec<f64>,
-    /// Boxed, so that applying an update swaps two pointers, not two states.
-    state: Box<State>,
-    /// Where an update writes the next state (swapped in when the update is applied).
-    next_state: Box<State>,
-    cg_state: CgState,
+    /// The optimizer with its state, and where an update writes the next state (swapped in
+    /// when the update is applied).
+    engine: Engine,
     /// Updates applied so far.
     t: u64,
     /// Epochs completed so far.
@@ -169,16 +166,14 @@ impl<'p> Solver<'p> {
                 None,
             ));
         }
-        let state = Box::new(State::initial(problem, params.len()));
+        let engine = Engine::new(&problem.optimizer, params.len());
         Solver {
             problem,
             hooks,
             detail,
             run: Run {
-                next_state: state.clone(),
-                state,
+                engine,
                 params,
-                cg_state: CgState::default(),
                 t: 0,
                 epochs_done: 0,
                 next_batch: 0,
@@ -307,7 +302,7 @@ fn expected_epochs(problem: &Problem) -> usize {
 }
 
 fn expected_updates(problem: &Problem) -> usize {
-    let per_epoch = if is_cg(problem) {
+    let per_epoch = if problem.optimizer.full_batch() {
         1
     } else {
         batches_per_epoch(problem)
@@ -326,10 +321,9 @@ fn expected_updates(problem: &Problem) -> usize {
 pub fn work(problem: &Problem, detail: Detail) -> u128 {
     let m = problem.samples.len() as u128;
     let params = problem.weights.len() as u128 + u128::from(problem.bias.is_some());
-    let batch = if is_cg(problem) {
-        60 * m
-    } else {
-        problem.batch_size.clamp(1, problem.samples.len().max(1)) as u128
+    let batch = match problem.optimizer.spec().passes_per_update {
+        Some(passes) => u128::from(passes) * m,
+        None => problem.batch_size.clamp(1, problem.samples.len().max(1)) as u128,
     };
     let per_update = match detail {
         Detail::Lines => 8 * batch,
@@ -337,10 +331,6 @@ pub fn work(problem: &Problem, detail: Detail) -> u128 {
         Detail::Summary => batch + m,
     };
     expected_updates(problem) as u128 * (params + 1) * per_update
-}
-
-fn is_cg(problem: &Problem) -> bool {
-    matches!(problem.optimizer, Optimizer::ConjugateGradient { .. })
 }
 
 fn batches_per_epoch(problem: &Problem) -> usize {
@@ -360,21 +350,69 @@ impl Run {
             self.status = Some(Status::Completed);
             return None;
         }
-        let cg = is_cg(problem);
-        let m = problem.samples.len();
-        let batch = if cg {
-            0..m
-        } else {
-            let size = problem.batch_size.clamp(1, m);
-            let start = self.next_batch.saturating_mul(size).min(m);
-            start..start.saturating_add(size).min(m)
-        };
+        let batch = self.batch(problem);
         let t = self.t + 1;
         let epoch = problem
             .schedule
             .map_or(0, |s| s.first_epoch)
             .saturating_add(self.epochs_done);
+        self.start_from(problem, stale, r);
+        // The learning rate of this update.
+        let (lr, lr_symbol) = learning_rate(problem, self.epochs_done, t, r);
+        self.gradient(problem, batch.clone(), t, r);
+        if self.engine.converged(&self.gradient) {
+            self.status = Some(Status::Converged);
+            return None;
+        }
+        let update = Update {
+            t,
+            lr,
+            lr_symbol,
+            scheduled: problem.schedule.is_some(),
+            dw: &self.dw,
+            gradient: &self.gradient,
+            params: &self.start,
+            n_weights: problem.weights.len(),
+            sign: problem.conventions.sign,
+            epsilon: problem.conventions.epsilon,
+            bias_correction: problem.bias_correction,
+            problem,
+        };
+        let conjugate = self.engine.step(&update, r, &mut self.new_params);
+        if r.unnamed_not_finite() {
+            // Nothing is applied yet: the values reading computes the same numbers and names
+            // the line for the warning.
+            return self.update(problem, stale, &mut Values::new(None, None));
+        }
+        let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
+        if self.diverges(problem, t, learning_rate, conjugate.as_ref(), r) {
+            return None;
+        }
+        self.apply(problem, r);
+        Some(Applied {
+            t,
+            epoch,
+            batch,
+            learning_rate,
+            conjugate,
+        })
+    }
 
+    /// The samples of the next update: the next batch of the epoch, or all of them.
+    fn batch(&self, problem: &Problem) -> Range<usize> {
+        let m = problem.samples.len();
+        if problem.optimizer.full_batch() {
+            0..m
+        } else {
+            let size = problem.batch_size.clamp(1, m);
+            let start = self.next_batch.saturating_mul(size).min(m);
+            start..start.saturating_add(size).min(m)
+        }
+    }
+
+    /// The parameters the update starts from, as the student holds them: rounded, and the
+    /// initial ones again when the weights are not carried (`stale`).
+    fn start_from<R: Reading>(&mut self, problem: &Problem, stale: bool, r: &mut R) {
         self.start.clear();
         if stale {
             let initial = problem.weights.iter().copied().chain(problem.bias);
@@ -382,18 +420,13 @@ impl Run {
         } else {
             self.start.extend(self.params.iter().map(|p| r.round(*p)));
         }
-        let width = self.start.len();
+    }
 
-        // The learning rate of this update.
-        let (lr, lr_symbol) = learning_rate(problem, self.epochs_done, t, r);
-
-        // Forward blocks and the reduced gradient.
-        let sign = if cg {
-            1.0
-        } else {
-            problem.conventions.sign.factor()
-        };
-        let naming = if cg {
+    /// The forward blocks of `batch` and the reduced gradient: `dw` in the convention's sign
+    /// (conjugate gradient's `g` in its own), and `∂E/∂w` itself.
+    fn gradient<R: Reading>(&mut self, problem: &Problem, batch: Range<usize>, t: u64, r: &mut R) {
+        let sign = gradient_sign(problem);
+        let naming = if problem.optimizer.full_batch() {
             GradientNaming {
                 name: Name::G,
                 time: t - 1,
@@ -407,12 +440,12 @@ impl Run {
             }
         };
         // `batch` writes every entry; only the length is set (no `memset` per update).
-        self.dw.resize(width, 0.0);
+        self.dw.resize(self.start.len(), 0.0);
         neuron::batch(
             r,
             problem,
             &self.start,
-            batch.clone(),
+            batch,
             naming,
             &mut self.forward,
             &mut self.per_sample,
@@ -420,105 +453,56 @@ impl Run {
         );
         self.gradient.clear();
         self.gradient.extend(self.dw.iter().map(|d| sign * d));
+    }
 
-        let mut conjugate = None;
-        let mut next_cg = None;
-        match &problem.optimizer {
-            Optimizer::ConjugateGradient {
-                beta_formula,
-                line_search,
-                restart_every,
-                tolerance,
-            } => {
-                if self.gradient.iter().all(|g| g.abs() <= *tolerance) {
-                    self.status = Some(Status::Converged);
-                    return None;
-                }
-                let config = CgConfig {
-                    beta_formula: *beta_formula,
-                    line_search: *line_search,
-                    restart_every: *restart_every,
-                };
-                let rate = problem.schedule.map(|_| (lr_symbol, lr));
-                let iteration = optim::cg::iterate(
-                    problem,
-                    &config,
-                    t - 1,
-                    &self.start,
-                    &self.gradient,
-                    rate,
-                    &self.cg_state,
-                    r,
-                    &mut self.new_params,
-                );
-                conjugate = Some(iteration.detail);
-                next_cg = Some(iteration.state);
-            }
-            optimizer => {
-                let update = Update {
-                    t,
-                    lr,
-                    lr_symbol,
-                    dw: &self.dw,
-                    params: &self.start,
-                    n_weights: problem.weights.len(),
-                    sign: problem.conventions.sign,
-                    epsilon: problem.conventions.epsilon,
-                    bias_correction: problem.bias_correction,
-                };
-                optim::step(
-                    optimizer,
-                    &self.state,
-                    &mut self.next_state,
-                    &update,
-                    r,
-                    &mut self.new_params,
-                );
-            }
-        }
-        if r.unnamed_not_finite() {
-            // Nothing is applied yet: the values reading computes the same numbers and names
-            // the line for the warning.
-            return self.update(problem, stale, &mut Values::new(None, None));
-        }
-        let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
-        let new_state = if cg { &self.state } else { &self.next_state };
+    /// Whether the update just computed is not finite somewhere; if so the run stops before
+    /// it, with a warning naming the first such quantity.
+    fn diverges<R: Reading>(
+        &mut self,
+        problem: &Problem,
+        t: u64,
+        learning_rate: f64,
+        conjugate: Option<&ConjugateStep>,
+        r: &R,
+    ) -> bool {
         let numbers = StepNumbers {
             problem,
             forward: &self.forward,
             per_sample: &self.per_sample,
-            width,
+            width: self.start.len(),
             gradient: &self.gradient,
             learning_rate,
-            state: new_state,
-            conjugate: conjugate.as_ref(),
+            engine: &self.engine,
+            conjugate,
             new_params: &self.new_params,
             line: r.first_not_finite(),
         };
-        if let Some(quantity) = numbers.first_non_finite() {
-            self.status = Some(Status::Diverged);
-            self.warnings.push(Warning::new(
-                "diverged",
-                format!(
-                    "update {t}: {quantity} is not finite; the run stops before this update, and the trace ends at the last finite weights"
-                ),
-                Some(t),
-            ));
-            return None;
-        }
+        let Some(quantity) = numbers.first_non_finite() else {
+            return false;
+        };
+        self.status = Some(Status::Diverged);
+        self.warnings.push(Warning::new(
+            "diverged",
+            format!(
+                "update {t}: {quantity} is not finite; the run stops before this update, and the trace ends at the last finite weights"
+            ),
+            Some(t),
+        ));
+        true
+    }
 
+    /// Apply the update just computed: its warnings, parameters and state, and the run's
+    /// counts and losses.
+    fn apply<R: Reading>(&mut self, problem: &Problem, r: &mut R) {
         if !r.record().warnings.is_empty() {
             self.warnings.append(&mut r.take_warnings());
         }
         std::mem::swap(&mut self.params, &mut self.new_params);
-        if let Some(next_cg) = next_cg {
-            self.cg_state = next_cg;
-        } else {
-            std::mem::swap(&mut self.state, &mut self.next_state);
-        }
-        self.t = t;
+        self.engine.apply();
+        self.t += 1;
         self.next_batch += 1;
-        let epoch_ends = cg || self.next_batch >= batches_per_epoch(problem);
+        let epoch_ends =
+            problem.optimizer.full_batch() || self.next_batch >= batches_per_epoch(problem);
         match &mut self.update_losses {
             Some(losses) => {
                 let loss = neuron::loss_over_all(problem, &self.params);
@@ -537,13 +521,6 @@ impl Run {
             self.next_batch = 0;
             self.epochs_done += 1;
         }
-        Some(Applied {
-            t,
-            epoch,
-            batch,
-            learning_rate,
-            conjugate,
-        })
     }
 
     /// The step of the update just applied.
@@ -562,11 +539,7 @@ impl Run {
         // `split` by 1 copies; the sign factor is ±1, so the products are exact.
         let (weights_before, bias_before) = split(&self.start, 1.0);
         let width = self.start.len().max(1);
-        let sign = if is_cg(problem) {
-            1.0
-        } else {
-            problem.conventions.sign.factor()
-        };
+        let sign = gradient_sign(problem);
         let forward = self
             .forward
             .iter()
@@ -586,7 +559,7 @@ impl Run {
         let (gradient, bias_gradient) = split(&self.gradient, 1.0);
         // `dw` in the request's convention, also for conjugate gradient, whose lines use g.
         let (dw, bias_dw) = split(&self.gradient, problem.conventions.sign.factor());
-        let (state, correction_factors) = self.state.record();
+        let (state, correction_factors) = self.engine.record();
         let (weights_after, bias_after) = split(&self.params, 1.0);
         Step {
             index: applied.t,
@@ -607,6 +580,16 @@ impl Run {
             bias_after,
             lines,
         }
+    }
+}
+
+/// The sign of the gradient the worked lines carry: the convention's `dw`, or conjugate
+/// gradient's own `g`.
+fn gradient_sign(problem: &Problem) -> f64 {
+    if problem.optimizer.full_batch() {
+        1.0
+    } else {
+        problem.conventions.sign.factor()
     }
 }
 
@@ -642,7 +625,8 @@ struct StepNumbers<'a> {
     width: usize,
     gradient: &'a [f64],
     learning_rate: f64,
-    state: &'a State,
+    /// The optimizer, whose next state the update computed.
+    engine: &'a Engine,
     conjugate: Option<&'a ConjugateStep>,
     new_params: &'a [f64],
     /// The first worked line whose value is not finite.
@@ -657,8 +641,9 @@ impl StepNumbers<'_> {
     /// is the whole check, and the naming scan below runs only for a step that diverges.
     fn unlined_finite(&self) -> bool {
         let mut factors = true;
-        self.state
-            .visit(&mut |_, _| {}, &mut |_, value| factors &= value.is_finite());
+        self.engine.visit(true, &mut |_, _| {}, &mut |_, value| {
+            factors &= value.is_finite()
+        });
         let search = self.conjugate.is_none_or(|c| {
             c.direction.iter().all(|v| v.is_finite())
                 && [c.beta, c.step_length, c.directional_derivative]
@@ -702,7 +687,8 @@ impl StepNumbers<'_> {
         // The trace names accumulators in order; the first of them that is not finite.
         let mut accumulator: Option<&'static str> = None;
         let mut factor_bad = false;
-        self.state.visit(
+        self.engine.visit(
+            true,
             &mut |name, values| {
                 if values.iter().any(bad) && accumulator.is_none_or(|first| name < first) {
                     accumulator = Some(name);

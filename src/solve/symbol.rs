@@ -177,6 +177,15 @@ impl Const {
     }
 }
 
+/// A name an optimizer spells itself, in LaTeX and in plain text side by side (NAdam's `\psi`,
+/// `ψ`): for a quantity of one optimizer only, which then needs no kind of its own here. The
+/// text should be what a reader types for the LaTeX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Spelling {
+    pub tex: &'static str,
+    pub text: &'static str,
+}
+
 /// A worked line's symbol, or a named quantity in a formula.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Symbol {
@@ -209,6 +218,10 @@ pub enum Symbol {
     Rate(u64),
     /// `\beta_{k}`, `\eta_{k}`: a quantity of conjugate gradient's iteration `k`.
     Iteration(Const, u64),
+    /// A constant an optimizer spells itself ([`Spelling`]).
+    Spelled(&'static Spelling),
+    /// A quantity an optimizer spells itself, of update `t`: `\mu_{3}`.
+    SpelledAt(&'static Spelling, u64),
     /// Step decay's exponent `\lfloor e / n \rfloor`.
     Floor(u64),
     /// The exact line search, `\arg\min_{\eta \in [0, max]} E(w_{k} + \eta d_{k})`
@@ -303,6 +316,12 @@ impl Symbol {
                 c.write(out, tex);
                 out.put("_");
                 braced(out, k, tex);
+            }
+            Symbol::Spelled(spelling) => write_spelling(out, (spelling.tex, spelling.text), tex),
+            Symbol::SpelledAt(spelling, t) => {
+                write_spelling(out, (spelling.tex, spelling.text), tex);
+                out.put("_");
+                braced(out, t, tex);
             }
             Symbol::Floor(n) => {
                 if tex {
@@ -711,6 +730,14 @@ mod tests {
             out.push(Symbol::Rate(n));
             out.push(Symbol::Floor(n));
         }
+        const LAMBDA: Spelling = Spelling {
+            tex: "\\lambda",
+            text: "λ",
+        };
+        out.push(Symbol::Spelled(&LAMBDA));
+        for t in [1, 12] {
+            out.push(Symbol::SpelledAt(&LAMBDA, t));
+        }
         for max_step in [1000.0, 0.5, 1e20, 2.5e20, 1e-7] {
             for k in [0, 11] {
                 out.push(Symbol::ArgMin {
@@ -745,6 +772,13 @@ mod tests {
             "(dw_1)^{(2)}"
         );
         assert_eq!(Symbol::Power(Const::Beta1, 3).tex(), "\\beta_1^{3}");
+        const MU: Spelling = Spelling {
+            tex: "\\mu",
+            text: "μ",
+        };
+        assert_eq!(Symbol::SpelledAt(&MU, 12).tex(), "\\mu_{12}");
+        assert_eq!(Symbol::SpelledAt(&MU, 12).text(), "μ_12");
+        assert_eq!(Symbol::Spelled(&MU).text(), "μ");
         assert_eq!(
             Symbol::Sample {
                 name: SampleName::Slope,

@@ -1,439 +1,253 @@
-//! The catalogue of algorithms and hyperparameters (docs/contract.md §3): names, ranges, defaults, and the
-//! update rules in LaTeX.
+//! The catalogue of algorithms and hyperparameters (docs/contract.md §3) as the wire shows it:
+//! names, ranges, defaults, and the update rules in LaTeX, read from the registry of optimizers
+//! (`solve::optim`, where each optimizer describes itself); and the wire types whose values and
+//! schema the registry decides, [`Algorithm`] and [`Hyperparameters`].
 //!
-//! One table feeds both the validator (`wire::validate`) and `GET /v1/algorithms`, so what the
-//! service documents and what it enforces cannot drift apart. No maths lives here.
+//! One registry feeds the validator (`wire::validate`), `GET /v1/algorithms` and the OpenAPI
+//! document, so what the service documents and what it enforces cannot drift apart. No maths
+//! lives here.
 
-/// An interval of real numbers, each end open or closed or absent.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Interval {
-    /// Lower end and whether it is included.
-    pub min: Option<(f64, bool)>,
-    /// Upper end and whether it is included.
-    pub max: Option<(f64, bool)>,
+use std::borrow::Cow;
+
+use serde::de::Error as _;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::openapi::schema::{
+    AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, Schema as OpenApiSchema,
+    SchemaFormat, SchemaType, Type,
+};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
+
+pub use crate::solve::optim::spec::{
+    Default, Hyperparameter, Interval, Kind, Resolved, Schema, Spec, Uses, Value,
+};
+use crate::solve::optim::{self, Id};
+
+use super::model::WireEnum;
+
+/// The wire's `algorithm`: which optimizer, one value per registered one.
+pub type Algorithm = Id;
+
+/// Every algorithm of docs/contract.md §3, in the registry's order.
+pub const ALGORITHMS: &[Spec] = optim::SPECS;
+
+/// Every key `hyperparameters` may hold, in the wire's order.
+pub fn hyperparameters() -> &'static [&'static Hyperparameter] {
+    optim::hyperparameters()
 }
-
-impl Interval {
-    /// `x > 0`.
-    pub const POSITIVE: Interval = Interval {
-        min: Some((0.0, false)),
-        max: None,
-    };
-    /// `x ≥ 0`.
-    pub const NON_NEGATIVE: Interval = Interval {
-        min: Some((0.0, true)),
-        max: None,
-    };
-    /// `0 ≤ x < 1`: the decay of a moving average.
-    pub const DECAY: Interval = Interval {
-        min: Some((0.0, true)),
-        max: Some((1.0, false)),
-    };
-    /// `0 < x ≤ 1`: step decay's `drop_rate`.
-    pub const DROP_RATE: Interval = Interval {
-        min: Some((0.0, false)),
-        max: Some((1.0, true)),
-    };
-
-    pub fn contains(&self, x: f64) -> bool {
-        let above = match self.min {
-            Some((lo, true)) => x >= lo,
-            Some((lo, false)) => x > lo,
-            None => true,
-        };
-        let below = match self.max {
-            Some((hi, true)) => x <= hi,
-            Some((hi, false)) => x < hi,
-            None => true,
-        };
-        x.is_finite() && above && below
-    }
-
-    /// The interval as people write it: `> 0`, `>= 0`, `[0, 1)`.
-    pub fn notation(&self) -> String {
-        match (self.min, self.max) {
-            (Some((lo, lo_in)), Some((hi, hi_in))) => format!(
-                "{}{lo}, {hi}{}",
-                if lo_in { "[" } else { "(" },
-                if hi_in { "]" } else { ")" }
-            ),
-            (Some((lo, true)), None) => format!(">= {lo}"),
-            (Some((lo, false)), None) => format!("> {lo}"),
-            (None, Some((hi, true))) => format!("<= {hi}"),
-            (None, Some((hi, false))) => format!("< {hi}"),
-            (None, None) => "any finite number".to_string(),
-        }
-    }
-
-    /// The sentence a validation error uses: `must be in [0, 1)`, `must be > 0`.
-    pub fn requirement(&self) -> String {
-        match (self.min, self.max) {
-            (Some(_), Some(_)) => format!("must be in {}", self.notation()),
-            (None, None) => "must be a finite number".to_string(),
-            _ => format!("must be {}", self.notation()),
-        }
-    }
-}
-
-/// What values a hyperparameter takes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    /// A finite number in the interval.
-    Number(Interval),
-    /// An integer `≥ min`.
-    Integer { min: u64 },
-    /// One of the listed strings.
-    Choice(&'static [&'static str]),
-}
-
-/// One hyperparameter key, whatever algorithm uses it.
-#[derive(Debug, Clone, Copy)]
-pub struct Hyperparameter {
-    pub name: &'static str,
-    pub kind: Kind,
-    pub description: &'static str,
-}
-
-/// Every key `hyperparameters` may hold. Ranges are checked whether or not the algorithm uses
-/// the key (docs/contract.md §3), so they live here rather than per algorithm.
-pub const HYPERPARAMETERS: &[Hyperparameter] = &[
-    Hyperparameter {
-        name: "learning_rate",
-        kind: Kind::Number(Interval::POSITIVE),
-        description: "The step size α (the base rate α₀ that a schedule scales).",
-    },
-    Hyperparameter {
-        name: "beta",
-        kind: Kind::Number(Interval::DECAY),
-        description: "Decay β of the moving average: the velocity v (momentum, nesterov) or the \
-                      average v of the squared gradients (rmsprop).",
-    },
-    Hyperparameter {
-        name: "beta1",
-        kind: Kind::Number(Interval::DECAY),
-        description: "Decay β₁ of the first moment v (the average of the gradients).",
-    },
-    Hyperparameter {
-        name: "beta2",
-        kind: Kind::Number(Interval::DECAY),
-        description: "Decay β₂ of the second moment s (the average of the squared gradients).",
-    },
-    Hyperparameter {
-        name: "rho",
-        kind: Kind::Number(Interval::DECAY),
-        description: "Adadelta's decay ρ of both running averages, s of the squared gradients \
-                      and u of the squared steps Δ.",
-    },
-    Hyperparameter {
-        name: "epsilon",
-        kind: Kind::Number(Interval::NON_NEGATIVE),
-        description: "ε added to the denominator; inside or outside the square root per \
-                      `conventions.epsilon`.",
-    },
-    Hyperparameter {
-        name: "weight_decay",
-        kind: Kind::Number(Interval::NON_NEGATIVE),
-        description: "AdamW's decoupled weight decay λ: `w̃ = w − α λ w`, then the Adam step \
-                      from w̃.",
-    },
-    Hyperparameter {
-        name: "initial_accumulator",
-        kind: Kind::Number(Interval::NON_NEGATIVE),
-        description: "Adagrad's starting value v₀ of the sum v of squared gradients.",
-    },
-    Hyperparameter {
-        name: "window",
-        kind: Kind::Integer { min: 1 },
-        description: "Adagrad: sum only the last W squared gradients (absent: all of them).",
-    },
-    Hyperparameter {
-        name: "form",
-        kind: Kind::Choice(&["average", "sum"]),
-        description: "How the velocity is written: `average` v ← βv + (1−β)dw, or `sum` \
-                      v ← βv + dw.",
-    },
-    Hyperparameter {
-        name: "beta_formula",
-        kind: Kind::Choice(&[
-            "fletcher_reeves",
-            "polak_ribiere",
-            "polak_ribiere_plus",
-            "hestenes_stiefel",
-        ]),
-        description: "How conjugate gradient computes β_k.",
-    },
-    Hyperparameter {
-        name: "line_search",
-        kind: Kind::Choice(&["exact", "fixed"]),
-        description: "Conjugate gradient's step length: `exact` minimizes the loss along d_k; \
-                      `fixed` uses η_k = learning_rate.",
-    },
-    Hyperparameter {
-        name: "restart_every",
-        kind: Kind::Integer { min: 1 },
-        description: "Conjugate gradient restarts (β_k = 0) every this many iterations; \
-                      default: the number of parameters, bias included.",
-    },
-    Hyperparameter {
-        name: "max_step",
-        kind: Kind::Number(Interval::POSITIVE),
-        description: "Largest step length the exact line search considers.",
-    },
-    Hyperparameter {
-        name: "tolerance",
-        kind: Kind::Number(Interval::NON_NEGATIVE),
-        description: "Conjugate gradient stops (`converged`) when every gradient component is \
-                      at most this in magnitude.",
-    },
-];
 
 /// Look a hyperparameter key up.
 pub fn hyperparameter(name: &str) -> Option<&'static Hyperparameter> {
-    HYPERPARAMETERS.iter().find(|h| h.name == name)
+    hyperparameters().iter().copied().find(|h| h.name == name)
 }
-
-/// A hyperparameter's value when the request leaves it out.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Default {
-    /// The request must give it.
-    Required,
-    Number(f64),
-    Text(&'static str),
-    /// Absent means "off" (Adagrad's `window`).
-    Absent,
-    /// The number of parameters: weights, plus one with a bias.
-    ParameterCount,
-}
-
-/// A hyperparameter an algorithm uses, with its default.
-#[derive(Debug, Clone, Copy)]
-pub struct Uses {
-    pub name: &'static str,
-    pub default: Default,
-    /// Used only when another (choice) hyperparameter has this value, e.g. conjugate gradient's
-    /// `learning_rate` only with `line_search: "fixed"`.
-    pub only_when: Option<(&'static str, &'static str)>,
-}
-
-const fn uses(name: &'static str, default: Default) -> Uses {
-    Uses {
-        name,
-        default,
-        only_when: None,
-    }
-}
-
-/// One optimizer as the service documents it.
-#[derive(Debug, Clone, Copy)]
-pub struct Algorithm {
-    pub name: &'static str,
-    pub summary: &'static str,
-    /// Its hyperparameters in the order they are resolved and echoed; a key another key's
-    /// `only_when` refers to comes before it.
-    pub uses: &'static [Uses],
-    /// The update rule, one LaTeX equation per entry, in the order they are applied.
-    pub update: &'static [&'static str],
-    /// What `bias_correction` divides, each with its factor (empty: the flag changes nothing).
-    pub corrects: &'static [&'static str],
-    /// The default of `bias_correction` for this algorithm.
-    pub bias_correction_default: bool,
-}
-
-const ADAM_USES: &[Uses] = &[
-    uses("learning_rate", Default::Required),
-    uses("beta1", Default::Number(0.9)),
-    uses("beta2", Default::Number(0.999)),
-    uses("epsilon", Default::Number(1e-8)),
-];
-
-/// Every algorithm of docs/contract.md §3, in its order.
-pub const ALGORITHMS: &[Algorithm] = &[
-    Algorithm {
-        name: "gd",
-        summary: "Plain gradient descent.",
-        uses: &[uses("learning_rate", Default::Required)],
-        update: &["w_{t+1} = w_t - \\alpha\\, dw_t"],
-        corrects: &[],
-        bias_correction_default: false,
-    },
-    Algorithm {
-        name: "momentum",
-        summary: "Gradient descent on an exponentially weighted average of the gradients \
-                  (the velocity).",
-        uses: &[
-            uses("learning_rate", Default::Required),
-            uses("beta", Default::Number(0.9)),
-            uses("form", Default::Text("average")),
-        ],
-        update: &[
-            "v_t = \\beta v_{t-1} + (1 - \\beta)\\, dw_t \\quad (\\text{average}) \\qquad \
-             v_t = \\beta v_{t-1} + dw_t \\quad (\\text{sum})",
-            "w_{t+1} = w_t - \\alpha \\hat{v}_t",
-        ],
-        corrects: &["v by 1 - beta^t"],
-        bias_correction_default: false,
-    },
-    Algorithm {
-        name: "nesterov",
-        summary: "Momentum that steps along the velocity plus the current gradient (Nesterov's \
-                  look-ahead, as PyTorch writes it).",
-        uses: &[
-            uses("learning_rate", Default::Required),
-            uses("beta", Default::Number(0.9)),
-            uses("form", Default::Text("average")),
-        ],
-        update: &[
-            "v_t = \\beta v_{t-1} + (1 - \\beta)\\, dw_t \\quad (\\text{average}) \\qquad \
-             v_t = \\beta v_{t-1} + dw_t \\quad (\\text{sum})",
-            "d_t = \\beta \\hat{v}_t + (1 - \\beta)\\, dw_t \\quad (\\text{average}) \\qquad \
-             d_t = \\beta \\hat{v}_t + dw_t \\quad (\\text{sum})",
-            "w_{t+1} = w_t - \\alpha\\, d_t",
-        ],
-        corrects: &["v by 1 - beta^t (not the gradient term of the direction)"],
-        bias_correction_default: false,
-    },
-    Algorithm {
-        name: "adagrad",
-        summary: "Divides each weight's step by the root of the sum of its squared gradients.",
-        uses: &[
-            uses("learning_rate", Default::Required),
-            uses("epsilon", Default::Number(1e-8)),
-            uses("initial_accumulator", Default::Number(0.0)),
-            uses("window", Default::Absent),
-        ],
-        update: &[
-            "v_t = v_{t-1} + dw_t^2, \\quad v_0 = \\text{initial\\_accumulator} \\qquad \
-             (\\text{window } W: v_t = v_0 + \\textstyle\\sum_{i=t-W+1}^{t} dw_i^2)",
-            "w_{t+1} = w_t - \\frac{\\alpha}{\\sqrt{v_t + \\epsilon}}\\, dw_t",
-        ],
-        corrects: &[],
-        bias_correction_default: false,
-    },
-    Algorithm {
-        name: "adadelta",
-        summary: "Zeiler's Adadelta: the step is the ratio of the running RMS of past updates \
-                  to that of the gradients.",
-        uses: &[
-            uses("learning_rate", Default::Number(1.0)),
-            uses("rho", Default::Number(0.95)),
-            uses("epsilon", Default::Number(1e-6)),
-        ],
-        update: &[
-            "s_t = \\rho s_{t-1} + (1 - \\rho)\\, dw_t^2",
-            "\\Delta_t = -\\frac{\\sqrt{\\hat{u}_{t-1} + \\epsilon}}{\\sqrt{\\hat{s}_t + \\epsilon}}\\, dw_t",
-            "u_t = \\rho u_{t-1} + (1 - \\rho)\\, \\Delta_t^2",
-            "w_{t+1} = w_t + \\alpha \\Delta_t",
-        ],
-        corrects: &[
-            "s by 1 - rho^t",
-            "u (as used at update t) by 1 - rho^(t-1); it is 0 at t = 1",
-        ],
-        bias_correction_default: false,
-    },
-    Algorithm {
-        name: "rmsprop",
-        summary: "Divides each weight's step by the root of a moving average of its squared \
-                  gradients.",
-        uses: &[
-            uses("learning_rate", Default::Required),
-            uses("beta", Default::Number(0.9)),
-            uses("epsilon", Default::Number(1e-8)),
-        ],
-        update: &[
-            "v_t = \\beta v_{t-1} + (1 - \\beta)\\, dw_t^2",
-            "w_{t+1} = w_t - \\frac{\\alpha}{\\sqrt{\\hat{v}_t + \\epsilon}}\\, dw_t",
-        ],
-        corrects: &["v by 1 - beta^t"],
-        bias_correction_default: false,
-    },
-    Algorithm {
-        name: "adam",
-        summary: "RMSProp with momentum: moving averages of the gradients and of their squares.",
-        uses: ADAM_USES,
-        update: &[
-            "v_t = \\beta_1 v_{t-1} + (1 - \\beta_1)\\, dw_t",
-            "s_t = \\beta_2 s_{t-1} + (1 - \\beta_2)\\, dw_t^2",
-            "\\hat{v}_t = \\frac{v_t}{1 - \\beta_1^t}, \\quad \\hat{s}_t = \\frac{s_t}{1 - \\beta_2^t}",
-            "w_{t+1} = w_t - \\frac{\\alpha\\, \\hat{v}_t}{\\sqrt{\\hat{s}_t + \\epsilon}}",
-        ],
-        corrects: &["v by 1 - beta1^t", "s by 1 - beta2^t"],
-        bias_correction_default: true,
-    },
-    Algorithm {
-        name: "adamw",
-        summary: "Adam with decoupled weight decay (the bias decays too, as in PyTorch).",
-        uses: &[
-            uses("learning_rate", Default::Required),
-            uses("beta1", Default::Number(0.9)),
-            uses("beta2", Default::Number(0.999)),
-            uses("epsilon", Default::Number(1e-8)),
-            uses("weight_decay", Default::Number(0.01)),
-        ],
-        update: &[
-            "\\tilde{w}_t = w_t - \\alpha \\lambda w_t",
-            "v_t = \\beta_1 v_{t-1} + (1 - \\beta_1)\\, dw_t, \\quad \
-             s_t = \\beta_2 s_{t-1} + (1 - \\beta_2)\\, dw_t^2 \\quad (dw_t \\text{ taken before the decay})",
-            "w_{t+1} = \\tilde{w}_t - \\frac{\\alpha\\, \\hat{v}_t}{\\sqrt{\\hat{s}_t + \\epsilon}}",
-        ],
-        corrects: &["v by 1 - beta1^t", "s by 1 - beta2^t"],
-        bias_correction_default: true,
-    },
-    Algorithm {
-        name: "amsgrad",
-        summary: "Adam that divides by the largest second moment seen so far.",
-        uses: ADAM_USES,
-        update: &[
-            "v_t = \\beta_1 v_{t-1} + (1 - \\beta_1)\\, dw_t",
-            "s_t = \\beta_2 s_{t-1} + (1 - \\beta_2)\\, dw_t^2, \\quad \
-             s^{max}_t = \\max(s^{max}_{t-1}, s_t)",
-            "\\hat{v}_t = \\frac{v_t}{1 - \\beta_1^t}, \\quad \\hat{s}_t = \\frac{s^{max}_t}{1 - \\beta_2^t}",
-            "w_{t+1} = w_t - \\frac{\\alpha\\, \\hat{v}_t}{\\sqrt{\\hat{s}_t + \\epsilon}}",
-        ],
-        corrects: &["v by 1 - beta1^t", "s^max by 1 - beta2^t"],
-        bias_correction_default: true,
-    },
-    Algorithm {
-        name: "conjugate_gradient",
-        summary: "Nonlinear conjugate gradient on the full-batch loss; one iteration per epoch.",
-        uses: &[
-            uses("beta_formula", Default::Text("fletcher_reeves")),
-            uses("line_search", Default::Text("exact")),
-            Uses {
-                name: "learning_rate",
-                default: Default::Required,
-                only_when: Some(("line_search", "fixed")),
-            },
-            uses("restart_every", Default::ParameterCount),
-            Uses {
-                name: "max_step",
-                default: Default::Number(1000.0),
-                only_when: Some(("line_search", "exact")),
-            },
-            uses("tolerance", Default::Number(1e-10)),
-        ],
-        update: &[
-            "g_k = \\nabla E(w_k), \\quad d_0 = -g_0, \\quad d_k = -g_k + \\beta_k d_{k-1}",
-            "\\beta_k = \\frac{g_k^\\top g_k}{g_{k-1}^\\top g_{k-1}} \\;(\\text{FR}), \\quad \
-             \\frac{g_k^\\top (g_k - g_{k-1})}{g_{k-1}^\\top g_{k-1}} \\;(\\text{PR}), \\quad \
-             \\max(0, \\beta_k^{PR}) \\;(\\text{PR+}), \\quad \
-             \\frac{g_k^\\top (g_k - g_{k-1})}{d_{k-1}^\\top (g_k - g_{k-1})} \\;(\\text{HS})",
-            "w_{k+1} = w_k + \\eta_k d_k, \\quad \\eta_k = \\arg\\min_{0 \\le \\eta \\le \
-             \\text{max\\_step}} E(w_k + \\eta d_k) \\;(\\text{exact}) \\text{ or } \\alpha \
-             \\;(\\text{fixed})",
-        ],
-        corrects: &[],
-        bias_correction_default: false,
-    },
-];
 
 /// Look an algorithm up by its wire name.
-pub fn algorithm(name: &str) -> Option<&'static Algorithm> {
+pub fn algorithm(name: &str) -> Option<&'static Spec> {
     ALGORITHMS.iter().find(|a| a.name == name)
 }
 
 /// The wire names of every algorithm, for error messages.
 pub fn algorithm_names() -> Vec<&'static str> {
     ALGORITHMS.iter().map(|a| a.name).collect()
+}
+
+impl WireEnum for Id {
+    const ALL: &'static [Id] = Id::ALL;
+
+    fn name(self) -> &'static str {
+        self.spec().name
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(WireEnum::name(*self))
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = Cow::<str>::deserialize(deserializer)?;
+        Id::parse(&name).ok_or_else(|| {
+            D::Error::custom(format!(
+                "unknown algorithm `{name}`, expected one of {}",
+                algorithm_names().join(", ")
+            ))
+        })
+    }
+}
+
+impl PartialSchema for Id {
+    fn schema() -> RefOr<OpenApiSchema> {
+        named_choice("The optimizer (docs/contract.md §3).", &algorithm_names())
+    }
+}
+
+impl ToSchema for Id {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Algorithm")
+    }
+}
+
+/// A string enum's schema: `{"type": "string", "description", "enum"}`.
+fn named_choice(description: &str, values: &[&str]) -> RefOr<OpenApiSchema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description))
+        .enum_values(Some(values.iter().copied()))
+        .into()
+}
+
+/// The `hyperparameters` of a request or of a solved problem's echo: values by key, written in
+/// the wire's key order (`hyperparameters()`); in an echo, exactly the keys the algorithm uses,
+/// defaults filled in. The keys, their ranges and the schema are the registry's.
+#[derive(Debug, Clone, PartialEq, core::default::Default)]
+pub struct Hyperparameters {
+    values: Vec<(&'static Hyperparameter, Value)>,
+}
+
+impl Hyperparameters {
+    /// The given values, in the wire's key order (a key not in the catalogue is left out).
+    pub fn from_values(values: &[(&'static str, Value)]) -> Hyperparameters {
+        let values = hyperparameters()
+            .iter()
+            .filter_map(|key| {
+                let (_, value) = values.iter().find(|(name, _)| *name == key.name)?;
+                Some((*key, *value))
+            })
+            .collect();
+        Hyperparameters { values }
+    }
+
+    /// The value of `key`, if it is given.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.values
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| *v)
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Value::Number(x) => serializer.serialize_f64(x),
+            Value::Integer(k) => serializer.serialize_u64(k),
+            Value::Text(t) => serializer.serialize_str(t),
+        }
+    }
+}
+
+impl Serialize for Hyperparameters {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.values.len()))?;
+        for (key, value) in &self.values {
+            map.serialize_entry(key.name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Hyperparameters {
+    /// Only the shape (each key known, of its kind); `wire::validate` checks the ranges.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let given = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        let mut values = Vec::new();
+        for (name, value) in &given {
+            let key = hyperparameter(name)
+                .ok_or_else(|| D::Error::custom(format!("unknown hyperparameter `{name}`")))?;
+            let read = match (key.kind, value) {
+                (_, serde_json::Value::Null) => continue,
+                (Kind::Number(_), v) => v.as_f64().map(Value::Number),
+                (Kind::Integer { .. }, v) => v.as_u64().map(Value::Integer),
+                (Kind::Choice(choices), v) => v
+                    .as_str()
+                    .and_then(|text| choices.iter().find(|c| **c == text))
+                    .map(|c| Value::Text(c)),
+            };
+            let value = read.ok_or_else(|| D::Error::custom(format!("invalid `{name}`")))?;
+            values.push((key.name, value));
+        }
+        Ok(Hyperparameters::from_values(&values))
+    }
+}
+
+impl PartialSchema for Hyperparameters {
+    fn schema() -> RefOr<OpenApiSchema> {
+        let mut object = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Hyperparameters of the algorithm (docs/contract.md §3). Every key is \
+                 range-checked whether or not the\nalgorithm uses it; a key it does not use \
+                 gives an `unused_hyperparameter` warning. In a\nresponse's `problem`, exactly \
+                 the keys the algorithm uses, with defaults filled in.",
+            ))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for key in hyperparameters() {
+            object = object.property(key.name, property(key));
+        }
+        object.into()
+    }
+}
+
+impl ToSchema for Hyperparameters {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Hyperparameters")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<OpenApiSchema>)>) {
+        for key in hyperparameters() {
+            if let (Some((name, description)), Kind::Choice(choices)) = (key.schema.named, key.kind)
+            {
+                schemas.push((name.to_string(), named_choice(description, choices)));
+            }
+        }
+    }
+}
+
+/// One key's property in the schema of [`Hyperparameters`]: nullable, as `null` reads as
+/// absent.
+fn property(key: &Hyperparameter) -> RefOr<OpenApiSchema> {
+    let schema = key.schema;
+    let nullable = |kind: Type| SchemaType::from_iter([kind, Type::Null]);
+    let builder = match key.kind {
+        Kind::Choice(_) => {
+            let Some((name, _)) = schema.named else {
+                return ObjectBuilder::new()
+                    .schema_type(nullable(Type::String))
+                    .description(Some(schema.description))
+                    .into();
+            };
+            let mut reference = Ref::from_schema_name(name);
+            reference.description = schema.description.to_string();
+            return OneOfBuilder::new()
+                .item(reference)
+                .item(ObjectBuilder::new().schema_type(Type::Null))
+                .into();
+        }
+        Kind::Number(interval) => {
+            let bound = |end: Option<(f64, bool)>, closed: bool| {
+                end.filter(|(_, c)| *c == closed).map(|(x, _)| x)
+            };
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Number))
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double)))
+                .description(Some(schema.description))
+                .minimum(bound(interval.min, true))
+                .exclusive_minimum(bound(interval.min, false))
+                .maximum(bound(interval.max, true))
+                .exclusive_maximum(bound(interval.max, false))
+        }
+        Kind::Integer { min } => ObjectBuilder::new()
+            .schema_type(nullable(Type::Integer))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .description(Some(schema.description))
+            .minimum(Some(min as f64)),
+    };
+    #[allow(deprecated)] // the OpenAPI document has always written `example`
+    let builder = builder.example(schema.example.map(serde_json::Value::from));
+    builder.into()
 }
 
 /// The closest of `candidates` to a misspelt `word`, if one is close enough to be a likely typo
@@ -477,7 +291,7 @@ mod tests {
     fn every_key_an_algorithm_uses_is_a_known_hyperparameter() {
         for algorithm in ALGORITHMS {
             for used in algorithm.uses {
-                assert!(hyperparameter(used.name).is_some(), "{}", used.name);
+                assert_eq!(hyperparameter(used.name), Some(used.key), "{}", used.name);
                 if let Some((key, value)) = used.only_when {
                     let Some(Hyperparameter {
                         kind: Kind::Choice(values),
@@ -495,19 +309,8 @@ mod tests {
     }
 
     #[test]
-    fn intervals_read_as_the_spec_writes_them() {
-        assert_eq!(Interval::DECAY.requirement(), "must be in [0, 1)");
-        assert_eq!(Interval::POSITIVE.requirement(), "must be > 0");
-        assert_eq!(Interval::NON_NEGATIVE.requirement(), "must be >= 0");
-        assert_eq!(Interval::DROP_RATE.requirement(), "must be in (0, 1]");
-        assert!(!Interval::DECAY.contains(1.0));
-        assert!(Interval::DECAY.contains(0.0));
-        assert!(!Interval::POSITIVE.contains(0.0));
-    }
-
-    #[test]
     fn a_one_letter_typo_suggests_the_intended_key() {
-        let keys = HYPERPARAMETERS.iter().map(|h| h.name);
+        let keys = hyperparameters().iter().map(|h| h.name);
         assert_eq!(suggestion("betta", keys.clone()), Some("beta"));
         assert_eq!(
             suggestion("learningrate", keys.clone()),

@@ -92,21 +92,8 @@ wire_enum! {
     }
 }
 
-wire_enum! {
-    /// The optimizer (docs/contract.md §3).
-    Algorithm {
-        Gd = "gd",
-        Momentum = "momentum",
-        Nesterov = "nesterov",
-        Adagrad = "adagrad",
-        Adadelta = "adadelta",
-        Rmsprop = "rmsprop",
-        Adam = "adam",
-        Adamw = "adamw",
-        Amsgrad = "amsgrad",
-        ConjugateGradient = "conjugate_gradient",
-    }
-}
+/// The optimizer (docs/contract.md §3): one value per registered optimizer (`solve::optim`).
+pub use super::catalog::Algorithm;
 
 wire_enum! {
     /// Which sign `dw` carries (docs/contract.md §4).
@@ -198,72 +185,9 @@ pub struct Sample {
     pub t: f64,
 }
 
-/// Hyperparameters of the algorithm (docs/contract.md §3). Every key is range-checked whether or not the
-/// algorithm uses it; a key it does not use gives an `unused_hyperparameter` warning. In a
-/// response's `problem`, exactly the keys the algorithm uses, with defaults filled in.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Hyperparameters {
-    /// Step size α (> 0). Required except for adadelta (default 1.0) and for conjugate gradient
-    /// with the exact line search (not used).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(exclusive_minimum = 0.0, example = 0.2)]
-    pub learning_rate: Option<f64>,
-    /// Decay of momentum's / nesterov's velocity or of rmsprop's square average, in [0, 1);
-    /// default 0.9.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0.0, exclusive_maximum = 1.0, example = 0.8)]
-    pub beta: Option<f64>,
-    /// Adam's first-moment decay, in [0, 1); default 0.9.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0.0, exclusive_maximum = 1.0)]
-    pub beta1: Option<f64>,
-    /// Adam's second-moment decay, in [0, 1); default 0.999.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0.0, exclusive_maximum = 1.0)]
-    pub beta2: Option<f64>,
-    /// Adadelta's decay, in [0, 1); default 0.95.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0.0, exclusive_maximum = 1.0)]
-    pub rho: Option<f64>,
-    /// ε ≥ 0; default 1e-8 (adadelta: 1e-6).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0.0)]
-    pub epsilon: Option<f64>,
-    /// AdamW's decoupled weight decay λ ≥ 0; default 0.01.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0.0)]
-    pub weight_decay: Option<f64>,
-    /// Adagrad's starting sum v₀ ≥ 0; default 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0.0)]
-    pub initial_accumulator: Option<f64>,
-    /// Adagrad: sum only the last W squared gradients; absent = all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 1)]
-    pub window: Option<u64>,
-    /// Momentum / nesterov velocity form; default `average`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub form: Option<MomentumForm>,
-    /// Conjugate gradient's β rule; default `fletcher_reeves`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub beta_formula: Option<BetaFormula>,
-    /// Conjugate gradient's step rule; default `exact`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_search: Option<LineSearch>,
-    /// Conjugate gradient restart period; default the number of parameters (bias included).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 1)]
-    pub restart_every: Option<u64>,
-    /// Largest step of the exact line search, > 0; default 1000.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(exclusive_minimum = 0.0)]
-    pub max_step: Option<f64>,
-    /// Conjugate gradient's convergence tolerance ≥ 0; default 1e-10.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0.0)]
-    pub tolerance: Option<f64>,
-}
+/// Hyperparameters of the algorithm (docs/contract.md §3): keys and schema from the registry of
+/// optimizers.
+pub use super::catalog::Hyperparameters;
 
 /// A learning-rate schedule (docs/contract.md §5); `learning_rate` is α₀.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -173,3 +173,25 @@ pub async fn get_text(path: &str) -> (u16, String) {
         String::from_utf8_lossy(&reply.body).into_owned(),
     )
 }
+
+/// Every registered algorithm `listed` does not name, each with hyperparameters for a short
+/// run (a learning rate of 0.2 where it needs one, its defaults otherwise): so that the tests
+/// that go over every algorithm by hand go over one registered later too.
+pub fn unlisted_algorithms(listed: &[&str]) -> Vec<(&'static str, Value)> {
+    use gradtrace::wire::catalog::{Default, ALGORITHMS};
+    ALGORITHMS
+        .iter()
+        .filter(|spec| !listed.contains(&spec.name))
+        .map(|spec| {
+            let needs_rate = spec.uses.iter().any(|u| {
+                u.name == "learning_rate" && u.default == Default::Required && u.only_when.is_none()
+            });
+            let hyperparameters = if needs_rate {
+                serde_json::json!({"learning_rate": 0.2})
+            } else {
+                serde_json::json!({})
+            };
+            (spec.name, hyperparameters)
+        })
+        .collect()
+}

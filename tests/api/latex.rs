@@ -19,7 +19,7 @@ use tower::ServiceExt;
 
 use crate::helpers::{
     adam, assert_problem_saying, assert_usage_error, get_json, gradtrace, merged, momentum, post,
-    post_accepting,
+    post_accepting, unlisted_algorithms,
 };
 
 const INSTALL: &str = "pdflatex is needed for this test: on Debian or Ubuntu, \
@@ -105,6 +105,14 @@ fn algorithms() -> Vec<(String, Value)> {
         "conjugate_gradient fixed".into(),
         json!({"line_search": "fixed", "learning_rate": 0.2, "restart_every": 1}),
     ));
+    let listed: Vec<String> = list
+        .iter()
+        .map(|(name, _)| name.split(' ').next().unwrap_or_default().to_string())
+        .collect();
+    let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
+    for (algorithm, hyperparameters) in unlisted_algorithms(&listed) {
+        list.push((algorithm.to_string(), hyperparameters));
+    }
     list
 }
 

@@ -15,6 +15,7 @@ mod grade;
 mod helpers;
 mod latex;
 mod meta;
+mod nadam;
 mod notation;
 mod openapi;
 mod picture;

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{adam, course, course_data, get_text, merged, post_text};
+use crate::helpers::{adam, course, course_data, get_text, merged, post_text, unlisted_algorithms};
 
 /// One response body, with what produced it (for the failure message).
 struct Text {
@@ -19,9 +19,10 @@ struct Text {
     body: String,
 }
 
-/// Every algorithm with hyperparameters that make short runs.
+/// Every algorithm with hyperparameters that make short runs (those registered later at their
+/// defaults).
 fn algorithms() -> Vec<(&'static str, Value)> {
-    vec![
+    let mut list = vec![
         ("gd", json!({"learning_rate": 0.2})),
         ("momentum", json!({"learning_rate": 0.2, "beta": 0.8})),
         (
@@ -38,7 +39,10 @@ fn algorithms() -> Vec<(&'static str, Value)> {
         ("adamw", json!({"learning_rate": 0.2, "weight_decay": 0.1})),
         ("amsgrad", json!({"learning_rate": 0.2})),
         ("conjugate_gradient", json!({})),
-    ]
+    ];
+    let listed: Vec<&str> = list.iter().map(|(name, _)| *name).collect();
+    list.extend(unlisted_algorithms(&listed));
+    list
 }
 
 /// A ReLU neuron whose net input is exactly 0 at the start: its gradient is 0, and `delta`
@@ -134,7 +138,11 @@ fn convention_problems() -> Vec<(String, Value)> {
 /// The algorithms with an ε, at ε = 0 inside and outside the root.
 fn zero_epsilon_problems() -> Vec<(String, Value)> {
     let mut problems = Vec::new();
-    for algorithm in ["adagrad", "rmsprop", "adam", "adadelta", "amsgrad"] {
+    // Every algorithm with a root, where ε = 0 can divide by 0.
+    let rooted = gradtrace::wire::catalog::ALGORITHMS
+        .iter()
+        .filter(|a| a.root.is_some());
+    for algorithm in rooted.map(|a| a.name) {
         for placement in ["inside_sqrt", "outside_sqrt"] {
             let mut problem = relu_at_zero(algorithm, &json!({"learning_rate": 0.2}), "delta");
             problem["hyperparameters"]["epsilon"] = json!(0);
@@ -868,7 +876,14 @@ async fn each_algorithms_catalogue_header_and_table_use_its_worked_lines_symbols
         failures.extend(catalogue_slips(algorithm, entry, &worked));
         lines_of.push((algorithm, worked.plain_names()));
     }
-    failures.extend(comparison_table_slips(&configurations, &lines_of).await);
+    // The comparison table, in tables of as many columns as one comparison may hold.
+    let mut columns = 0;
+    for chunk in configurations.chunks(gradtrace::class::MAX_CONFIGURATIONS) {
+        let (slips, shown) = comparison_table_slips(chunk, &lines_of).await;
+        failures.extend(slips);
+        columns += shown;
+    }
+    assert!(columns > 10, "only {columns} columns");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -966,11 +981,12 @@ fn catalogue_slips(algorithm: &str, entry: &Value, worked: &Worked) -> Vec<Strin
 }
 
 /// Where the comparison table of `configurations` writes, in a column's hyperparameters or
-/// conventions, a symbol that column's algorithm's worked lines (`lines_of`) do not use.
+/// conventions, a symbol that column's algorithm's worked lines (`lines_of`) do not use; and
+/// how many columns it has.
 async fn comparison_table_slips(
     configurations: &[Value],
     lines_of: &[(&str, BTreeSet<String>)],
-) -> Vec<String> {
+) -> (Vec<String>, usize) {
     let (status, table) = post_text(
         "/v1/compare?format=markdown",
         &json!({"problem": course_data(), "configurations": configurations}),
@@ -988,7 +1004,7 @@ async fn comparison_table_slips(
     else {
         panic!("the table lacks its rows:\n{table}");
     };
-    assert!(algorithm_row.len() > 10, "{table}");
+    assert_eq!(algorithm_row.len(), configurations.len() + 1, "{table}");
     let mut failures = Vec::new();
     for (column, algorithm) in algorithm_row.iter().enumerate().skip(1) {
         let Some((_, names)) = lines_of.iter().find(|(a, _)| a == algorithm) else {
@@ -1007,7 +1023,7 @@ async fn comparison_table_slips(
             }
         }
     }
-    failures
+    (failures, configurations.len())
 }
 
 #[test]

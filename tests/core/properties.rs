@@ -101,6 +101,15 @@ fn optimizer() -> impl Strategy<Value = Optimizer> {
                 epsilon
             }
         ),
+        (positive(), unit(), unit(), non_negative(), non_negative()).prop_map(
+            |(learning_rate, beta1, beta2, epsilon, momentum_decay)| Optimizer::Nadam {
+                learning_rate,
+                beta1,
+                beta2,
+                epsilon,
+                momentum_decay
+            }
+        ),
         (
             prop::sample::select(vec![
                 BetaFormula::FletcherReeves,
@@ -402,6 +411,13 @@ fn zero_epsilon_with_a_zero_gradient_for_the_whole_limit_never_divides_by_zero()
             learning_rate: 1.0,
             rho: 0.95,
             epsilon: 0.0,
+        },
+        Optimizer::Nadam {
+            learning_rate: 0.1,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 0.0,
+            momentum_decay: 0.004,
         },
     ] {
         let mut p = problem(vec![(vec![1.0], 0.5)], vec![0.5], optimizer.clone());

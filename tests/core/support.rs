@@ -149,6 +149,23 @@ fn optimizers() -> Vec<Optimizer> {
             });
         }
     }
+    // Every algorithm registered later, at its defaults with a learning rate of 0.2, as the
+    // service resolves it.
+    for spec in gradtrace::wire::catalog::ALGORITHMS {
+        if all.iter().any(|o| o.name() == spec.name) {
+            continue;
+        }
+        let body = serde_json::json!({
+            "samples": [{"x": [1], "t": 0.5}],
+            "weights": [0.5],
+            "algorithm": spec.name,
+            "hyperparameters": {"learning_rate": 0.2},
+        });
+        match gradtrace::wire::validate::problem(&body) {
+            Ok(valid) => all.push(valid.problem.optimizer),
+            Err(errors) => panic!("{}: {errors:?}", spec.name),
+        }
+    }
     all
 }
 

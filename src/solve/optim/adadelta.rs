@@ -1,8 +1,132 @@
 //! Adadelta (docs/contract.md §3; Zeiler 2012, "ADADELTA: an adaptive learning rate method", Algorithm 1).
 
-use super::{at, correction, moving_average, next_power, Name, Num, Reading, Update};
+use super::keys::{EPSILON, LEARNING_RATE};
+use super::spec::{uses, Default, Hyperparameter, Interval, Kind, Resolved, Schema, Shown, Spec};
+use super::{
+    at, average_into, bias_corrected, correction, next_power, Accumulators, ConjugateStep, Name,
+    Num, Optimize, Reading, Update,
+};
 use crate::solve::problem::SignConvention;
 use crate::solve::symbol::{Const, Symbol};
+
+pub const RHO: Hyperparameter = Hyperparameter {
+    name: "rho",
+    kind: Kind::Number(Interval::DECAY),
+    description: "Adadelta's decay ρ of both running averages, s of the squared gradients \
+                  and u of the squared steps Δ.",
+    schema: Schema {
+        description: "Adadelta's decay, in [0, 1); default 0.95.",
+        example: None,
+        named: None,
+    },
+};
+
+/// Adadelta, with its hyperparameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Adadelta {
+    pub learning_rate: f64,
+    pub rho: f64,
+    pub epsilon: f64,
+}
+
+impl Optimize for Adadelta {
+    const SPEC: Spec = Spec {
+        name: "adadelta",
+        title: "Adadelta",
+        summary: "Zeiler's Adadelta: the step is the ratio of the running RMS of past updates \
+                  to that of the gradients.",
+        uses: &[
+            uses(&LEARNING_RATE, Default::Number(1.0)),
+            uses(&RHO, Default::Number(0.95)),
+            uses(&EPSILON, Default::Number(1e-6)),
+        ],
+        update: &[
+            "s_t = \\rho s_{t-1} + (1 - \\rho)\\, dw_t^2",
+            "\\Delta_t = -\\frac{\\sqrt{\\hat{u}_{t-1} + \\epsilon}}{\\sqrt{\\hat{s}_t + \\epsilon}}\\, dw_t",
+            "u_t = \\rho u_{t-1} + (1 - \\rho)\\, \\Delta_t^2",
+            "w_{t+1} = w_t + \\alpha \\Delta_t",
+        ],
+        corrects: &[
+            "s by 1 - rho^t",
+            "u (as used at update t) by 1 - rho^(t-1); it is 0 at t = 1",
+        ],
+        root: Some("s"),
+        ..Spec::ELEMENT_WISE
+    };
+
+    type State = AdadeltaState;
+
+    fn resolve(values: &Resolved) -> Option<Self> {
+        Some(Adadelta {
+            learning_rate: values.number(&LEARNING_RATE)?,
+            rho: values.number(&RHO)?,
+            epsilon: values.number(&EPSILON)?,
+        })
+    }
+
+    fn initial(&self, params: usize) -> AdadeltaState {
+        AdadeltaState::new(params)
+    }
+
+    fn learning_rate_mut(&mut self) -> Option<&mut f64> {
+        Some(&mut self.learning_rate)
+    }
+
+    fn shown(&self, number: &dyn Fn(f64) -> String) -> Vec<Shown> {
+        vec![
+            Shown::symbol("α", number(self.learning_rate)),
+            Shown::symbol("ρ", number(self.rho)),
+            Shown::symbol("ε", number(self.epsilon)),
+        ]
+    }
+
+    /// Adadelta: `s ← ρ s + (1 − ρ) dw²`; `Δ = −√(u + ε) / √(s + ε) · g`;
+    /// `u ← ρ u + (1 − ρ) Δ²`; `w ← w + α Δ`.
+    fn step<R: Reading>(
+        &self,
+        state: &AdadeltaState,
+        next: &mut AdadeltaState,
+        u: &Update,
+        r: &mut R,
+        weights: &mut Vec<f64>,
+    ) -> Option<ConjugateStep> {
+        let rho = self.rho;
+        next.previous_rho_power = state.rho_power;
+        next.rho_power = r.round(next_power(state.rho_power, rho));
+        average_into(
+            u,
+            r,
+            &mut next.square_avg,
+            &state.square_avg,
+            (Name::S, "square_avg"),
+            (Const::Rho, rho),
+            |p| u.dw_q::<R::N>(p).square(),
+        );
+        correct(state, next, u, r);
+        let mut deltas = std::mem::take(&mut next.deltas);
+        self.deltas(state, next, u, r, &mut deltas);
+        average_into(
+            u,
+            r,
+            &mut next.delta_avg,
+            &state.delta_avg,
+            (Name::U, "delta_avg"),
+            (Const::Rho, rho),
+            |p| R::N::q(u.sym(Name::Delta, p, u.t), deltas[p]).square(),
+        );
+        for (p, slot) in weights.iter_mut().enumerate().take(u.params.len()) {
+            let weight = R::N::q(u.sym(Name::W, p, u.t), u.param(p));
+            let step = u.alpha::<R::N>() * R::N::q(u.sym(Name::Delta, p, u.t), deltas[p]);
+            *slot = r.line(
+                u.weight_pointer(p),
+                u.sym(Name::W, p, u.t + 1),
+                weight + step,
+            );
+        }
+        next.deltas = deltas;
+        None
+    }
+}
 
 /// `s` (average of `dw²`) and `u` (average of `Δ²`) per parameter, and `ρ^t`.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,8 +154,10 @@ impl AdadeltaState {
             deltas: Vec::new(),
         }
     }
+}
 
-    pub fn visit(
+impl Accumulators for AdadeltaState {
+    fn visit(
         &self,
         entry: &mut impl FnMut(&'static str, &[f64]),
         factor: &mut impl FnMut(&'static str, f64),
@@ -49,129 +175,93 @@ impl AdadeltaState {
     }
 }
 
-/// Adadelta: `s ← ρ s + (1 − ρ) dw²`; `Δ = −√(u + ε) / √(s + ε) · g`; `u ← ρ u + (1 − ρ) Δ²`;
-/// `w ← w + α Δ`.
-pub fn step<R: Reading>(
-    rho: f64,
-    epsilon: f64,
-    state: &AdadeltaState,
-    next: &mut AdadeltaState,
-    u: &Update,
-    r: &mut R,
-    weights: &mut [f64],
-) {
-    let t = u.t;
-    let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
-    let dw = |p: usize| q(u.sym(Name::Dw, p, t), u.dw(p));
-    next.previous_rho_power = state.rho_power;
-    next.rho_power = r.round(next_power(state.rho_power, rho));
-
-    next.square_avg.clear();
-    for p in u.indices() {
-        let previous = q(u.sym(Name::S, p, t - 1), at(&state.square_avg, p));
-        let s = r.line(
-            u.state_pointer("square_avg", p),
-            u.sym(Name::S, p, t),
-            moving_average(Const::Rho, rho, previous, dw(p).square()),
-        );
-        next.square_avg.push(s);
-    }
-
-    let previous_u = |p: usize| at(&state.delta_avg, p);
-    let mut s_hat = next.square_avg_corrected.take().unwrap_or_default();
-    let mut u_hat = next.previous_delta_avg_corrected.take().unwrap_or_default();
-    if u.bias_correction {
-        s_hat.clear();
-        for p in u.indices() {
-            let expr = q(u.sym(Name::S, p, t), next.square_avg[p])
-                / correction(Const::Rho, t, next.rho_power);
-            let value = r.line(
-                u.state_pointer("square_avg_corrected", p),
-                u.sym(Name::HatS, p, t),
-                expr,
-            );
-            s_hat.push(value);
-        }
-        // The `u` used at update t has been updated t − 1 times; at t = 1 it is 0 (docs/contract.md §3.1).
-        u_hat.clear();
-        for p in u.indices() {
-            let expr = if t <= 1 {
-                R::N::lit(0.0)
-            } else {
-                q(u.sym(Name::U, p, t - 1), previous_u(p))
-                    / correction(Const::Rho, t - 1, next.previous_rho_power)
-            };
-            let value = r.line(
-                u.state_pointer("previous_delta_avg_corrected", p),
-                u.sym(Name::HatU, p, t - 1),
-                expr,
-            );
-            u_hat.push(value);
-        }
-        next.square_avg_corrected = Some(s_hat);
-        next.previous_delta_avg_corrected = Some(u_hat);
-    } else {
-        next.square_avg_corrected = None;
+/// With bias correction, `ŝ = s / (1 − ρ^t)` and the `u` used at update `t`, updated `t − 1`
+/// times, `û = u / (1 − ρ^(t−1))` (0 at `t = 1`, docs/contract.md §3.1); else neither.
+fn correct<R: Reading>(state: &AdadeltaState, next: &mut AdadeltaState, u: &Update, r: &mut R) {
+    bias_corrected(
+        u,
+        r,
+        &mut next.square_avg_corrected,
+        (Name::S, &next.square_avg),
+        (Name::HatS, "square_avg_corrected"),
+        (Const::Rho, next.rho_power),
+    );
+    if !u.bias_correction {
         next.previous_delta_avg_corrected = None;
+        return;
     }
-    let (s_name, u_name) = if u.bias_correction {
-        (Name::HatS, Name::HatU)
-    } else {
-        (Name::S, Name::U)
-    };
-    let s_used = |p: usize| match &next.square_avg_corrected {
-        Some(c) => at(c, p),
-        None => at(&next.square_avg, p),
-    };
-    let u_used = |p: usize| match &next.previous_delta_avg_corrected {
-        Some(c) => at(c, p),
-        None => previous_u(p),
-    };
-
-    let mut deltas = std::mem::take(&mut next.deltas);
-    deltas.clear();
+    let t = u.t;
+    let u_hat = next
+        .previous_delta_avg_corrected
+        .get_or_insert_with(Vec::new);
+    u_hat.clear();
     for p in u.indices() {
-        let numerator = u.root(q(u.sym(u_name, p, t - 1), u_used(p)), epsilon);
-        let denominator = u.root(q(u.sym(s_name, p, t), s_used(p)), epsilon);
-        let symbol = u.sym(Name::Delta, p, t);
-        let delta = if denominator.value() == 0.0 {
-            r.warn(
-                "zero_denominator",
-                format!(
-                    "update {t}: √(s + ε) is 0 for {}, so Δ = 0 and the parameter is left unchanged",
-                    u.sym(Name::W, p, t).text()
-                ),
-                t,
-            );
-            r.line(None, symbol, R::N::lit(0.0))
+        let expr = if t <= 1 {
+            R::N::lit(0.0)
         } else {
-            let scaled = (numerator / denominator) * dw(p);
-            // Δ is a change of weight: the same in both conventions, so it flips with dw's sign.
-            let expr = match u.sign {
-                SignConvention::Gradient => -scaled,
-                SignConvention::Delta => scaled,
-            };
-            r.line(None, symbol, expr)
+            R::N::q(u.sym(Name::U, p, t - 1), at(&state.delta_avg, p))
+                / correction(Const::Rho, t - 1, next.previous_rho_power)
         };
-        deltas.push(delta);
-    }
-
-    next.delta_avg.clear();
-    for p in u.indices() {
-        let previous = q(u.sym(Name::U, p, t - 1), previous_u(p));
-        let term = q(u.sym(Name::Delta, p, t), deltas[p]).square();
         let value = r.line(
-            u.state_pointer("delta_avg", p),
-            u.sym(Name::U, p, t),
-            moving_average(Const::Rho, rho, previous, term),
+            u.state_pointer("previous_delta_avg_corrected", p),
+            u.sym(Name::HatU, p, t - 1),
+            expr,
         );
-        next.delta_avg.push(value);
+        u_hat.push(value);
     }
+}
 
-    for (p, slot) in weights.iter_mut().enumerate().take(u.params.len()) {
-        let weight = q(u.sym(Name::W, p, t), u.param(p));
-        let step = u.alpha::<R::N>() * q(u.sym(Name::Delta, p, t), deltas[p]);
-        *slot = r.line(u.weight_pointer(p), u.sym(Name::W, p, t + 1), weight + step);
+impl Adadelta {
+    /// `Δ = −√(û + ε) / √(ŝ + ε) · dw` per parameter, into `deltas`; 0, with a warning, where
+    /// the denominator is 0 (docs/contract.md §4).
+    fn deltas<R: Reading>(
+        &self,
+        state: &AdadeltaState,
+        next: &AdadeltaState,
+        u: &Update,
+        r: &mut R,
+        deltas: &mut Vec<f64>,
+    ) {
+        let t = u.t;
+        let q = |symbol: Symbol, value: f64| R::N::q(symbol, value);
+        let (s_name, u_name) = if u.bias_correction {
+            (Name::HatS, Name::HatU)
+        } else {
+            (Name::S, Name::U)
+        };
+        let s_used = |p: usize| match &next.square_avg_corrected {
+            Some(c) => at(c, p),
+            None => at(&next.square_avg, p),
+        };
+        let u_used = |p: usize| match &next.previous_delta_avg_corrected {
+            Some(c) => at(c, p),
+            None => at(&state.delta_avg, p),
+        };
+        deltas.clear();
+        for p in u.indices() {
+            let numerator = u.root(q(u.sym(u_name, p, t - 1), u_used(p)), self.epsilon);
+            let denominator = u.root(q(u.sym(s_name, p, t), s_used(p)), self.epsilon);
+            let symbol = u.sym(Name::Delta, p, t);
+            let delta = if denominator.value() == 0.0 {
+                r.warn(
+                    "zero_denominator",
+                    format!(
+                        "update {t}: √(s + ε) is 0 for {}, so Δ = 0 and the parameter is left unchanged",
+                        u.sym(Name::W, p, t).text()
+                    ),
+                    t,
+                );
+                r.line(None, symbol, R::N::lit(0.0))
+            } else {
+                let scaled = (numerator / denominator) * u.dw_q(p);
+                // Δ is a change of weight: the same in both conventions, so it flips with dw's sign.
+                let expr = match u.sign {
+                    SignConvention::Gradient => -scaled,
+                    SignConvention::Delta => scaled,
+                };
+                r.line(None, symbol, expr)
+            };
+            deltas.push(delta);
+        }
     }
-    next.deltas = deltas;
 }
