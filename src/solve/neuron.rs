@@ -344,12 +344,20 @@ pub fn loss_over_all(problem: &Problem, params: &[f64]) -> f64 {
         time: 0,
         sign: 1.0,
     };
-    let mut total = 0.0;
-    for i in 0..problem.samples.len() {
-        total += sample(&mut values, problem, params, i, i, false, naming, None).loss;
+    let losses = (0..problem.samples.len())
+        .map(|i| sample(&mut values, problem, params, i, i, false, naming, None).loss);
+    reduced_loss(losses, problem.reduction)
+}
+
+/// The samples' losses summed in order, divided by their count for the mean.
+pub fn reduced_loss(losses: impl Iterator<Item = f64>, reduction: Reduction) -> f64 {
+    let (mut total, mut count) = (0.0, 0usize);
+    for loss in losses {
+        total += loss;
+        count += 1;
     }
-    if problem.reduction == Reduction::Mean && !problem.samples.is_empty() {
-        total /= problem.samples.len() as f64;
+    if reduction == Reduction::Mean && count > 0 {
+        total /= count as f64;
     }
     total
 }
@@ -382,12 +390,8 @@ pub fn batch_loss_and_gradient(problem: &Problem, params: &[f64]) -> (f64, Vec<f
         &mut per_sample,
         &mut gradient,
     );
-    let mut total = 0.0;
-    for f in &forward {
-        total += f.loss;
-    }
-    if problem.reduction == Reduction::Mean && !forward.is_empty() {
-        total /= forward.len() as f64;
-    }
-    (total, gradient)
+    (
+        reduced_loss(forward.iter().map(|f| f.loss), problem.reduction),
+        gradient,
+    )
 }

@@ -410,7 +410,7 @@ fn write_arg_min(out: &mut impl Sink, max_step: u64, k: u64, tex: bool) {
 }
 
 /// A LaTeX subscript: bare for one character, braced otherwise (plain text: bare).
-fn subscript(out: &mut impl Sink, n: u64, tex: bool) {
+pub(crate) fn subscript(out: &mut impl Sink, n: u64, tex: bool) {
     let mut buffer = itoa::Buffer::new();
     let digits = buffer.format(n);
     if tex && digits.len() > 1 {

@@ -223,30 +223,32 @@ pub fn symmetric_units(network: &Network) -> Vec<(usize, usize, usize)> {
     pairs
 }
 
+/// The classic 2-2-2 example (Mazur, 2015; docs/contract.md §11), its biases fixed: for tests.
+#[cfg(test)]
+pub(crate) fn classic_example() -> Network {
+    let layer = |weights: [[f64; 2]; 2], bias: f64| Layer {
+        activation: Activation::Logistic,
+        weights: weights.iter().map(|r| r.to_vec()).collect(),
+        biases: Some(vec![bias, bias]),
+    };
+    Network {
+        layers: vec![
+            layer([[0.15, 0.20], [0.25, 0.30]], 0.35),
+            layer([[0.40, 0.45], [0.50, 0.55]], 0.60),
+        ],
+        update_biases: false,
+        style: Style::Numbered,
+        targets: vec![vec![0.01, 0.99]],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn classic() -> Network {
-        let layer = |weights: [[f64; 2]; 2], bias: f64| Layer {
-            activation: Activation::Logistic,
-            weights: weights.iter().map(|r| r.to_vec()).collect(),
-            biases: Some(vec![bias, bias]),
-        };
-        Network {
-            layers: vec![
-                layer([[0.15, 0.20], [0.25, 0.30]], 0.35),
-                layer([[0.40, 0.45], [0.50, 0.55]], 0.60),
-            ],
-            update_biases: false,
-            style: Style::Numbered,
-            targets: vec![vec![0.01, 0.99]],
-        }
-    }
-
     #[test]
     fn the_vector_is_each_layers_weights_row_by_row_then_its_updated_biases() {
-        let mut network = classic();
+        let mut network = classic_example();
         let layout = Layout::of(&network);
         assert_eq!(layout.len(), 8);
         assert_eq!(
@@ -273,7 +275,7 @@ mod tests {
 
     #[test]
     fn units_with_the_same_weights_in_and_out_are_symmetric() {
-        let mut network = classic();
+        let mut network = classic_example();
         assert!(symmetric_units(&network).is_empty());
         network.layers[0].weights = vec![vec![0.1, 0.2], vec![0.1, 0.2]];
         network.layers[1].weights = vec![vec![0.3, 0.3], vec![0.5, 0.5]];

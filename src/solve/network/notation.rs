@@ -9,7 +9,7 @@
 //! quantity carries its sample's number in brackets: `z^{(1)}_{1}[2]`.
 
 use crate::solve::number::Sink;
-use crate::solve::symbol::{index, Name};
+use crate::solve::symbol::{index, subscript, Name};
 
 /// Which notation a network's lines use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -280,15 +280,7 @@ fn write_base(out: &mut impl Sink, name: Name, p: UnitParam, tex: bool) {
             name.write_spelled(out, tex);
             if p.numbered() {
                 out.put("_");
-                let mut buffer = itoa::Buffer::new();
-                let digits = buffer.format(p.number);
-                if tex && digits.len() > 1 {
-                    out.put("{");
-                    out.put(digits);
-                    out.put("}");
-                } else {
-                    out.put(digits);
-                }
+                subscript(out, u64::from(p.number), tex);
             } else {
                 write_layer(out, layer, tex);
                 write_indices(out, &[p.row, col], tex);
@@ -358,35 +350,17 @@ impl NetPointer {
                 layer,
                 position,
                 unit,
-            }
-            | NetPointer::Output {
+            } => write_unit_pointer(out, layer, "/forward/", position, "/net/", unit),
+            NetPointer::Output {
                 layer,
                 position,
                 unit,
-            } => {
-                out.put("/layers/");
-                number(out, u32::from(layer));
-                out.put("/forward/");
-                number(out, position);
-                out.put(if matches!(self, NetPointer::Net { .. }) {
-                    "/net/"
-                } else {
-                    "/output/"
-                });
-                number(out, u32::from(unit));
-            }
+            } => write_unit_pointer(out, layer, "/forward/", position, "/output/", unit),
             NetPointer::Delta {
                 layer,
                 position,
                 unit,
-            } => {
-                out.put("/layers/");
-                number(out, u32::from(layer));
-                out.put("/delta/");
-                number(out, position);
-                out.put("/");
-                number(out, u32::from(unit));
-            }
+            } => write_unit_pointer(out, layer, "/delta/", position, "/", unit),
             NetPointer::OutputLoss { position, unit } => {
                 out.put("/losses/");
                 number(out, position);
@@ -400,6 +374,24 @@ impl NetPointer {
             }
         }
     }
+}
+
+/// `/layers/l<list>i<field>j`: a unit's value for the sample at batch position `i`.
+fn write_unit_pointer(
+    out: &mut impl Sink,
+    layer: u8,
+    list: &str,
+    position: u32,
+    field: &str,
+    unit: u16,
+) {
+    let number = |out: &mut _, n: u32| Sink::put(out, itoa::Buffer::new().format(n));
+    out.put("/layers/");
+    number(out, u32::from(layer));
+    out.put(list);
+    number(out, position);
+    out.put(field);
+    number(out, u32::from(unit));
 }
 
 /// `/layers/l/<field>/j/k`, or `/layers/l/<bias_field>/j` for a bias.

@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::notation::{NetPointer, NetSymbol, Style, UnitName, UnitParam};
 use super::{Layer, Layout, Network};
 use crate::solve::expr::{sum, Num};
-use crate::solve::neuron::GradientNaming;
+use crate::solve::neuron::{reduced_loss, GradientNaming};
 use crate::solve::problem::{Activation, Loss, Reduction, Sample};
 use crate::solve::reading::{Exact, Reading};
 use crate::solve::symbol::{Name, Param, Pointer, Suffix, Symbol};
@@ -436,14 +436,9 @@ pub fn loss_over_all(model: &Model, layers: &[Layer]) -> f64 {
         time: 0,
         sign: 1.0,
     };
-    let mut total = 0.0;
-    for i in 0..model.samples.len() {
-        total += sample(&mut values, model, layers, i, i, false, naming, None).loss;
-    }
-    if model.reduction == Reduction::Mean && !model.samples.is_empty() {
-        total /= model.samples.len() as f64;
-    }
-    total
+    let losses = (0..model.samples.len())
+        .map(|i| sample(&mut values, model, layers, i, i, false, naming, None).loss);
+    reduced_loss(losses, model.reduction)
 }
 
 /// The loss over all samples and its gradient `∂E/∂p` over [`Model::full`], without rounding
@@ -468,11 +463,10 @@ pub fn loss_and_gradient(model: &Model, layers: &[Layer]) -> (f64, Vec<f64>) {
         &mut per_sample,
         &mut gradient,
     );
-    let mut total: f64 = passes.iter().map(|p| p.loss).sum();
-    if model.reduction == Reduction::Mean && !passes.is_empty() {
-        total /= passes.len() as f64;
-    }
-    (total, gradient)
+    (
+        reduced_loss(passes.iter().map(|p| p.loss), model.reduction),
+        gradient,
+    )
 }
 
 #[cfg(test)]
@@ -484,25 +478,60 @@ mod tests {
     /// to its digits (tests/fixtures/network-examples.json has the source and every value, as
     /// tests/reference/network.py computes them independently).
     fn mazur() -> (Network, Vec<Sample>) {
-        let layer = |weights: [[f64; 2]; 2], bias: f64| Layer {
-            activation: Activation::Logistic,
-            weights: weights.iter().map(|r| r.to_vec()).collect(),
-            biases: Some(vec![bias, bias]),
-        };
-        let network = Network {
-            layers: vec![
-                layer([[0.15, 0.20], [0.25, 0.30]], 0.35),
-                layer([[0.40, 0.45], [0.50, 0.55]], 0.60),
-            ],
-            update_biases: false,
-            style: Style::Numbered,
-            targets: vec![vec![0.01, 0.99]],
-        };
+        let network = super::super::classic_example();
         let samples = vec![Sample {
             x: vec![0.05, 0.10],
             t: 0.01,
         }];
         (network, samples)
+    }
+
+    /// The worked lines of one update of `batch` (at `time`, in `sign`'s convention), the
+    /// passes, each sample's gradient and the reduced one.
+    fn worked(
+        model: &Model,
+        batch_of: Range<usize>,
+        time: u64,
+        sign: f64,
+    ) -> (
+        Vec<crate::solve::trace::Line>,
+        Vec<SamplePass>,
+        Vec<f64>,
+        Vec<f64>,
+    ) {
+        let mut lines = Lines::new(None, None);
+        let naming = GradientNaming {
+            name: Name::Dw,
+            time,
+            sign,
+        };
+        let (mut passes, mut per_sample) = (Vec::new(), Vec::new());
+        let mut reduced = vec![0.0; model.full.len()];
+        batch(
+            &mut lines,
+            model,
+            &model.network.layers,
+            batch_of,
+            naming,
+            &mut passes,
+            &mut per_sample,
+            &mut reduced,
+        );
+        (lines.lines, passes, per_sample, reduced)
+    }
+
+    fn squared_error<'a>(
+        network: &'a Network,
+        full: &'a Layout,
+        samples: &'a [Sample],
+    ) -> Model<'a> {
+        Model {
+            network,
+            full,
+            samples,
+            loss: Loss::SquaredError,
+            reduction: Reduction::Mean,
+        }
     }
 
     fn close(got: f64, printed: f64, digits: i32) {
@@ -517,41 +546,17 @@ mod tests {
     fn the_classic_two_two_two_example_gives_the_numbers_it_prints() {
         let (network, samples) = mazur();
         let full = Layout::full(&network);
-        let model = Model {
-            network: &network,
-            full: &full,
-            samples: &samples,
-            loss: Loss::SquaredError,
-            reduction: Reduction::Mean,
-        };
+        let model = squared_error(&network, &full, &samples);
         let (loss, gradient) = loss_and_gradient(&model, &network.layers);
         close(loss, 0.298371109, 9);
         // w5 (layers[1] row 0 column 0, place 6 of 12) and w1 (place 0).
         close(gradient[6], 0.082167041, 9);
         close(gradient[0], 0.000438568, 9);
-        let mut lines = Lines::new(None, None);
-        let naming = GradientNaming {
-            name: Name::Dw,
-            time: 1,
-            sign: 1.0,
-        };
-        let mut passes = Vec::new();
-        let mut per_sample = Vec::new();
-        let mut reduced = vec![0.0; full.len()];
-        batch(
-            &mut lines,
-            &model,
-            &network.layers,
-            0..1,
-            naming,
-            &mut passes,
-            &mut per_sample,
-            &mut reduced,
-        );
+        let (lines, passes, _, _) = worked(&model, 0..1, 1, 1.0);
         close(passes[0].output[0][0], 0.593269992, 9);
         close(passes[0].output[1][0], 0.75136507, 8);
         close(passes[0].delta[1][0], 0.138498562, 9);
-        let symbols: Vec<String> = lines.lines.iter().map(|l| l.symbol.tex()).collect();
+        let symbols: Vec<String> = lines.iter().map(|l| l.symbol.tex()).collect();
         assert_eq!(
             symbols[..6],
             ["net_{h1}", "out_{h1}", "net_{h2}", "out_{h2}", "net_{o1}", "out_{o1}"]
@@ -561,7 +566,7 @@ mod tests {
         assert!(symbols.contains(&"\\delta_{h2}".to_string()), "{symbols:?}");
         assert!(symbols.contains(&"(dw_5)_1".to_string()), "{symbols:?}");
         assert!(symbols.contains(&"(db_{o2})_1".to_string()), "{symbols:?}");
-        for line in &lines.lines {
+        for line in &lines {
             assert_eq!(
                 line.symbol.text(),
                 crate::solve::expr::tex_to_text(&line.symbol.tex()),
@@ -578,32 +583,9 @@ mod tests {
         samples.push(samples[0].clone());
         network.targets.push(network.targets[0].clone());
         let full = Layout::full(&network);
-        let model = Model {
-            network: &network,
-            full: &full,
-            samples: &samples,
-            loss: Loss::SquaredError,
-            reduction: Reduction::Mean,
-        };
-        let mut lines = Lines::new(None, None);
-        let naming = GradientNaming {
-            name: Name::Dw,
-            time: 2,
-            sign: -1.0,
-        };
-        let (mut passes, mut per_sample) = (Vec::new(), Vec::new());
-        let mut reduced = vec![0.0; full.len()];
-        batch(
-            &mut lines,
-            &model,
-            &network.layers,
-            0..2,
-            naming,
-            &mut passes,
-            &mut per_sample,
-            &mut reduced,
-        );
-        let symbols: Vec<String> = lines.lines.iter().map(|l| l.symbol.tex()).collect();
+        let model = squared_error(&network, &full, &samples);
+        let (lines, passes, per_sample, reduced) = worked(&model, 0..2, 2, -1.0);
+        let symbols: Vec<String> = lines.iter().map(|l| l.symbol.tex()).collect();
         for expected in [
             "z^{(1)}_{1}[1]",
             "a^{(2)}_{2}[2]",
@@ -621,7 +603,6 @@ mod tests {
         assert!(passes[0].delta[1][0] < 0.0);
         assert_eq!(reduced, per_sample[..full.len()]);
         let pointers: Vec<String> = lines
-            .lines
             .iter()
             .filter_map(|l| l.pointer.map(|p| p.to_string()))
             .collect();
