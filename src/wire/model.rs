@@ -287,8 +287,8 @@ pub struct SolveRequest {
     pub algorithm: Algorithm,
     /// Per algorithm (docs/contract.md §3); unknown keys are an error.
     pub hyperparameters: Option<Hyperparameters>,
-    /// Divide every moving average by 1 − decay^t (docs/contract.md §3.1). Default true for adam, adamw and
-    /// amsgrad, false otherwise.
+    /// Divide every moving average by 1 − decay^t (docs/contract.md §3.1). Default true for adam, adamw,
+    /// amsgrad and nadam, false otherwise.
     pub bias_correction: Option<bool>,
     /// Passes over the samples (conjugate gradient: iterations); default 1.
     #[schema(minimum = 1)]

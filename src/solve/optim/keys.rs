@@ -9,8 +9,9 @@ pub const LEARNING_RATE: Hyperparameter = Hyperparameter {
     kind: Kind::Number(Interval::POSITIVE),
     description: "The step size α (the base rate α₀ that a schedule scales).",
     schema: Schema {
-        description: "Step size α (> 0). Required except for adadelta (default 1.0) and for \
-                      conjugate gradient\nwith the exact line search (not used).",
+        description: "Step size α (> 0). Required unless the algorithm gives it a default \
+                      (GET /v1/algorithms lists each one's keys and defaults: adadelta 1.0, \
+                      nadam 0.002);\nnot used by conjugate gradient with the exact line search.",
         example: Some(0.2),
         named: None,
     },
