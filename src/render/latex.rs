@@ -27,92 +27,86 @@ pub fn latex_document(problem: &Problem, solution: &Solution, precision: Precisi
 
 /// The whole solution as a LaTeX fragment.
 pub fn latex(problem: &Problem, solution: &Solution, precision: Precision) -> String {
-    let mut out = String::new();
-    write_setup(&mut out, problem, precision);
-    write_notes(&mut out, solution, |step| step.is_none());
-    for step in &solution.steps {
-        write_step(&mut out, problem, step, precision);
-        write_notes(&mut out, solution, |at| at == Some(step.index));
-    }
-    // Notes about updates past the steps listed.
-    let shown = solution.steps.len() as u64;
-    write_notes(&mut out, solution, |at| at.is_some_and(|s| s > shown));
-    write_result(&mut out, solution, precision);
-    out
+    page::<Latex>(problem, solution, precision)
 }
 
-/// The title, and the problem's settings and initial weights as a list.
-fn write_setup(out: &mut String, problem: &Problem, precision: Precision) {
-    out.push_str(&format!(
-        "\\section*{{{}: worked solution}}\n",
-        running_text(&title(problem))
-    ));
-    // `\item[$\bullet$]`: the default label is a bullet from a font (TS1) pdflatex has only as
-    // a bitmap made on the fly; the math bullet is in the Type 1 fonts every TeX has.
-    out.push_str("\\begin{itemize}\n");
-    for (name, value) in setup(problem, precision) {
+/// This rendering's pieces of a page.
+struct Latex;
+
+impl Page for Latex {
+    /// The title, and the problem's settings and initial weights as a list.
+    fn setup(out: &mut String, problem: &Problem, precision: Precision) {
         out.push_str(&format!(
-            "  \\item[$\\bullet$] {}: {}\n",
-            running_text(&name),
-            running_text(&value)
+            "\\section*{{{}: worked solution}}\n",
+            running_text(&title(problem))
         ));
-    }
-    out.push_str(&format!(
-        "  \\item[$\\bullet$] initial weights: $w = {}${}\n",
-        vector(&problem.weights, precision, true),
-        problem
-            .bias
-            .map(|b| format!(", $b = {}$", format_number(b, precision, true)))
-            .unwrap_or_default()
-    ));
-    out.push_str("\\end{itemize}\n");
-}
-
-/// The warnings whose step (`None`: the whole run) satisfies `at`, each as a note.
-fn write_notes(out: &mut String, solution: &Solution, at: impl Fn(Option<u64>) -> bool) {
-    for warning in solution.warnings.iter().filter(|w| at(w.step)) {
+        // `\item[$\bullet$]`: the default label is a bullet from a font (TS1) pdflatex has only as
+        // a bitmap made on the fly; the math bullet is in the Type 1 fonts every TeX has.
+        out.push_str("\\begin{itemize}\n");
+        for (name, value) in setup(problem, precision) {
+            out.push_str(&format!(
+                "  \\item[$\\bullet$] {}: {}\n",
+                running_text(&name),
+                running_text(&value)
+            ));
+        }
         out.push_str(&format!(
-            "\\paragraph*{{Note.}} {}\n",
-            running_text(&warning.message)
+            "  \\item[$\\bullet$] initial weights: $w = {}${}\n",
+            vector(&problem.weights, precision, true),
+            problem
+                .bias
+                .map(|b| format!(", $b = {}$", format_number(b, precision, true)))
+                .unwrap_or_default()
         ));
+        out.push_str("\\end{itemize}\n");
     }
-}
 
-/// One update: its heading and its lines as one `align*` block.
-fn write_step(out: &mut String, problem: &Problem, step: &Step, precision: Precision) {
-    out.push_str(&format!(
-        "\n\\subsection*{{{}}}\n",
-        heading_tex(problem, step, precision)
-    ));
-    let line_precision = line_precision(problem, precision);
-    let lines = &step.lines;
-    out.push_str("\\begin{align*}\n");
-    for (i, line) in lines.iter().enumerate() {
-        let end = if i + 1 < lines.len() { " \\\\" } else { "" };
-        out.push_str(&format!("  {}{end}\n", aligned(line, line_precision)));
+    /// The warnings whose step (`None`: the whole run) satisfies `at`, each as a note.
+    fn notes(out: &mut String, solution: &Solution, at: impl Fn(Option<u64>) -> bool) {
+        for warning in solution.warnings.iter().filter(|w| at(w.step)) {
+            out.push_str(&format!(
+                "\\paragraph*{{Note.}} {}\n",
+                running_text(&warning.message)
+            ));
+        }
     }
-    out.push_str("\\end{align*}\n");
-}
 
-/// How the run ended, and the final weights.
-fn write_result(out: &mut String, solution: &Solution, precision: Precision) {
-    out.push_str("\n\\subsection*{Result}\n");
-    out.push_str(&format!(
-        "The run {}.\n",
-        running_text(status_sentence(solution))
-    ));
-    out.push_str("\\begin{align*}\n");
-    out.push_str(&format!(
-        "  w &= {}",
-        vector(&solution.final_weights, precision, true)
-    ));
-    if let Some(b) = solution.final_bias {
+    /// One update: its heading and its lines as one `align*` block.
+    fn step(out: &mut String, problem: &Problem, step: &Step, precision: Precision) {
         out.push_str(&format!(
-            " \\\\\n  b &= {}",
-            format_number(b, precision, true)
+            "\n\\subsection*{{{}}}\n",
+            heading_tex(problem, step, precision)
         ));
+        let line_precision = line_precision(problem, precision);
+        let lines = &step.lines;
+        out.push_str("\\begin{align*}\n");
+        for (i, line) in lines.iter().enumerate() {
+            let end = if i + 1 < lines.len() { " \\\\" } else { "" };
+            out.push_str(&format!("  {}{end}\n", aligned(line, line_precision)));
+        }
+        out.push_str("\\end{align*}\n");
     }
-    out.push_str("\n\\end{align*}\n");
+
+    /// How the run ended, and the final weights.
+    fn result(out: &mut String, solution: &Solution, precision: Precision) {
+        out.push_str("\n\\subsection*{Result}\n");
+        out.push_str(&format!(
+            "The run {}.\n",
+            running_text(status_sentence(solution))
+        ));
+        out.push_str("\\begin{align*}\n");
+        out.push_str(&format!(
+            "  w &= {}",
+            vector(&solution.final_weights, precision, true)
+        ));
+        if let Some(b) = solution.final_bias {
+            out.push_str(&format!(
+                " \\\\\n  b &= {}",
+                format_number(b, precision, true)
+            ));
+        }
+        out.push_str("\n\\end{align*}\n");
+    }
 }
 
 /// `symbol &= formula = substitution = value`, leaving out a part that repeats the one before.

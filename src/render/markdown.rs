@@ -4,33 +4,67 @@ use super::*;
 
 /// The whole solution as Markdown.
 pub fn markdown(problem: &Problem, solution: &Solution, precision: Precision) -> String {
-    let mut out = String::new();
-    write_setup(&mut out, problem, precision);
-    write_notes(&mut out, solution, |step| step.is_none());
-    for step in &solution.steps {
-        write_step(&mut out, problem, step, precision);
-        write_notes(&mut out, solution, |at| at == Some(step.index));
-    }
-    // Notes about updates past the steps listed.
-    let shown = solution.steps.len() as u64;
-    write_notes(&mut out, solution, |at| at.is_some_and(|s| s > shown));
-    write_result(&mut out, solution, precision);
-    out
+    page::<Markdown>(problem, solution, precision)
 }
 
-/// The title, and the problem's settings and initial weights as a list.
-fn write_setup(out: &mut String, problem: &Problem, precision: Precision) {
-    out.push_str(&format!("# {}: worked solution\n\n", title(problem)));
-    for (name, value) in setup(problem, precision) {
-        out.push_str(&format!("- {name}: {value}\n"));
+/// This rendering's pieces of a page.
+struct Markdown;
+
+impl Page for Markdown {
+    /// The title, and the problem's settings and initial weights as a list.
+    fn setup(out: &mut String, problem: &Problem, precision: Precision) {
+        out.push_str(&format!("# {}: worked solution\n\n", title(problem)));
+        for (name, value) in setup(problem, precision) {
+            out.push_str(&format!("- {name}: {value}\n"));
+        }
+        if let Some(numbering) = epoch_numbering(problem, precision) {
+            out.push_str(&format!("- epoch numbering: {numbering}\n"));
+        }
+        out.push_str(&format!(
+            "- initial weights: {}\n\n",
+            weights_and_bias(&problem.weights, problem.bias, precision)
+        ));
     }
-    if let Some(numbering) = epoch_numbering(problem, precision) {
-        out.push_str(&format!("- epoch numbering: {numbering}\n"));
+
+    /// The warnings whose step (`None`: the whole run) satisfies `at`, each as a note.
+    fn notes(out: &mut String, solution: &Solution, at: impl Fn(Option<u64>) -> bool) {
+        for warning in solution.warnings.iter().filter(|w| at(w.step)) {
+            out.push_str(&format!("> **Note.** {}\n\n", warning.message));
+        }
     }
-    out.push_str(&format!(
-        "- initial weights: {}\n\n",
-        weights_and_bias(&problem.weights, problem.bias, precision)
-    ));
+
+    /// One update: its heading and one paragraph per line.
+    fn step(out: &mut String, problem: &Problem, step: &Step, precision: Precision) {
+        out.push_str(&format!(
+            "## {}\n\n",
+            step_heading(problem, step, precision, false)
+        ));
+        let line_precision = line_precision(problem, precision);
+        for line in &step.lines {
+            out.push_str(&equation(line, line_precision));
+            out.push_str("\n\n");
+        }
+    }
+
+    /// How the run ended, the final weights, and the loss before and after.
+    fn result(out: &mut String, solution: &Solution, precision: Precision) {
+        out.push_str("## Result\n\n");
+        out.push_str(&format!("The run {}.\n\n", status_sentence(solution)));
+        out.push_str(&format!(
+            "Final weights: {}\n\n",
+            weights_and_bias(&solution.final_weights, solution.final_bias, precision)
+        ));
+        let loss = |v: Option<f64>| {
+            v.map_or("not finite".to_string(), |v| {
+                format_number(v, precision, false)
+            })
+        };
+        out.push_str(&format!(
+            "Loss over all samples: {} before, {} after.\n",
+            loss(solution.loss.initial),
+            loss(solution.loss.final_)
+        ));
+    }
 }
 
 /// `w = [..], b = ..`, the bias left out when there is none.
@@ -41,46 +75,6 @@ fn weights_and_bias(weights: &[f64], bias: Option<f64>, precision: Precision) ->
         bias.map(|b| format!(", b = {}", format_number(b, precision, false)))
             .unwrap_or_default()
     )
-}
-
-/// The warnings whose step (`None`: the whole run) satisfies `at`, each as a note.
-fn write_notes(out: &mut String, solution: &Solution, at: impl Fn(Option<u64>) -> bool) {
-    for warning in solution.warnings.iter().filter(|w| at(w.step)) {
-        out.push_str(&format!("> **Note.** {}\n\n", warning.message));
-    }
-}
-
-/// One update: its heading and one paragraph per line.
-fn write_step(out: &mut String, problem: &Problem, step: &Step, precision: Precision) {
-    out.push_str(&format!(
-        "## {}\n\n",
-        step_heading(problem, step, precision, false)
-    ));
-    let line_precision = line_precision(problem, precision);
-    for line in &step.lines {
-        out.push_str(&equation(line, line_precision));
-        out.push_str("\n\n");
-    }
-}
-
-/// How the run ended, the final weights, and the loss before and after.
-fn write_result(out: &mut String, solution: &Solution, precision: Precision) {
-    out.push_str("## Result\n\n");
-    out.push_str(&format!("The run {}.\n\n", status_sentence(solution)));
-    out.push_str(&format!(
-        "Final weights: {}\n\n",
-        weights_and_bias(&solution.final_weights, solution.final_bias, precision)
-    ));
-    let loss = |v: Option<f64>| {
-        v.map_or("not finite".to_string(), |v| {
-            format_number(v, precision, false)
-        })
-    };
-    out.push_str(&format!(
-        "Loss over all samples: {} before, {} after.\n",
-        loss(solution.loss.initial),
-        loss(solution.loss.final_)
-    ));
 }
 
 /// `symbol = formula = substitution = value`, leaving out a part that repeats the one before.

@@ -8,6 +8,33 @@ mod markdown;
 pub use latex::{latex, latex_document, running_text as latex_text, PREAMBLE as LATEX_PREAMBLE};
 pub use markdown::markdown;
 
+/// The pieces of a rendered page, each rendering writing its own.
+trait Page {
+    /// The title, the settings and the initial weights.
+    fn setup(out: &mut String, problem: &Problem, precision: Precision);
+    /// The warnings whose update `at` accepts (`None`: the run's own).
+    fn notes(out: &mut String, solution: &Solution, at: impl Fn(Option<u64>) -> bool);
+    fn step(out: &mut String, problem: &Problem, step: &Step, precision: Precision);
+    /// The final weights and the loss.
+    fn result(out: &mut String, solution: &Solution, precision: Precision);
+}
+
+/// A whole solution as one rendering writes it: the setup and the run's notes, each update
+/// followed by its notes, the notes about updates past the steps listed, the result.
+fn page<P: Page>(problem: &Problem, solution: &Solution, precision: Precision) -> String {
+    let mut out = String::new();
+    P::setup(&mut out, problem, precision);
+    P::notes(&mut out, solution, |step| step.is_none());
+    for step in &solution.steps {
+        P::step(&mut out, problem, step, precision);
+        P::notes(&mut out, solution, |at| at == Some(step.index));
+    }
+    let shown = solution.steps.len() as u64;
+    P::notes(&mut out, solution, |at| at.is_some_and(|s| s > shown));
+    P::result(&mut out, solution, precision);
+    out
+}
+
 use crate::solve::expr::{count, format_number, Precision};
 use crate::solve::{
     Activation, EpsilonPlacement, Loss, Problem, Reduction, Rounding, Schedule, ScheduleKind,
