@@ -8,6 +8,7 @@ mod conjugate_gradient;
 mod hooks;
 mod json;
 mod katex;
+mod network;
 mod properties;
 mod substitution;
 mod support;
