@@ -9,6 +9,7 @@ mod hooks;
 mod json;
 mod katex;
 mod network;
+mod network_gradients;
 mod properties;
 mod substitution;
 mod support;
