@@ -30,18 +30,6 @@ pub enum Format {
     Ndjson,
 }
 
-impl Format {
-    /// The spelling of `?format=`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Markdown => "markdown",
-            Format::Latex => "latex",
-            Format::Ndjson => "ndjson",
-        }
-    }
-}
-
 /// The detail a response in `format` is computed at: the Markdown and LaTeX renderings are
 /// the worked lines, so they are always at `lines` (and its limits), whatever was asked.
 pub fn effective_detail(format: Format, detail: Detail) -> Detail {

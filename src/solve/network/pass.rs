@@ -131,7 +131,7 @@ fn slope<N: Num>(activation: Activation, a: N, slope_of_relu: impl FnOnce() -> N
 /// Each output's loss, then their sum, with their lines (the sum alone for one output).
 fn losses<R: Reading>(r: &mut R, at: &At, loss: Loss, pass: &mut SamplePass) {
     let last = pass.output.len();
-    let outputs = pass.output.last().cloned().unwrap_or_default();
+    let outputs = pass.output.last().map_or(&[][..], Vec::as_slice);
     let one = || R::N::lit(1.0);
     let mut terms = Vec::with_capacity(outputs.len());
     for (k, &y) in outputs.iter().enumerate() {
