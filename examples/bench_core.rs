@@ -36,6 +36,7 @@ fn course_adam(epochs: u64) -> Problem {
         schedule: None,
         conventions: Conventions::default(),
         rounding: None,
+        network: None,
     }
 }
 

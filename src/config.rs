@@ -27,6 +27,9 @@ pub const DEFAULT_BODY_BYTES: u64 = 1024 * 1024;
 pub const DEFAULT_SAMPLES: u64 = 10_000;
 /// Default most features (inputs per sample, the length of `weights`).
 pub const DEFAULT_FEATURES: u64 = 1_000;
+/// Default most parameters of one network (weights and biases, updated or not): a worked
+/// backpropagation is read by people, and each parameter costs a few lines per update.
+pub const DEFAULT_NETWORK_PARAMETERS: u64 = 10_000;
 // The size caps of a solve, per `detail` (issue 10). Every default below is provisional until
 // the redesigned core is measured (`scripts/bench.sh`): lines get 10× and values 100× the trace
 // entries allowed before issue 10 (10,000, when one Adam update of the course's 2-weight
@@ -121,6 +124,15 @@ pub struct Limits {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub features: u64,
+    /// Most parameters (weights and biases) of one network (more: 422 at /network/layers).
+    #[arg(
+        long = "max-network-parameters",
+        env = "GRADTRACE_MAX_NETWORK_PARAMETERS",
+        value_name = "N",
+        default_value_t = DEFAULT_NETWORK_PARAMETERS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub network_parameters: u64,
     /// Most updates × (parameters + 1) in one trace with detail=lines, the default (more: 422
     /// at /epochs).
     #[arg(
@@ -274,6 +286,7 @@ impl Default for Limits {
             body_bytes: DEFAULT_BODY_BYTES,
             samples: DEFAULT_SAMPLES,
             features: DEFAULT_FEATURES,
+            network_parameters: DEFAULT_NETWORK_PARAMETERS,
             trace_entries: DEFAULT_TRACE_ENTRIES,
             forward_entries: DEFAULT_FORWARD_ENTRIES,
             values_trace_entries: DEFAULT_VALUES_TRACE_ENTRIES,
@@ -423,6 +436,7 @@ pub enum Limit {
     BodyBytes,
     Samples,
     Features,
+    NetworkParameters,
     TraceEntries,
     ForwardEntries,
     ValuesTraceEntries,
@@ -449,6 +463,7 @@ impl Limit {
         Limit::BodyBytes,
         Limit::Samples,
         Limit::Features,
+        Limit::NetworkParameters,
         Limit::TraceEntries,
         Limit::ForwardEntries,
         Limit::ValuesTraceEntries,
@@ -475,6 +490,7 @@ impl Limit {
             Limit::BodyBytes => "max-body-bytes",
             Limit::Samples => "max-samples",
             Limit::Features => "max-features",
+            Limit::NetworkParameters => "max-network-parameters",
             Limit::TraceEntries => "max-trace-entries",
             Limit::ForwardEntries => "max-forward-entries",
             Limit::ValuesTraceEntries => "max-values-trace-entries",

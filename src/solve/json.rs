@@ -259,6 +259,12 @@ pub fn write_step(
     array(out, &step.weights_after);
     key(out, "bias_after", false);
     optional(out, step.bias_after);
+    if let (Some(layers), Some(losses)) = (&step.layers, &step.losses) {
+        key(out, "layers", false);
+        serialized(out, layers);
+        key(out, "losses", false);
+        serialized(out, losses);
+    }
     key(out, "lines", false);
     list(out, &step.lines, |out, line| {
         write_line(out, line, line.shown(precision), scratch)
@@ -305,6 +311,10 @@ pub fn write_solution_members_spilling(
     array(out, &solution.final_weights);
     key(out, "final_bias", false);
     optional(out, solution.final_bias);
+    if let Some(network) = &solution.final_network {
+        key(out, "final_network", false);
+        serialized(out, network);
+    }
     key(out, "loss", false);
     write_loss(out, &solution.loss, spill);
 }

@@ -16,6 +16,7 @@
 
 pub mod expr;
 pub mod json;
+pub mod model;
 pub mod network;
 pub mod neuron;
 pub mod number;
@@ -36,8 +37,11 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use neuron::{total_loss, GradientNaming, SampleNumbers};
-use optim::{Engine, Update};
+use model::{initial_params, total_loss};
+use network::pass::SamplePass;
+use network::trace::{final_network, StepParts};
+use neuron::{GradientNaming, SampleNumbers};
+use optim::{Engine, ParamNames, Update};
 use reading::{Exact, Lines, Reading, Values};
 use symbol::{Const, Name, Pointer as LinePointer};
 
@@ -124,6 +128,10 @@ struct Run {
     // The update being computed.
     start: Vec<f64>,
     forward: Vec<SampleNumbers>,
+    /// A network's sample passes, and its gradient over every parameter (biases that are not
+    /// updated included) in the lines' sign.
+    passes: Vec<SamplePass>,
+    full_dw: Vec<f64>,
     per_sample: Vec<f64>,
     dw: Vec<f64>,
     gradient: Vec<f64>,
@@ -190,6 +198,8 @@ impl<'p> Solver<'p> {
                     .then(|| Vec::with_capacity(expected_updates(problem))),
                 start: Vec::new(),
                 forward: Vec::new(),
+                passes: Vec::new(),
+                full_dw: Vec::new(),
                 per_sample: Vec::new(),
                 dw: Vec::new(),
                 gradient: Vec::new(),
@@ -223,12 +233,19 @@ impl<'p> Solver<'p> {
             status: run.status.unwrap_or(Status::Completed),
             warnings: run.warnings,
             steps,
-            final_weights: run.params.iter().take(n).copied().collect(),
+            final_weights: match &problem.network {
+                Some(_) => run.params.clone(),
+                None => run.params.iter().take(n).copied().collect(),
+            },
             final_bias: run
                 .params
                 .get(n)
                 .copied()
                 .filter(|_| problem.bias.is_some()),
+            final_network: problem
+                .network
+                .as_deref()
+                .map(|net| final_network(net, &run.params)),
             loss: LossSummary {
                 initial: total_loss(problem, &initial_params(problem)),
                 final_: total_loss(problem, &run.params),
@@ -284,15 +301,6 @@ impl Iterator for Solver<'_> {
     }
 }
 
-fn initial_params(problem: &Problem) -> Vec<f64> {
-    problem
-        .weights
-        .iter()
-        .copied()
-        .chain(problem.bias)
-        .collect()
-}
-
 /// How many updates a run makes if it runs to the end: room for a summary's losses, reserved
 /// once (up to 2²⁴; the summary's limit bounds the count anyway).
 fn expected_epochs(problem: &Problem) -> usize {
@@ -320,7 +328,11 @@ fn expected_updates(problem: &Problem) -> usize {
 /// a problem this small where it arrives rather than on a solver thread (`api::overload`).
 pub fn work(problem: &Problem, detail: Detail) -> u128 {
     let m = problem.samples.len() as u128;
-    let params = problem.weights.len() as u128 + u128::from(problem.bias.is_some());
+    let params = match &problem.network {
+        // Each parameter's gradient, with the forward pass and deltas about as much again.
+        Some(net) => 2 * net.full.len() as u128,
+        None => problem.weights.len() as u128 + u128::from(problem.bias.is_some()),
+    };
     let batch = match problem.optimizer.spec().passes_per_update {
         Some(passes) => u128::from(passes) * m,
         None => problem.batch_size.clamp(1, problem.samples.len().max(1)) as u128,
@@ -372,7 +384,7 @@ impl Run {
             dw: &self.dw,
             gradient: &self.gradient,
             params: &self.start,
-            n_weights: problem.weights.len(),
+            names: ParamNames::of(problem),
             sign: problem.conventions.sign,
             epsilon: problem.conventions.epsilon,
             bias_correction: problem.bias_correction,
@@ -415,8 +427,8 @@ impl Run {
     fn start_from<R: Reading>(&mut self, problem: &Problem, stale: bool, r: &mut R) {
         self.start.clear();
         if stale {
-            let initial = problem.weights.iter().copied().chain(problem.bias);
-            self.start.extend(initial.map(|p| r.round(p)));
+            let initial = initial_params(problem);
+            self.start.extend(initial.into_iter().map(|p| r.round(p)));
         } else {
             self.start.extend(self.params.iter().map(|p| r.round(*p)));
         }
@@ -439,6 +451,24 @@ impl Run {
                 sign,
             }
         };
+        if let Some(net) = &problem.network {
+            let layers = net.layers_at(&self.start);
+            self.full_dw.resize(net.full.len(), 0.0);
+            network::pass::batch(
+                r,
+                &net.model(problem),
+                &layers,
+                batch,
+                naming,
+                &mut self.passes,
+                &mut self.per_sample,
+                &mut self.full_dw,
+            );
+            net.restrict(&self.full_dw, &mut self.dw);
+            self.gradient.clear();
+            self.gradient.extend(self.dw.iter().map(|d| sign * d));
+            return;
+        }
         // `batch` writes every entry; only the length is set (no `memset` per update).
         self.dw.resize(self.start.len(), 0.0);
         neuron::batch(
@@ -505,7 +535,7 @@ impl Run {
             problem.optimizer.full_batch() || self.next_batch >= batches_per_epoch(problem);
         match &mut self.update_losses {
             Some(losses) => {
-                let loss = neuron::loss_over_all(problem, &self.params);
+                let loss = model::loss_over_all(problem, &self.params);
                 losses.push(loss);
                 if epoch_ends {
                     self.epoch_losses.push(loss.is_finite().then_some(loss));
@@ -525,8 +555,12 @@ impl Run {
 
     /// The step of the update just applied.
     fn step(&self, problem: &Problem, applied: Applied, lines: Vec<Line>) -> Step {
-        let n = problem.weights.len();
-        let has_bias = problem.bias.is_some();
+        // A network's flat vectors are the optimizers' whole vector.
+        let n = match problem.network {
+            Some(_) => self.start.len(),
+            None => problem.weights.len(),
+        };
+        let has_bias = problem.bias.is_some() && problem.network.is_none();
         let split = |v: &[f64], factor: f64| -> (Vec<f64>, Option<f64>) {
             let weights = v.iter().take(n).map(|x| factor * x).collect();
             let bias = if has_bias {
@@ -561,6 +595,23 @@ impl Run {
         let (dw, bias_dw) = split(&self.gradient, problem.conventions.sign.factor());
         let (state, correction_factors) = self.engine.record();
         let (weights_after, bias_after) = split(&self.params, 1.0);
+        let network = problem.network.as_deref().map(|net| {
+            let gradient: Vec<f64> = self.full_dw.iter().map(|d| sign * d).collect();
+            StepParts {
+                net,
+                before: &net.layers_at(&self.start),
+                after: &self.params,
+                gradient: &gradient,
+                sign: problem.conventions.sign.factor(),
+                state: &state,
+                passes: &self.passes,
+            }
+            .step()
+        });
+        let (layers, losses) = match network {
+            Some(network) => (Some(network.layers), Some(network.losses)),
+            None => (None, None),
+        };
         Step {
             index: applied.t,
             epoch: applied.epoch,
@@ -578,6 +629,8 @@ impl Run {
             conjugate: applied.conjugate,
             weights_after,
             bias_after,
+            layers,
+            losses,
             lines,
         }
     }
@@ -710,6 +763,19 @@ impl StepNumbers<'_> {
             {
                 return Some("the conjugate direction or step".into());
             }
+        }
+        if let Some(net) = &self.problem.network {
+            // A network's parameters are named as its lines name them: `w^{(2)}_{12}`.
+            return match self.new_params.iter().position(bad) {
+                Some(p) => {
+                    let name =
+                        Symbol::Net(network::notation::NetSymbol::Param(net.layout.param(p)));
+                    Some(format!("the new {}", name.text()))
+                }
+                None => self
+                    .line
+                    .map(|symbol| format!("the worked value {}", symbol.text())),
+            };
         }
         let n = self.problem.weights.len();
         if let Some(i) = self.new_params.iter().take(n).position(bad) {

@@ -20,6 +20,18 @@ pub enum Activation {
     Relu,
 }
 
+impl Activation {
+    /// The wire spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Logistic => "logistic",
+            Activation::Linear => "linear",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+        }
+    }
+}
+
 /// Loss of one sample (docs/contract.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Loss {
@@ -171,4 +183,7 @@ pub struct Problem {
     pub schedule: Option<Schedule>,
     pub conventions: Conventions,
     pub rounding: Option<Rounding>,
+    /// A network in place of the neuron (docs/contract.md §11): then `weights` is empty and
+    /// `bias` and `activation` are unused.
+    pub network: Option<Box<super::network::NetworkModel>>,
 }

@@ -12,6 +12,7 @@ use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
 use super::expr::LineExpr;
+use super::network::trace::{FinalNetwork, LayerStep, SampleLoss};
 use super::number::{write_number, Display, Precision, Sink};
 use super::symbol::{Pointer, Symbol};
 
@@ -185,6 +186,14 @@ pub struct Step {
     pub conjugate: Option<ConjugateStep>,
     pub weights_after: Vec<f64>,
     pub bias_after: Option<f64>,
+    /// A network's layers (docs/contract.md §11; absent for a neuron): each layer's weights and
+    /// biases before and after, gradients, state, gradient norm, and per sample its forward
+    /// pass and deltas. The flat vectors above then hold the optimizers' vector (each layer's
+    /// weights row by row, then its updated biases), and `forward` is empty.
+    pub layers: Option<Vec<LayerStep>>,
+    /// A network's losses per sample of the update, per output and in total (absent for a
+    /// neuron).
+    pub losses: Option<Vec<SampleLoss>>,
     /// The worked solution of this update, in the order a person writes it.
     pub lines: Vec<Line>,
 }
@@ -215,6 +224,9 @@ pub struct Solution {
     pub steps: Vec<Step>,
     pub final_weights: Vec<f64>,
     pub final_bias: Option<f64>,
+    /// A network after the last update, shaped like the request's `network` (absent for a
+    /// neuron; `final_weights` is then the optimizers' vector).
+    pub final_network: Option<FinalNetwork>,
     pub loss: LossSummary,
 }
 
@@ -392,6 +404,10 @@ impl Serialize for StepView<'_> {
         s.serialize_field("conjugate", &step.conjugate)?;
         s.serialize_field("weights_after", &step.weights_after)?;
         s.serialize_field("bias_after", &step.bias_after)?;
+        if let (Some(layers), Some(losses)) = (&step.layers, &step.losses) {
+            s.serialize_field("layers", layers)?;
+            s.serialize_field("losses", losses)?;
+        }
         let lines = ListView::new(&step.lines, Line::view, self.precision);
         s.serialize_field("lines", &lines)?;
         s.end()
@@ -441,6 +457,9 @@ impl Serialize for SolutionView<'_> {
         s.serialize_field("steps", &steps)?;
         s.serialize_field("final_weights", &solution.final_weights)?;
         s.serialize_field("final_bias", &solution.final_bias)?;
+        if let Some(network) = &solution.final_network {
+            s.serialize_field("final_network", network)?;
+        }
         s.serialize_field("loss", &solution.loss)?;
         s.end()
     }

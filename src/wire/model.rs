@@ -180,9 +180,80 @@ pub struct Sample {
     /// Inputs; as many as `weights`.
     #[schema(min_items = 1, example = json!([1.0, 0.6]))]
     pub x: Vec<f64>,
-    /// Target.
-    #[schema(example = 0.8)]
-    pub t: f64,
+    /// Target: a number for one output; for a network with several outputs, one per output
+    /// unit.
+    pub t: Target,
+}
+
+/// A sample's target: a number, or one per output unit of a network (docs/contract.md §11).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+#[schema(example = 0.8)]
+pub enum Target {
+    One(f64),
+    Outputs(Vec<f64>),
+}
+
+impl Target {
+    /// The first target (the only one of a neuron).
+    pub fn first(&self) -> f64 {
+        match self {
+            Target::One(t) => *t,
+            Target::Outputs(ts) => ts.first().copied().unwrap_or(0.0),
+        }
+    }
+
+    /// Every target, one per output.
+    pub fn all(&self) -> Vec<f64> {
+        match self {
+            Target::One(t) => vec![*t],
+            Target::Outputs(ts) => ts.clone(),
+        }
+    }
+}
+
+wire_enum! {
+    /// How a network's worked lines name its quantities (docs/contract.md §11).
+    Notation {
+        /// `z^{(1)}_1`, `a^{(1)}_1`, `\delta^{(2)}_1`, `w^{(2)}_{12}`, `b^{(1)}_2`.
+        Layered = "layered",
+        /// One hidden layer as the classic worked examples write it: `w_1 … w_m`, `net_{h1}`,
+        /// `out_{o1}`, `E_{total}`, `\delta_{o1}`.
+        Numbered = "numbered",
+    }
+}
+
+/// One layer of a network (docs/contract.md §11).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkLayer {
+    /// Default `logistic`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activation: Option<Activation>,
+    /// One row per unit of this layer, one column per unit of the layer below (the first
+    /// layer: per input).
+    #[schema(min_items = 1, example = json!([[0.15, 0.20], [0.25, 0.30]]))]
+    pub weights: Vec<Vec<f64>>,
+    /// One per unit; absent (or null): the layer has no bias terms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!([0.35, 0.35]))]
+    pub biases: Option<Vec<f64>>,
+}
+
+/// A feed-forward network in place of the neuron (docs/contract.md §11).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Layer 1 (fed by `x`) first, the output layer last.
+    #[schema(min_items = 1)]
+    pub layers: Vec<NetworkLayer>,
+    /// Default true; false keeps every bias at its initial value (their gradients are still
+    /// shown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_biases: Option<bool>,
+    /// Default `layered`; `numbered` needs exactly one hidden layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notation: Option<Notation>,
 }
 
 /// Hyperparameters of the algorithm (docs/contract.md §3): keys and schema from the registry of
@@ -275,13 +346,16 @@ pub struct SolveRequest {
     /// The training set, used in the given order; at least one sample.
     #[schema(min_items = 1)]
     pub samples: Vec<Sample>,
-    /// Initial weights; as many as every sample's `x`.
+    /// Initial weights; as many as every sample's `x`. Required unless `network` is given.
     #[schema(min_items = 1)]
-    pub weights: Vec<f64>,
+    pub weights: Option<Vec<f64>>,
     /// Initial bias; absent (or null) means the neuron has no bias term.
     pub bias: Option<f64>,
     /// Default `logistic`.
     pub activation: Option<Activation>,
+    /// A network in place of the neuron's `weights`, `bias` and `activation` (docs/contract.md
+    /// §11).
+    pub network: Option<Network>,
     /// Default `squared_error`.
     pub loss: Option<Loss>,
     pub algorithm: Algorithm,
@@ -313,10 +387,20 @@ pub struct SolveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ResolvedProblem {
     pub samples: Vec<Sample>,
-    pub weights: Vec<f64>,
-    /// null: no bias term.
-    pub bias: Option<f64>,
-    pub activation: Activation,
+    /// The neuron's weights (absent for a network).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Vec<f64>>,
+    /// The neuron's bias, null for none (absent for a network).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<f64>)]
+    pub bias: Option<Option<f64>>,
+    /// The neuron's activation (absent for a network).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activation: Option<Activation>,
+    /// The network, every layer's activation and `update_biases` and `notation` filled in
+    /// (absent for a neuron).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<Network>,
     pub loss: Loss,
     pub algorithm: Algorithm,
     /// Exactly the hyperparameters the algorithm uses, defaults filled in.

@@ -23,6 +23,9 @@ use crate::pointer::{child, type_name};
 use crate::solve::expr::count;
 use crate::solve::{self, Detail, Warning};
 
+mod network;
+use network::ReadNetwork;
+
 /// The most digits `rounding` accepts: an `f64` has no 18th significant digit to round to.
 pub const MAX_ROUNDING_DIGITS: u64 = 17;
 
@@ -55,6 +58,7 @@ const TOP_KEYS: &[&str] = &[
     "weights",
     "bias",
     "activation",
+    "network",
     "loss",
     "algorithm",
     "hyperparameters",
@@ -108,10 +112,20 @@ pub fn problem_sized(
     })
 }
 
+/// What a sample must look like: how many inputs (and who says so), and its target (`None`: a
+/// neuron's number; `Some(n)`: a network's, `n` outputs when its layers are valid).
+#[derive(Clone, Copy)]
+struct Shape {
+    inputs: Option<(usize, &'static str)>,
+    outputs: Option<Option<usize>>,
+}
+
 /// Every field of a problem as read, defaults filled in where the value was valid or absent.
 struct ProblemFields {
     samples: Option<Vec<model::Sample>>,
     weights: Option<Vec<f64>>,
+    /// `None`: a neuron; `Some(None)`: a network with a violation.
+    network: Option<Option<ReadNetwork>>,
     bias: Option<f64>,
     activation: Result<Activation, Reported>,
     loss: Result<Loss, Reported>,
@@ -130,8 +144,29 @@ impl Check {
     /// Read every field of the problem `top`, in the request's order, then the rules that
     /// tie fields together.
     fn problem_fields(&mut self, top: Object<'_>) -> ProblemFields {
-        let weights = self.weights(top.get("weights"));
-        let samples = self.samples(top.get("samples"), weights.as_deref());
+        let (weights, network) = match top.get("network") {
+            Some(value) => {
+                let clash = network::neuron_keys_with_a_network(self, top);
+                let network = self.network(value);
+                (None, Some(network.filter(|_| clash.is_ok())))
+            }
+            None => (self.weights(top.get("weights")), None),
+        };
+        let shape = match &network {
+            Some(Some(n)) => Shape {
+                inputs: Some((n.inputs(), "the first layer has")),
+                outputs: Some(Some(n.outputs())),
+            },
+            Some(None) => Shape {
+                inputs: None,
+                outputs: Some(None),
+            },
+            None => Shape {
+                inputs: weights.as_ref().map(|w| (w.len(), "`weights` has")),
+                outputs: None,
+            },
+        };
+        let samples = self.samples(top.get("samples"), shape);
         let bias = self.number(top.get("bias"), "/bias").ok().flatten();
         let activation = self.choice::<Activation>(top.get("activation"), "/activation");
         let loss = self.choice::<Loss>(top.get("loss"), "/loss");
@@ -147,11 +182,34 @@ impl Check {
         // Defaults (docs/contract.md §2), where the value itself was valid or absent.
         let activation = activation.map(|a| a.unwrap_or(Activation::Logistic));
         let loss = loss.map(|l| l.unwrap_or(Loss::SquaredError));
-        let parameters = weights
-            .as_ref()
-            .map(|w| w.len() as u64 + u64::from(bias.is_some()));
+        // The optimizers' vector, and every parameter a pass computes a gradient for.
+        let (parameters, all_parameters) = match &network {
+            Some(n) => (
+                n.as_ref().map(ReadNetwork::updated_parameters),
+                n.as_ref().map(ReadNetwork::parameters),
+            ),
+            None => {
+                let p = weights
+                    .as_ref()
+                    .map(|w| w.len() as u64 + u64::from(bias.is_some()));
+                (p, p)
+            }
+        };
         let hyper = self.hyperparameters(top.get("hyperparameters"), algorithm, parameters);
-        if let (Ok(Loss::CrossEntropy), Ok(activation)) = (loss, activation) {
+        if let (Ok(Loss::CrossEntropy), Some(Some(n))) = (loss, &network) {
+            let last = n.network.layers.len().saturating_sub(1);
+            if n.output_activation() != Some(solve::Activation::Logistic) {
+                let name = n.output_activation().map_or("", solve::Activation::name);
+                self.fail(
+                    "/loss",
+                    format!(
+                        "cross_entropy is only defined with logistic outputs, not {name} \
+                         (/network/layers/{last}/activation)"
+                    ),
+                );
+            }
+        } else if let (Ok(Loss::CrossEntropy), Ok(activation), None) = (loss, activation, &network)
+        {
             if activation != Activation::Logistic {
                 self.fail(
                     "/loss",
@@ -176,13 +234,14 @@ impl Check {
             }
         }
         if let (Ok(epochs), Ok(batch), Some(m), Some(p)) =
-            (epochs, batch_size, sample_count, parameters)
+            (epochs, batch_size, sample_count, all_parameters)
         {
             self.limits(epochs, batch, m, p, full_batch.is_some());
         }
         ProblemFields {
             samples,
             weights,
+            network,
             bias,
             activation,
             loss,
@@ -231,8 +290,11 @@ impl ProblemFields {
     /// The problem the core computes on, its echo and its warnings; `None` if a field is
     /// missing.
     fn valid(self) -> Option<ValidProblem> {
-        let (samples, weights, algorithm, hyper) =
-            (self.samples?, self.weights?, self.algorithm?, self.hyper?);
+        let (samples, algorithm, hyper) = (self.samples?, self.algorithm?, self.hyper?);
+        let (weights, network) = match self.network {
+            Some(network) => (None, Some(network?)),
+            None => (Some(self.weights?), None),
+        };
         let (activation, loss) = (self.activation.ok()?, self.loss.ok()?);
         let (epochs, batch_size) = (self.epochs.ok()?, self.batch_size.ok()?);
         let (schedule, rounding) = (self.schedule.ok()?, self.rounding.ok()?);
@@ -248,10 +310,10 @@ impl ProblemFields {
                 .iter()
                 .map(|s| solve::Sample {
                     x: s.x.clone(),
-                    t: s.t,
+                    t: s.t.first(),
                 })
                 .collect(),
-            weights: weights.clone(),
+            weights: weights.clone().unwrap_or_default(),
             bias,
             activation: activation.into(),
             loss: loss.into(),
@@ -266,12 +328,20 @@ impl ProblemFields {
                 epsilon: epsilon.into(),
             },
             rounding,
+            network: network.as_ref().map(|n| {
+                Box::new(solve::network::NetworkModel::new(solve::network::Network {
+                    targets: samples.iter().map(|s| s.t.all()).collect(),
+                    ..n.network.clone()
+                }))
+            }),
         };
+        let neuron = network.is_none();
         let echo = ResolvedProblem {
             samples,
             weights,
-            bias,
-            activation,
+            bias: neuron.then_some(bias),
+            activation: neuron.then_some(activation),
+            network: network.map(|n| n.echo),
             loss,
             algorithm,
             hyperparameters: hyper.echo,
@@ -651,11 +721,7 @@ impl Check {
 
     /// The samples; every `x` must have as many inputs as there are weights (or, without valid
     /// weights, as the first sample), checked even when other samples are invalid.
-    fn samples(
-        &mut self,
-        value: Option<&Value>,
-        weights: Option<&[f64]>,
-    ) -> Option<Vec<model::Sample>> {
+    fn samples(&mut self, value: Option<&Value>, shape: Shape) -> Option<Vec<model::Sample>> {
         let items = self.bounded_array(
             value,
             "/samples",
@@ -664,9 +730,9 @@ impl Check {
         )?;
         let mut samples = Vec::with_capacity(items.len());
         let mut all_valid = true;
-        let mut expected: Option<(usize, &str)> = weights.map(|w| (w.len(), "`weights` has"));
+        let mut expected = shape.inputs;
         for (i, item) in items.iter().enumerate() {
-            match self.sample(i, item, &mut expected) {
+            match self.sample(i, item, &mut expected, shape.outputs) {
                 Some(sample) => samples.push(sample),
                 None => all_valid = false,
             }
@@ -680,7 +746,8 @@ impl Check {
         &mut self,
         i: usize,
         item: &Value,
-        expected: &mut Option<(usize, &str)>,
+        expected: &mut Option<(usize, &'static str)>,
+        outputs: Option<Option<usize>>,
     ) -> Option<model::Sample> {
         let at = format!("/samples/{i}");
         let Value::Object(map) = item else {
@@ -711,7 +778,7 @@ impl Check {
             }
         }
         let t_at = object.pointer("t");
-        let t = self.number(object.get("t"), &t_at);
+        let t = self.target(object.get("t"), &t_at, outputs);
         let t = self.required(t, &t_at);
         x.zip(t).map(|(x, t)| model::Sample { x, t })
     }
@@ -1222,6 +1289,8 @@ mod tests {
         let expect = |keys: &[&str], published: Vec<String>| assert_eq!(keys, published);
         expect(TOP_KEYS, published_keys::<model::SolveRequest>());
         expect(SAMPLE_KEYS, published_keys::<model::Sample>());
+        expect(network::NETWORK_KEYS, published_keys::<model::Network>());
+        expect(network::LAYER_KEYS, published_keys::<model::NetworkLayer>());
         expect(CONVENTION_KEYS, published_keys::<model::Conventions>());
         expect(
             SCHEDULE_REQUEST_KEYS,

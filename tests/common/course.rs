@@ -33,6 +33,7 @@ pub fn problem(samples: Vec<(Vec<f64>, f64)>, weights: Vec<f64>, optimizer: Opti
         schedule: None,
         conventions: Conventions::default(),
         rounding: None,
+        network: None,
     }
 }
 

@@ -8,8 +8,9 @@
 
 pub mod notation;
 pub mod pass;
+pub mod trace;
 
-use super::problem::Activation;
+use super::problem::{Activation, Problem};
 use notation::{Style, UnitParam};
 
 /// One layer: `weights[j][k]` from unit `k` of the layer below to unit `j` of this one.
@@ -173,6 +174,54 @@ impl Layout {
             }
         }
         params
+    }
+}
+
+/// A network problem's model: the network, where the optimizers' vector holds each parameter
+/// ([`Layout::of`]), and where a pass's gradient does ([`Layout::full`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkModel {
+    pub network: Network,
+    pub layout: Layout,
+    pub full: Layout,
+}
+
+impl NetworkModel {
+    pub fn new(network: Network) -> Self {
+        NetworkModel {
+            layout: Layout::of(&network),
+            full: Layout::full(&network),
+            network,
+        }
+    }
+
+    /// The optimizers' entries of a gradient over every parameter: the same order, without
+    /// the biases that are not updated.
+    pub fn restrict(&self, full: &[f64], out: &mut Vec<f64>) {
+        out.clear();
+        for (span, whole) in self.layout.spans.iter().zip(&self.full.spans) {
+            let weights = whole.start..whole.start + whole.rows * whole.cols;
+            out.extend(weights.map(|p| full.get(p).copied().unwrap_or(0.0)));
+            if let (Some(_), Some(b)) = (span.bias_start, whole.bias_start) {
+                out.extend((b..b + whole.rows).map(|p| full.get(p).copied().unwrap_or(0.0)));
+            }
+        }
+    }
+
+    /// The layers at a point of the optimizers' vector.
+    pub fn layers_at(&self, params: &[f64]) -> Vec<Layer> {
+        layers_at(&self.network, &self.layout, params)
+    }
+
+    /// What a pass needs of `problem`, this network's.
+    pub fn model<'a>(&'a self, problem: &'a Problem) -> pass::Model<'a> {
+        pass::Model {
+            network: &self.network,
+            full: &self.full,
+            samples: &problem.samples,
+            loss: problem.loss,
+            reduction: problem.reduction,
+        }
     }
 }
 

@@ -7,12 +7,12 @@ use super::line_search;
 use super::spec::{
     uses, uses_when, Default, Hyperparameter, Interval, Kind, Resolved, Schema, Shown, Spec,
 };
-use super::{at, Accumulators, ConjugateStep, Optimize, Update};
+use super::{at, Accumulators, ConjugateStep, Optimize, ParamNames, Update};
 use crate::solve::expr::{count, sum, Num};
-use crate::solve::neuron::batch_loss_and_gradient;
+use crate::solve::model::loss_and_gradient;
 use crate::solve::problem::{BetaFormula, LineSearch};
 use crate::solve::reading::Reading;
-use crate::solve::symbol::{index, Const, Name, Param, Pointer, Symbol};
+use crate::solve::symbol::{index, Const, Name, Pointer, Symbol};
 
 pub const BETA_FORMULA: Hyperparameter = Hyperparameter {
     name: "beta_formula",
@@ -217,7 +217,7 @@ impl Optimize for ConjugateGradient {
     ) -> Option<ConjugateStep> {
         let iteration = Iteration {
             k: u.t - 1,
-            n_weights: u.problem.weights.len(),
+            names: u.names,
             gradient: u.gradient,
         };
         let (beta_expr, restarted) = self.beta::<R>(&iteration, state, r);
@@ -264,14 +264,14 @@ impl Optimize for ConjugateGradient {
 /// What one iteration's formulas share.
 struct Iteration<'a> {
     k: u64,
-    n_weights: usize,
+    names: ParamNames<'a>,
     /// `g_k`.
     gradient: &'a [f64],
 }
 
 impl Iteration<'_> {
     fn sym(&self, name: Name, p: usize, time: u64) -> Symbol {
-        Symbol::param(name, p, self.n_weights, time)
+        self.names.sym(name, p, time)
     }
 
     /// `(g_p)_k`.
@@ -315,7 +315,7 @@ impl Iteration<'_> {
             let expr = R::N::q(self.sym(Name::W, p, k), *w)
                 + R::N::q(eta, step_length) * R::N::q(self.sym(Name::D, p, k), at(direction, p));
             let value = r.line(
-                Some(Pointer::WeightsAfter(Param::of(p, self.n_weights))),
+                Some(Pointer::WeightsAfter(self.names.param(p))),
                 self.sym(Name::W, p, k + 1),
                 expr,
             );
@@ -446,7 +446,7 @@ impl ConjugateGradient {
                 .zip(direction)
                 .map(|(w, d)| w + step * d)
                 .collect();
-            let (_, trial_gradient) = batch_loss_and_gradient(u.problem, &trial);
+            let (_, trial_gradient) = loss_and_gradient(u.problem, &trial);
             trial_gradient
                 .iter()
                 .zip(direction)

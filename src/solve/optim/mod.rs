@@ -27,11 +27,12 @@ use std::fmt::Debug;
 use std::sync::LazyLock;
 
 use super::expr::Num;
+use super::network::Layout;
 use super::problem::{
     BetaFormula, EpsilonPlacement, LineSearch, MomentumForm, Problem, SignConvention,
 };
 use super::reading::Reading;
-use super::symbol::{index, Const, Name, Param, Pointer, Symbol};
+use super::symbol::{index, Const, Name, Param, Pointer, Suffix, Symbol};
 use super::trace::ConjugateStep;
 use spec::{Hyperparameter, Resolved, Shown, Spec};
 
@@ -414,8 +415,8 @@ pub struct Update<'a> {
     pub gradient: &'a [f64],
     /// The parameters before the update: weights, then the bias.
     pub params: &'a [f64],
-    /// How many of `params` are weights.
-    pub n_weights: usize,
+    /// How the parameters are named in the lines and where the step carries them.
+    pub names: ParamNames<'a>,
     pub sign: SignConvention,
     pub epsilon: EpsilonPlacement,
     pub bias_correction: bool,
@@ -432,7 +433,7 @@ impl Update<'_> {
     /// The symbol of `name` for parameter `p` at time `t`, in the course's notation.
     #[inline]
     pub fn sym(&self, name: Name, p: usize, t: u64) -> Symbol {
-        Symbol::param(name, p, self.n_weights, t)
+        self.names.sym(name, p, t)
     }
 
     /// `w − step` for the `gradient` convention, `w + step` for `delta`.
@@ -479,16 +480,68 @@ impl Update<'_> {
     /// Where parameter `p`'s new value sits in the step: `/weights_after/p` or `/bias_after`.
     #[inline]
     pub fn weight_pointer(&self, p: usize) -> Option<Pointer> {
-        Some(Pointer::WeightsAfter(Param::of(p, self.n_weights)))
+        Some(Pointer::WeightsAfter(self.names.param(p)))
     }
 
     /// Where accumulator `name` of parameter `p` sits in the step's `state`.
     #[inline]
     pub fn state_pointer(&self, name: &'static str, p: usize) -> Option<Pointer> {
-        Some(Pointer::State {
+        Some(self.names.state_pointer(name, p))
+    }
+}
+
+/// How the optimizers' vector is named: a neuron's weights then its bias, or a network's
+/// parameters by layer and unit (docs/contract.md §11).
+#[derive(Debug, Clone, Copy)]
+pub enum ParamNames<'a> {
+    Neuron { weights: usize },
+    Network(&'a Layout),
+}
+
+impl ParamNames<'_> {
+    /// The names of `problem`'s parameters.
+    pub fn of(problem: &Problem) -> ParamNames<'_> {
+        match &problem.network {
+            Some(net) => ParamNames::Network(&net.layout),
+            None => ParamNames::Neuron {
+                weights: problem.weights.len(),
+            },
+        }
+    }
+
+    /// Parameter `p` of the vector.
+    #[inline]
+    pub fn param(&self, p: usize) -> Param {
+        match self {
+            ParamNames::Neuron { weights } => Param::of(p, *weights),
+            ParamNames::Network(layout) => Param::Unit(layout.param(p)),
+        }
+    }
+
+    /// `name` of parameter `p` at time `t`.
+    #[inline]
+    pub fn sym(&self, name: Name, p: usize, t: u64) -> Symbol {
+        Symbol::Param {
             name,
-            index: index(p),
-        })
+            param: self.param(p),
+            suffix: Suffix::Time(t),
+        }
+    }
+
+    /// Where accumulator `name` of parameter `p` sits in the step: `/state/<name>/p`, or a
+    /// network's `/layers/l/state/<name>/j/k`.
+    #[inline]
+    pub fn state_pointer(&self, name: &'static str, p: usize) -> Pointer {
+        match self {
+            ParamNames::Neuron { .. } => Pointer::State {
+                name,
+                index: index(p),
+            },
+            ParamNames::Network(layout) => Pointer::UnitState {
+                name,
+                param: layout.param(p),
+            },
+        }
     }
 }
 
