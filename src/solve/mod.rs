@@ -174,6 +174,9 @@ impl<'p> Solver<'p> {
                 None,
             ));
         }
+        if let Some(warning) = problem.network.as_deref().and_then(symmetric_units_warning) {
+            warnings.push(warning);
+        }
         let engine = Engine::new(&problem.optimizer, params.len());
         Solver {
             problem,
@@ -299,6 +302,30 @@ impl Iterator for Solver<'_> {
     fn next(&mut self) -> Option<Step> {
         self.next_step()
     }
+}
+
+/// `symmetric_units` (docs/contract.md §11), once for the whole network: every pair of hidden
+/// units that start alike, which every optimizer here then keeps alike, each parameter being
+/// updated by the same formula from the same numbers.
+fn symmetric_units_warning(net: &network::NetworkModel) -> Option<Warning> {
+    let pairs = network::symmetric_units(&net.network);
+    if pairs.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = pairs
+        .iter()
+        .map(|(l, j, i)| format!("units {j} and {i} of /network/layers/{l}"))
+        .collect();
+    Some(Warning::new(
+        "symmetric_units",
+        format!(
+            "{} start with the same incoming weights and bias and the same outgoing weights, so \
+             every update keeps them identical (weight symmetry: the network cannot tell them \
+             apart); make their initial weights differ to break it",
+            listed.join(", ")
+        ),
+        None,
+    ))
 }
 
 /// How many updates a run makes if it runs to the end: room for a summary's losses, reserved
