@@ -85,6 +85,34 @@ async fn more_features_than_the_limit_is_a_422_at_weights() {
 }
 
 #[tokio::test]
+async fn a_network_over_the_parameter_limit_is_a_422_at_its_layers_and_one_at_it_is_solved() {
+    // 2·2 + 2 + 1·2 + 1 = 9 parameters, the fixed biases counted: each has its gradient.
+    let app = app(Limits {
+        network_parameters: 9,
+        ..Limits::default()
+    });
+    let mut body = json!({
+        "samples": [{"x": [0.5, 1.0], "t": 0.2}],
+        "network": {"layers": [
+            {"weights": [[0.1, 0.2], [0.3, 0.4]], "biases": [0.1, 0.2]},
+            {"weights": [[0.5, 0.6]], "biases": [0.3]}
+        ], "update_biases": false},
+        "algorithm": "gd",
+        "hyperparameters": {"learning_rate": 0.5}
+    });
+    let at = post(&app, "/v1/solve", &body).await;
+    assert_eq!(at.status, 200, "{}", at.text());
+    body["network"]["layers"][0]["weights"] = json!([[0.1, 0.2, 0.3], [0.3, 0.4, 0.5]]);
+    body["samples"][0]["x"] = json!([0.5, 1.0, 2.0]);
+    assert_over_limit(
+        &post(&app, "/v1/solve", &body).await,
+        "/network/layers",
+        "max_network_parameters",
+        9,
+    );
+}
+
+#[tokio::test]
 async fn a_trace_just_over_the_entry_limit_is_a_422_at_epochs_and_one_at_it_is_solved() {
     // 2 samples online, 2 weights: each epoch is 2 updates of 3 entries.
     let app = app(Limits {
