@@ -10,6 +10,7 @@ mod json;
 mod katex;
 mod network;
 mod network_gradients;
+mod network_runs;
 mod properties;
 mod substitution;
 mod support;
