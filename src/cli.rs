@@ -42,7 +42,7 @@ Exit status:
 Logging: set RUST_LOG (e.g. RUST_LOG=debug); logs go to stderr, as plain text or, with
 `serve --log-format json`, one JSON object per line.";
 
-/// Worked solutions for single-neuron optimizer exercises, over HTTP and on the command line.
+/// Worked solutions for optimizer exercises on one neuron or a network, over HTTP and on the command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "gradtrace",
