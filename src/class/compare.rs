@@ -3,7 +3,7 @@
 //! functions of solved problems; `api::compare` builds the problems and runs them.
 
 use crate::solve::expr::{count, format_number, Precision};
-use crate::solve::neuron::total_loss;
+use crate::solve::model::total_loss;
 use crate::solve::{EpsilonPlacement, Problem, SignConvention, Solution, Status};
 
 /// Rows of per-update (or per-epoch) losses shown in full; longer runs show the first and last

@@ -8,7 +8,8 @@ pub mod curves;
 pub mod surface;
 pub mod svg;
 
-use crate::solve::{Problem, Solution};
+use crate::solve::network::notation::NetSymbol;
+use crate::solve::{Problem, Solution, Symbol};
 
 /// One configuration to draw: its legend label and line, and the run.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +23,11 @@ pub struct Series<'a> {
 
 /// The name of parameter `k` (weights, then the bias) in the course's notation.
 pub fn parameter_name(problem: &Problem, k: usize) -> String {
+    if let Some(net) = &problem.network {
+        // `w^(2)_12`, `w_5`, `b_h1`: the network's own notation (docs/contract.md §11).
+        let param = net.layout.param(k);
+        return Symbol::Net(NetSymbol::Param(param)).text();
+    }
     if k < problem.weights.len() {
         format!("w_{}", k + 1)
     } else {

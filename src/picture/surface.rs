@@ -8,7 +8,8 @@ use super::contour::Grid;
 use super::svg::{self, axes, colour, escape, legend_entry, px, value, Frame, Scale};
 use super::{parameter_name, parameters, Series};
 use crate::solve::expr::{format_number, Precision};
-use crate::solve::neuron::total_loss;
+use crate::solve::model::initial_params;
+use crate::solve::model::total_loss;
 use crate::solve::Problem;
 
 /// Grid points per side when the request does not say.
@@ -53,7 +54,7 @@ fn path(series: &Series<'_>, options: Options) -> Vec<(u64, f64, f64)> {
     let problem = series.problem;
     let start = match series.solution.steps.first() {
         Some(step) => parameters(&step.weights_before, step.bias_before),
-        None => parameters(&problem.weights, problem.bias),
+        None => initial_params(problem),
     };
     let pick = |p: &[f64]| {
         (
@@ -105,7 +106,7 @@ fn loss_grid(
     (xr, yr): ((f64, f64), (f64, f64)),
 ) -> (Vec<f64>, Option<(f64, f64)>) {
     let n = options.resolution;
-    let mut params = parameters(&problem.weights, problem.bias);
+    let mut params = initial_params(problem);
     let mut z = Vec::with_capacity(n * n);
     for j in 0..n {
         for i in 0..n {
@@ -264,11 +265,16 @@ pub fn surface(series: &[Series<'_>], options: Options) -> Result<String, String
     let Some(first) = series.first() else {
         return Err("there is no configuration to draw".to_string());
     };
-    let count = first.problem.weights.len() + usize::from(first.problem.bias.is_some());
+    let count = initial_params(first.problem).len();
     if options.x >= count || options.y >= count || options.x == options.y {
+        let order = if first.problem.network.is_some() {
+            "the network's vector: layer by layer, weights row by row, then updated biases"
+        } else {
+            "weights, then the bias"
+        };
         return Err(format!(
             "the surface needs two different parameters among the problem's {count} \
-             (weights, then the bias), numbered from 0"
+             ({order}), numbered from 0"
         ));
     }
     let options = Options {

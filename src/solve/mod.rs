@@ -479,7 +479,14 @@ impl Run {
             }
         };
         if let Some(net) = &problem.network {
-            let layers = net.layers_at(&self.start);
+            let mut layers = net.layers_at(&self.start);
+            if problem.rounding.is_some() && !net.network.update_biases {
+                // Fixed biases are not in the vector the start rounds; a hand calculation
+                // rounds them too.
+                for biases in layers.iter_mut().filter_map(|l| l.biases.as_mut()) {
+                    biases.iter_mut().for_each(|b| *b = r.round(*b));
+                }
+            }
             self.full_dw.resize(net.full.len(), 0.0);
             network::pass::batch(
                 r,

@@ -414,3 +414,15 @@ async fn cross_entropy_needs_logistic_outputs_and_numbered_one_hidden_layer() {
     let (status, _) = post_json("/v1/solve", &problem).await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn a_networks_loss_surface_is_drawn_over_two_of_its_parameters() {
+    let (status, svg) = crate::helpers::post_text("/v1/plot/surface?x=4&y=5", &mazur()).await;
+    assert_eq!(status, 200, "{svg}");
+    // The numbered notation names the axes: w₅ and w₆ (h1 → o1 and h2 → o1).
+    assert!(svg.contains("w₅") && svg.contains("w₆"), "{svg}");
+    assert!(!svg.contains("NaN"));
+    let (status, text) = crate::helpers::post_text("/v1/plot/surface?x=4&y=8", &mazur()).await;
+    assert_eq!(status, 422, "{text}");
+    assert!(text.contains("among the problem's 8"), "{text}");
+}
