@@ -426,3 +426,27 @@ async fn a_networks_loss_surface_is_drawn_over_two_of_its_parameters() {
     assert_eq!(status, 422, "{text}");
     assert!(text.contains("among the problem's 8"), "{text}");
 }
+
+#[tokio::test]
+async fn a_network_streams_and_summarizes_with_the_same_numbers() {
+    let mut problem = mazur();
+    problem["epochs"] = json!(3);
+    let (_, full) = post_json("/v1/solve", &problem).await;
+    let (status, stream) = crate::helpers::post_text("/v1/solve?format=ndjson", &problem).await;
+    assert_eq!(status, 200, "{stream}");
+    let steps: Vec<Value> = stream
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["type"] == "step")
+        .collect();
+    assert_eq!(steps.len(), 3, "{stream}");
+    let streamed = steps[2].get("step").unwrap_or(&steps[2]);
+    assert_eq!(streamed["layers"], full["steps"][2]["layers"]);
+    let (_, summary) = post_json("/v1/solve?detail=summary", &problem).await;
+    assert_eq!(summary["steps"], json!([]));
+    assert_eq!(summary["final_network"], full["final_network"]);
+    assert_eq!(summary["loss"]["per_update"], full["loss"]["per_epoch"]);
+    let (_, values) = post_json("/v1/solve?detail=values", &problem).await;
+    assert_eq!(values["steps"][1]["lines"], json!([]));
+    assert_eq!(values["steps"][1]["layers"], full["steps"][1]["layers"]);
+}
