@@ -283,11 +283,21 @@ fn write_base(out: &mut impl Sink, name: Name, p: UnitParam, tex: bool) {
     let layer = p.layer.saturating_add(1);
     match p.col {
         Some(col) => {
-            name.write_spelled(out, tex);
             if p.numbered() {
+                name.write_spelled(out, tex);
                 out.put("_");
                 subscript(out, u64::from(p.number), tex);
             } else {
+                // `s^{max}` has a superscript of its own: braced, the layer's is not a double
+                // superscript (`{s^{max}}^{(1)}_{21}`).
+                let braced = tex && name == Name::SMax;
+                if braced {
+                    out.put("{");
+                }
+                name.write_spelled(out, tex);
+                if braced {
+                    out.put("}");
+                }
                 write_layer(out, layer, tex);
                 write_indices(out, &[p.row, col], tex);
             }
