@@ -50,6 +50,15 @@ impl Page for Latex {
                 running_text(&value)
             ));
         }
+        if let Some(net) = network::model(problem) {
+            out.push_str(&format!(
+                "  \\item[$\\bullet$] notation: {}\n\\end{{itemize}}\n",
+                spans(&network::notation(net, problem.batch_size > 1))
+            ));
+            out.push_str("The initial network, each layer's weights a row per unit:\n");
+            tables(out, &network::initial_tables(net), precision);
+            return;
+        }
         out.push_str(&format!(
             "  \\item[$\\bullet$] initial weights: $w = {}${}\n",
             vector(&problem.weights, precision, true),
@@ -78,22 +87,41 @@ impl Page for Latex {
             heading_tex(problem, step, precision)
         ));
         let line_precision = line_precision(problem, precision);
-        let lines = &step.lines;
-        out.push_str("\\begin{align*}\n");
-        for (i, line) in lines.iter().enumerate() {
-            let end = if i + 1 < lines.len() { " \\\\" } else { "" };
-            out.push_str(&format!("  {}{end}\n", aligned(line, line_precision)));
+        if problem.network.is_some() {
+            // A network's update in its three parts, each under its own heading.
+            for (part, lines) in network::parts(step) {
+                out.push_str(&format!("\\subsubsection*{{{}}}\n", part.heading()));
+                align(out, &lines, line_precision);
+            }
+            return;
         }
-        out.push_str("\\end{align*}\n");
+        let lines: Vec<&crate::solve::Line> = step.lines.iter().collect();
+        align(out, &lines, line_precision);
     }
 
-    /// How the run ended, and the final weights.
-    fn result(out: &mut String, solution: &Solution, precision: Precision) {
+    /// How the run ended, and the final weights (a network's with the loss before and after).
+    fn result(out: &mut String, problem: &Problem, solution: &Solution, precision: Precision) {
         out.push_str("\n\\subsection*{Result}\n");
         out.push_str(&format!(
             "The run {}.\n",
             running_text(status_sentence(solution))
         ));
+        if let Some(net) = network::model(problem) {
+            out.push_str("\n\\noindent The final network:\n");
+            let last = solution.final_network.as_ref();
+            tables(out, &network::final_tables(net, last), precision);
+            let loss = |v: Option<f64>| {
+                v.map_or("not finite".to_string(), |v| {
+                    format!("${}$", format_number(v, precision, true))
+                })
+            };
+            out.push_str(&format!(
+                "\n\\noindent Loss over all samples: {} before, {} after.\n",
+                loss(solution.loss.initial),
+                loss(solution.loss.final_)
+            ));
+            return;
+        }
         out.push_str("\\begin{align*}\n");
         out.push_str(&format!(
             "  w &= {}",
@@ -106,6 +134,59 @@ impl Page for Latex {
             ));
         }
         out.push_str("\n\\end{align*}\n");
+    }
+}
+
+/// Lines as one `align*` block.
+fn align(out: &mut String, lines: &[&crate::solve::Line], precision: Precision) {
+    out.push_str("\\begin{align*}\n");
+    for (i, line) in lines.iter().enumerate() {
+        let end = if i + 1 < lines.len() { " \\\\" } else { "" };
+        out.push_str(&format!("  {}{end}\n", aligned(line, precision)));
+    }
+    out.push_str("\\end{align*}\n");
+}
+
+/// Running text with the notation's symbols as math.
+fn spans(spans: &[network::Span]) -> String {
+    spans
+        .iter()
+        .map(|span| match span {
+            network::Span::Text(text) => running_text(text),
+            network::Span::Symbol(symbol) => format!("${}$", symbol.tex()),
+        })
+        .collect()
+}
+
+/// Each layer as a caption and a `tabular`: a row per unit, a column per input, then the
+/// bias; each cell names its parameter.
+fn tables(out: &mut String, tables: &[network::LayerTable], precision: Precision) {
+    for table in tables {
+        out.push_str(&format!(
+            "\n\\medskip\n\\noindent {}:\n\n\\smallskip\n\\noindent",
+            running_text(&table.caption)
+        ));
+        let columns = "c".repeat(table.inputs.len());
+        let bias_column = if table.has_biases { "|c" } else { "" };
+        out.push_str(&format!(
+            "\\begin{{tabular}}{{l|{columns}{bias_column}}}\n "
+        ));
+        for input in &table.inputs {
+            out.push_str(&format!(" & ${}$", input.tex()));
+        }
+        if table.has_biases {
+            out.push_str(" & bias");
+        }
+        out.push_str(" \\\\\n  \\hline\n");
+        for (unit, cells) in &table.rows {
+            out.push_str(&format!("  ${}$", unit.tex()));
+            for (symbol, value) in cells {
+                let value = format_number(*value, precision, true);
+                out.push_str(&format!(" & ${} = {value}$", symbol.tex()));
+            }
+            out.push_str(" \\\\\n");
+        }
+        out.push_str("\\end{tabular}\n");
     }
 }
 

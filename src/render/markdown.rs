@@ -20,10 +20,18 @@ impl Page for Markdown {
         if let Some(numbering) = epoch_numbering(problem, precision) {
             out.push_str(&format!("- epoch numbering: {numbering}\n"));
         }
-        out.push_str(&format!(
-            "- initial weights: {}\n\n",
-            weights_and_bias(&problem.weights, problem.bias, precision)
-        ));
+        match network::model(problem) {
+            Some(net) => {
+                let notation = spans(&network::notation(net, problem.batch_size > 1));
+                out.push_str(&format!("- notation: {notation}\n\n"));
+                out.push_str("The initial network, each layer's weights a row per unit:\n\n");
+                tables(out, &network::initial_tables(net), precision);
+            }
+            None => out.push_str(&format!(
+                "- initial weights: {}\n\n",
+                weights_and_bias(&problem.weights, problem.bias, precision)
+            )),
+        }
     }
 
     /// The warnings whose step (`None`: the whole run) satisfies `at`, each as a note.
@@ -40,6 +48,17 @@ impl Page for Markdown {
             step_heading(problem, step, precision, false)
         ));
         let line_precision = line_precision(problem, precision);
+        if problem.network.is_some() {
+            // A network's update in its three parts, each under its own heading.
+            for (part, lines) in network::parts(step) {
+                out.push_str(&format!("### {}\n\n", part.heading()));
+                for line in lines {
+                    out.push_str(&equation(line, line_precision));
+                    out.push_str("\n\n");
+                }
+            }
+            return;
+        }
         for line in &step.lines {
             out.push_str(&equation(line, line_precision));
             out.push_str("\n\n");
@@ -47,13 +66,20 @@ impl Page for Markdown {
     }
 
     /// How the run ended, the final weights, and the loss before and after.
-    fn result(out: &mut String, solution: &Solution, precision: Precision) {
+    fn result(out: &mut String, problem: &Problem, solution: &Solution, precision: Precision) {
         out.push_str("## Result\n\n");
         out.push_str(&format!("The run {}.\n\n", status_sentence(solution)));
-        out.push_str(&format!(
-            "Final weights: {}\n\n",
-            weights_and_bias(&solution.final_weights, solution.final_bias, precision)
-        ));
+        match network::model(problem) {
+            Some(net) => {
+                out.push_str("The final network:\n\n");
+                let last = solution.final_network.as_ref();
+                tables(out, &network::final_tables(net, last), precision);
+            }
+            None => out.push_str(&format!(
+                "Final weights: {}\n\n",
+                weights_and_bias(&solution.final_weights, solution.final_bias, precision)
+            )),
+        }
         let loss = |v: Option<f64>| {
             v.map_or("not finite".to_string(), |v| {
                 format_number(v, precision, false)
@@ -64,6 +90,43 @@ impl Page for Markdown {
             loss(solution.loss.initial),
             loss(solution.loss.final_)
         ));
+    }
+}
+
+/// Running text with the notation's symbols in their plain text.
+fn spans(spans: &[network::Span]) -> String {
+    spans
+        .iter()
+        .map(|span| match span {
+            network::Span::Text(text) => text.clone(),
+            network::Span::Symbol(symbol) => symbol.text(),
+        })
+        .collect()
+}
+
+/// Each layer as a caption and a table: a row per unit, a column per input, then the bias.
+fn tables(out: &mut String, tables: &[network::LayerTable], precision: Precision) {
+    for table in tables {
+        out.push_str(&format!("{}:\n\n|", table.caption));
+        let mut header: Vec<String> = table.inputs.iter().map(|s| s.text()).collect();
+        if table.has_biases {
+            header.push("bias".to_string());
+        }
+        for name in &header {
+            out.push_str(&format!(" | {name}"));
+        }
+        out.push_str(" |\n|---|");
+        out.push_str(&"---|".repeat(header.len()));
+        out.push('\n');
+        for (unit, cells) in &table.rows {
+            out.push_str(&format!("| {}", unit.text()));
+            for (symbol, value) in cells {
+                let value = format_number(*value, precision, false);
+                out.push_str(&format!(" | {} = {value}", symbol.text()));
+            }
+            out.push_str(" |\n");
+        }
+        out.push('\n');
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod latex;
 mod markdown;
+mod network;
 
 pub use latex::{latex, latex_document, running_text as latex_text, PREAMBLE as LATEX_PREAMBLE};
 pub use markdown::markdown;
@@ -16,7 +17,7 @@ trait Page {
     fn notes(out: &mut String, solution: &Solution, at: impl Fn(Option<u64>) -> bool);
     fn step(out: &mut String, problem: &Problem, step: &Step, precision: Precision);
     /// The final weights and the loss.
-    fn result(out: &mut String, solution: &Solution, precision: Precision);
+    fn result(out: &mut String, problem: &Problem, solution: &Solution, precision: Precision);
 }
 
 /// A whole solution as one rendering writes it: the setup and the run's notes, each update
@@ -31,7 +32,7 @@ fn page<P: Page>(problem: &Problem, solution: &Solution, precision: Precision) -
     }
     let shown = solution.steps.len() as u64;
     P::notes(&mut out, solution, |at| at.is_some_and(|s| s > shown));
-    P::result(&mut out, solution, precision);
+    P::result(&mut out, problem, solution, precision);
     out
 }
 
@@ -43,25 +44,10 @@ use crate::solve::{
 
 /// The heading of one update: the training example (online), the batch, or the iteration.
 fn step_heading(problem: &Problem, step: &Step, precision: Precision, tex: bool) -> String {
-    let number = |x: f64| format_number(x, precision, tex);
     let mut heading = if let Some(c) = &step.conjugate {
         format!("Iteration k = {}", c.k)
     } else if let [only] = step.samples.as_slice() {
-        let values: Vec<String> = problem
-            .samples
-            .get(*only)
-            .map(|s| s.x.iter().chain([&s.t]).map(|v| number(*v)).collect())
-            .unwrap_or_default();
-        let names: Vec<String> = (1..=problem.weights.len())
-            .map(|i| {
-                if tex {
-                    format!("x_{{{i}}}")
-                } else {
-                    format!("x{}", subscript_digits(i))
-                }
-            })
-            .chain(["t".to_string()])
-            .collect();
+        let (names, values) = example_names(problem, *only, precision, tex);
         if tex {
             format!(
                 "Update {}: training example {}, $({}) = ({})$",
@@ -91,6 +77,43 @@ fn step_heading(problem: &Problem, step: &Step, precision: Precision, tex: bool)
         heading.push_str(&format!(" (epoch {})", step.epoch));
     }
     heading
+}
+
+/// The names of a training example's inputs and target and their values, for its heading:
+/// `x₁, x₂, t` for the neuron; a network's in its notation (`i_1, i_2, target_o1, target_o2`).
+fn example_names(
+    problem: &Problem,
+    sample: usize,
+    precision: Precision,
+    tex: bool,
+) -> (Vec<String>, Vec<String>) {
+    let number = |x: f64| format_number(x, precision, tex);
+    if let Some(net) = network::model(problem) {
+        let pairs = network::example(net, problem, sample).unwrap_or_default();
+        return pairs
+            .into_iter()
+            .map(|(symbol, v)| {
+                let name = if tex { symbol.tex() } else { symbol.text() };
+                (name, number(v))
+            })
+            .unzip();
+    }
+    let values: Vec<String> = problem
+        .samples
+        .get(sample)
+        .map(|s| s.x.iter().chain([&s.t]).map(|v| number(*v)).collect())
+        .unwrap_or_default();
+    let names: Vec<String> = (1..=problem.weights.len())
+        .map(|i| {
+            if tex {
+                format!("x_{{{i}}}")
+            } else {
+                format!("x{}", subscript_digits(i))
+            }
+        })
+        .chain(["t".to_string()])
+        .collect();
+    (names, values)
 }
 
 fn subscript_digits(i: usize) -> String {
@@ -135,7 +158,15 @@ fn setup(problem: &Problem, precision: Precision) -> Vec<(String, String)> {
     if let Some(schedule) = &problem.schedule {
         push("schedule", schedule_rule(schedule, precision));
     }
-    push("neuron", neuron(problem));
+    match network::model(problem) {
+        Some(net) => {
+            push("network", network::shape(net, loss_name(problem.loss)));
+            if let Some(biases) = network::biases(net) {
+                push("biases", biases);
+            }
+        }
+        None => push("neuron", neuron(problem)),
+    }
     if problem.batch_size > 1 {
         push(
             "batch",
@@ -198,22 +229,30 @@ fn schedule_rule(schedule: &Schedule, precision: Precision) -> String {
 fn neuron(problem: &Problem) -> String {
     format!(
         "{} activation, {} loss{}",
-        match problem.activation {
-            Activation::Logistic => "logistic",
-            Activation::Linear => "linear",
-            Activation::Tanh => "tanh",
-            Activation::Relu => "ReLU",
-        },
-        match problem.loss {
-            Loss::SquaredError => "squared-error",
-            Loss::CrossEntropy => "cross-entropy",
-        },
+        activation_name(problem.activation),
+        loss_name(problem.loss),
         if problem.bias.is_some() {
             ", with bias b"
         } else {
             ""
         }
     )
+}
+
+fn activation_name(activation: Activation) -> &'static str {
+    match activation {
+        Activation::Logistic => "logistic",
+        Activation::Linear => "linear",
+        Activation::Tanh => "tanh",
+        Activation::Relu => "ReLU",
+    }
+}
+
+fn loss_name(loss: Loss) -> &'static str {
+    match loss {
+        Loss::SquaredError => "squared-error",
+        Loss::CrossEntropy => "cross-entropy",
+    }
 }
 
 /// How the hand calculation rounds.

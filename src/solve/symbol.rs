@@ -669,6 +669,56 @@ mod tests {
             }
         }
         out.extend(schedule_and_line_search_symbols());
+        out.extend(network_symbols(&names));
+        out
+    }
+
+    /// A network's parameters under every name (layered and numbered, one- and two-digit
+    /// indices, weights and biases, timed and per sample), and its units' quantities.
+    fn network_symbols(names: &[Name]) -> Vec<Symbol> {
+        use super::super::network::notation::{Style, UnitName};
+        let mut params = Vec::new();
+        for style in [Style::Layered, Style::Numbered] {
+            params.push(UnitParam::weight(0, 0, 1, style, 2));
+            params.push(UnitParam::weight(2, 11, 3, style, 123));
+            params.push(UnitParam::bias(0, 1, style));
+            params.push(UnitParam::bias(1, 12, style));
+        }
+        let mut out = Vec::new();
+        for &name in names {
+            for &unit in &params {
+                for suffix in [Suffix::Time(1), Suffix::Time(12), Suffix::Sample(2)] {
+                    out.push(Symbol::Param {
+                        name,
+                        param: Param::Unit(unit),
+                        suffix,
+                    });
+                }
+            }
+        }
+        for &unit in &params {
+            out.push(Symbol::Net(NetSymbol::Param(unit)));
+        }
+        for style in [Style::Layered, Style::Numbered] {
+            for name in [
+                UnitName::Net,
+                UnitName::Output,
+                UnitName::Delta,
+                UnitName::Slope,
+                UnitName::Target,
+                UnitName::Loss,
+            ] {
+                for (layer, unit) in [(0, 0), (1, 1), (2, 10)] {
+                    for tag in [None, Some(2)] {
+                        out.push(Symbol::Net(NetSymbol::unit(name, layer, unit, style, tag)));
+                    }
+                }
+            }
+            for tag in [None, Some(2)] {
+                let numbered = style == Style::Numbered;
+                out.push(Symbol::Net(NetSymbol::Total { numbered, tag }));
+            }
+        }
         out
     }
 
@@ -795,6 +845,72 @@ mod tests {
             .tex(),
             "\\arg\\min_{\\eta \\in [0, 1000]} E(w_{0} + \\eta d_{0})"
         );
+    }
+
+    /// The forms a grader's student types for a network (docs/contract.md §11), and what they
+    /// read as.
+    #[test]
+    fn network_symbols_read_as_plain_text() {
+        use super::super::network::notation::{Style, UnitName};
+        let numbered = |name| Symbol::Net(NetSymbol::unit(name, 1, 0, Style::Numbered, None));
+        let cases = [
+            (numbered(UnitName::Net), "net_{h1}", "net_h1"),
+            (numbered(UnitName::Output), "out_{h1}", "out_h1"),
+            (numbered(UnitName::Delta), "\\delta_{h1}", "δ_h1"),
+            (
+                Symbol::Net(NetSymbol::Total {
+                    numbered: true,
+                    tag: None,
+                }),
+                "E_{total}",
+                "E_total",
+            ),
+            (
+                Symbol::Net(NetSymbol::Param(UnitParam::weight(
+                    1,
+                    0,
+                    1,
+                    Style::Layered,
+                    0,
+                ))),
+                "w^{(2)}_{12}",
+                "w^(2)_12",
+            ),
+            (
+                Symbol::Net(NetSymbol::unit(
+                    UnitName::Delta,
+                    2,
+                    0,
+                    Style::Layered,
+                    Some(2),
+                )),
+                "\\delta^{(2)}_{1}[2]",
+                "δ^(2)_1[2]",
+            ),
+            (
+                Symbol::Param {
+                    name: Name::W,
+                    param: Param::Unit(UnitParam::bias(0, 1, Style::Layered)),
+                    suffix: Suffix::Time(2),
+                },
+                "(b^{(1)}_{2})_2",
+                "(b^(1)_2)_2",
+            ),
+            (
+                Symbol::Param {
+                    name: Name::W,
+                    param: Param::Unit(UnitParam::bias(1, 0, Style::Numbered)),
+                    suffix: Suffix::Time(2),
+                },
+                "(b_{o1})_2",
+                "(b_o1)_2",
+            ),
+        ];
+        for (symbol, tex, text) in cases {
+            assert_eq!(symbol.tex(), tex);
+            assert_eq!(symbol.text(), text);
+            assert_eq!(tex_to_text(tex), text);
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The LaTeX rendering compiles: every course example and every algorithm with each option,
-//! rendered through `POST /v1/solve?format=latex`, is pure ASCII and goes through Debian's
+//! The LaTeX rendering compiles: every course example, every algorithm with each option and
+//! every network problem of `tests/common/networks.rs`, rendered through
+//! `POST /v1/solve?format=latex`, is pure ASCII and goes through Debian's
 //! pdflatex inside the documented preamble (docs/latex.md) with no TeX error and no bitmap font;
 //! `standalone=true` is that document as it is, the CLI's `--standalone` the same bytes.
 //!
@@ -203,6 +204,22 @@ async fn fragments() -> Vec<(String, String)> {
             fragments.push((name, latex_of(&app, &problem, query).await));
         }
     }
+    // Networks (docs/contract.md §11): every problem of tests/common/networks.rs, which the
+    // KaTeX test parses too, and the classic example at every digit.
+    let networks = crate::common::networks::network_problems();
+    for (name, problem) in &networks {
+        let page = latex_of(&app, problem, "").await;
+        assert!(
+            page.contains("\\subsubsection*{Forward pass}"),
+            "{name}: {page}"
+        );
+        fragments.push((format!("network {name}"), page));
+    }
+    let mazur = crate::common::networks::mazur();
+    fragments.push((
+        "network mazur, every digit".to_string(),
+        latex_of(&app, &mazur, "&precision=0").await,
+    ));
     // Runs whose notes carry symbols: a diverged run, an ignored hyperparameter, bias correction
     // on an algorithm with no moving average, a line search stopped at its bound.
     let notes = [

@@ -234,3 +234,163 @@ async fn the_markdown_header_says_how_epochs_are_numbered() {
          the course's tables start at epoch 1 (set `schedule.first_epoch: 1` for them)\n"
     ));
 }
+
+/// The classic 2-2-2 example (Mazur 2015) in its numbered notation reads like the post: its
+/// network, net and out of each unit, E_o1, E_o2, E_total, the deltas, and the new weights
+/// w_1 … w_8, with the post's numbers (tests/fixtures/network-examples.json) at 9 digits.
+#[tokio::test]
+async fn the_classic_network_example_reads_like_the_post() {
+    let problem = crate::common::networks::mazur();
+    let (status, content_type, page) =
+        post_text("/v1/solve?format=markdown&precision=9", &problem, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(content_type.starts_with("text/markdown"));
+    assert_in_order(
+        &page,
+        &[
+            "# Gradient descent: worked solution",
+            "- network: 2 inputs; layer 1 (hidden): 2 logistic units; layer 2 (output): 2 \
+             logistic units; squared-error loss\n",
+            "- biases: fixed at their initial values (their gradients are still shown)\n",
+            "- notation: numbered: w_1 … w_8 are the weights",
+            "Layer 1 (hidden), 2 logistic units:\n\n| | i_1 | i_2 | bias |\n|---|---|---|---|\n\
+             | out_h1 | w_1 = 0.15 | w_2 = 0.2 | b_h1 = 0.35 |\n\
+             | out_h2 | w_3 = 0.25 | w_4 = 0.3 | b_h2 = 0.35 |\n",
+            "Layer 2 (output), 2 logistic units:\n\n| | out_h1 | out_h2 | bias |\n",
+            "| out_o1 | w_5 = 0.4 | w_6 = 0.45 | b_o1 = 0.6 |\n",
+            "## Update 1: training example 1, (i_1, i_2, target_o1, target_o2) = (0.05, 0.1, \
+             0.01, 0.99)\n\n### Forward pass\n\n",
+            "net_h1 = w_1 i_1 + w_2 i_2 + b_h1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775\n",
+            "out_h1 = 1 / (1 + exp(−net_h1)) = 1 / (1 + exp(−0.3775)) = 0.593269992\n",
+            "out_h2 = ",
+            "= 0.596884378\n",
+            "out_o1 = ",
+            "= 0.75136507\n",
+            "out_o2 = ",
+            "= 0.772928465\n",
+            "E_o1 = 0.5 (target_o1 − out_o1)² = 0.5 × (0.01 − 0.75136507)² = 0.274811083\n",
+            "E_o2 = ",
+            "E_total = E_o1 + E_o2 = 0.274811083 + 0.0235600256 = 0.298371109\n",
+            "### Backward pass\n\n",
+            "δ_o1 = (out_o1 − target_o1) out_o1 (1 − out_o1) = ",
+            "= 0.138498562\n",
+            "δ_h1 = (w_5 δ_o1 + w_7 δ_o2) out_h1 (1 − out_h1) = ",
+            "(dw_1)_1 = δ_h1 i_1 = ",
+            "(dw_5)_1 = δ_o1 out_h1 = 0.138498562 × 0.593269992 = 0.0821670406\n",
+            "### Update\n\n",
+            "(w_1)_2 = (w_1)_1 − α (dw_1)_1 = ",
+            "= 0.149780716\n",
+            "(w_5)_2 = (w_5)_1 − α (dw_5)_1 = 0.4 − 0.5 × 0.0821670406 = 0.35891648\n",
+            "(w_6)_2 = ",
+            "= 0.408666186\n",
+            "(w_7)_2 = ",
+            "= 0.51130127\n",
+            "(w_8)_2 = ",
+            "= 0.561370121\n",
+            "## Result",
+            "The final network:",
+            "| out_h1 | w_1 = 0.149780716 | w_2 = 0.199561432 | b_h1 = 0.35 |",
+            // The post prints 0.291027924 after, the loss of an update taken in the other
+            // order (the fixture's note); after the weights it prints, it is 0.291027774.
+            "Loss over all samples: 0.298371109 before, 0.291027774 after.\n",
+        ],
+    );
+    // Nothing of a neuron's page: no `y_in`, no initial weight vector.
+    assert!(
+        !page.contains("y_in") && !page.contains("initial weights"),
+        "{page}"
+    );
+
+    // LaTeX: the same parts, each its own `align*` under a `\subsubsection*`, and each layer's
+    // weights a `tabular` of named values.
+    let (status, _, latex) = post_text("/v1/solve?format=latex", &problem, None).await;
+    assert_eq!(status, 200, "{latex}");
+    assert_in_order(
+        &latex,
+        &[
+            "\\item[$\\bullet$] notation: numbered: $w_1$ \\ldots{} $w_8$",
+            "\\noindent\\begin{tabular}{l|cc|c}\n  & $i_{1}$ & $i_{2}$ & bias \\\\\n  \\hline\n  \
+             $out_{h1}$ & $w_1 = 0.15$ & $w_2 = 0.2$ & $b_{h1} = 0.35$ \\\\\n",
+            "\\subsection*{Update 1: training example 1, $(i_{1}, i_{2}, target_{o1}, \
+             target_{o2}) = (0.05, 0.1, 0.01, 0.99)$}\n\\subsubsection*{Forward pass}\n\
+             \\begin{align*}\n  net_{h1} &= ",
+            "E_{total} &= E_{o1} + E_{o2} = 0.2748 + 0.02356 = 0.2984\n\\end{align*}\n\
+             \\subsubsection*{Backward pass}\n\\begin{align*}\n  \\delta_{o1} &= ",
+            "\\end{align*}\n\\subsubsection*{Update}\n\\begin{align*}\n  (w_1)_2 &= ",
+            "(w_8)_2 &= (w_8)_1 - \\alpha (dw_8)_1 = 0.55 - 0.5 \\times \\left(-0.02274\\right) \
+             = 0.5614\n\\end{align*}\n",
+            "\\subsection*{Result}",
+            "Loss over all samples: $0.2984$ before, $0.291$ after.",
+        ],
+    );
+}
+
+/// A network's update in three parts: every line of the step once, the forward pass's `z`, `a`
+/// and losses, then the deltas and gradients (each sample's, then the batch's), then the
+/// scheduled rate (which the JSON lists first), the optimizer's lines and the new parameters.
+#[tokio::test]
+async fn a_network_update_is_its_forward_pass_backward_pass_and_update() {
+    let problem = json!({
+        "samples": [{"x": [0.05, 0.10], "t": 0.2}, {"x": [0.3, -0.2], "t": 0.9}],
+        "network": {"layers": [
+            {"activation": "tanh", "weights": [[0.15, 0.20], [0.25, 0.30]], "biases": [0.35, -0.1]},
+            {"activation": "logistic", "weights": [[0.40, 0.45]], "biases": [0.60]}
+        ]},
+        "batch_size": 2,
+        "algorithm": "momentum",
+        "hyperparameters": {"learning_rate": 0.2, "beta": 0.8},
+        "schedule": {"type": "time_based", "decay_rate": 1}
+    });
+    let (status, solution) = post_json("/v1/solve", &problem).await;
+    assert_eq!(status, 200, "{solution}");
+    let (_, _, page) = post_text("/v1/solve?format=markdown", &problem, None).await;
+    let update = page
+        .split("## Update 1: batch of training examples 1–2 (epoch 0)\n\n")
+        .nth(1)
+        .and_then(|rest| rest.split("## Result").next())
+        .unwrap_or_else(|| panic!("{page}"));
+    let headings: Vec<&str> = update.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(
+        headings,
+        ["### Forward pass", "### Backward pass", "### Update"]
+    );
+    let parts: Vec<Vec<&str>> = update
+        .split("### ")
+        .skip(1)
+        .map(|part| part.lines().skip(1).filter(|l| !l.is_empty()).collect())
+        .collect();
+    let symbols = |part: &[&str]| -> Vec<String> {
+        part.iter()
+            .map(|l| l.split(" = ").next().unwrap_or("").to_string())
+            .collect()
+    };
+    let (forward, backward, optimizer) =
+        (symbols(&parts[0]), symbols(&parts[1]), symbols(&parts[2]));
+    // The JSON's lines, each in exactly one part, in the JSON's order within its part.
+    let json_symbols: Vec<String> = solution["steps"][0]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| gradtrace::solve::expr::tex_to_text(l["symbol"].as_str().unwrap()))
+        .collect();
+    assert_eq!(json_symbols[0], "α(0)", "the JSON lists the rate first");
+    let mut shown: Vec<String> = [&forward[..], &backward[..], &optimizer[..]].concat();
+    let mut listed = json_symbols.clone();
+    shown.sort();
+    listed.sort();
+    assert_eq!(shown, listed);
+    assert_eq!(forward[0], "z^(1)_1[1]");
+    assert!(forward.contains(&"E[2]".to_string()), "{forward:?}");
+    assert!(forward
+        .iter()
+        .all(|s| !s.starts_with('δ') && !s.starts_with("(d")));
+    assert_eq!(backward[0], "δ^(2)_1[1]");
+    assert!(
+        backward.contains(&"(dw^(1)_11)^(2)".to_string()),
+        "{backward:?}"
+    );
+    assert_eq!(backward.last().map(String::as_str), Some("(db^(2)_1)_1"));
+    assert_eq!(optimizer[0], "α(0)");
+    assert_eq!(optimizer[1], "(v^(1)_11)_1");
+    assert_eq!(optimizer.last().map(String::as_str), Some("(b^(2)_1)_2"));
+}

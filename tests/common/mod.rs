@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each binary uses its own part of this
 
 pub mod course;
+pub mod networks;
 pub mod platforms;
 pub mod socket;
 

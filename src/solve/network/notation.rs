@@ -243,7 +243,9 @@ fn write_untimed(out: &mut impl Sink, p: UnitParam, tex: bool) {
 }
 
 /// A parameter's name and position, before its time: `(v^{(2)}_{12})`, `(v_{b^{(1)}_{2}})`,
-/// `b^{(1)}_{2}`, `(db^{(1)}_{2})`, `(v_5)`, `(v_{b_{h1}})`.
+/// `(b^{(1)}_{2})`, `(db^{(1)}_{2})`, `(v_5)`, `(v_{b_{h1}})`. A bias is in parentheses too,
+/// unlike the neuron's bare `b_3`: its unit is already a subscript, and `b^{(1)}_{2}_3` is a
+/// double subscript that neither KaTeX nor LaTeX reads.
 pub fn write_timed(out: &mut impl Sink, name: Name, p: UnitParam, tex: bool) {
     let bare = name == Name::W || name == Name::TildeW;
     match p.col {
@@ -252,7 +254,11 @@ pub fn write_timed(out: &mut impl Sink, name: Name, p: UnitParam, tex: bool) {
             write_base(out, name, p, tex);
             out.put(")");
         }
-        None if bare => write_base(out, name, p, tex),
+        None if bare => {
+            out.put("(");
+            write_base(out, name, p, tex);
+            out.put(")");
+        }
         None if name == Name::Dw => {
             out.put("(d");
             write_base(out, Name::W, p, tex);
@@ -277,11 +283,21 @@ fn write_base(out: &mut impl Sink, name: Name, p: UnitParam, tex: bool) {
     let layer = p.layer.saturating_add(1);
     match p.col {
         Some(col) => {
-            name.write_spelled(out, tex);
             if p.numbered() {
+                name.write_spelled(out, tex);
                 out.put("_");
                 subscript(out, u64::from(p.number), tex);
             } else {
+                // `s^{max}` has a superscript of its own: braced, the layer's is not a double
+                // superscript (`{s^{max}}^{(1)}_{21}`).
+                let braced = tex && name == Name::SMax;
+                if braced {
+                    out.put("{");
+                }
+                name.write_spelled(out, tex);
+                if braced {
+                    out.put("}");
+                }
                 write_layer(out, layer, tex);
                 write_indices(out, &[p.row, col], tex);
             }
