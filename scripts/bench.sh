@@ -6,8 +6,9 @@
 # It prints:
 #   1. per-update time of gradtrace's `summary`, `values` and `lines` readings (each written
 #      out as its JSON, through `gradtrace solve --compact` to /dev/null), for the course's Adam
-#      problem and for a 100-weight neuron, beside the numpy loop computing the same values
-#      alone and while writing a JSON trace of them (scripts/bench/numpy_loop.py);
+#      problem, for a 100-weight neuron and for the classic 2-2-2 network, beside the numpy
+#      loop computing the same values alone and while writing a JSON trace of them
+#      (scripts/bench/numpy_loop.py, and scripts/bench/network_loop.py for the network);
 #   2. POST /v1/solve requests/s on the course's Adam problem at each detail, against the same
 #      server's GET /healthz (wrk, 64 connections);
 #   3. a 1,000,000-update NDJSON stream: its time and the server's peak RSS.
@@ -51,6 +52,14 @@ if name == "adam":
                         {"x": [0.2, 0.8], "t": 0.3}],
             "weights": [0.5, 0.5], "algorithm": "adam",
             "hyperparameters": {"learning_rate": 0.2, "beta1": 0.8, "beta2": 0.8}}
+elif name == "mazur":
+    # The classic 2-2-2 backpropagation example (GET /v1/examples): one sample, η 0.5.
+    layer = lambda w, b: {"activation": "logistic", "weights": w, "biases": [b, b]}
+    body = {"samples": [{"x": [0.05, 0.10], "t": [0.01, 0.99]}],
+            "network": {"layers": [layer([[0.15, 0.20], [0.25, 0.30]], 0.35),
+                                   layer([[0.40, 0.45], [0.50, 0.55]], 0.60)],
+                        "update_biases": False},
+            "algorithm": "gd", "hyperparameters": {"learning_rate": 0.5}}
 else:
     # A 100-weight neuron: ten samples of 100 inputs in [-1, 1), fixed by a small LCG.
     state = 12345
@@ -92,20 +101,26 @@ per_update() {
 }
 
 # numpy_per_update NAME SAMPLES LOOP UPDATES: the numpy loop's seconds per update, with
-# OpenBLAS' core-type override lifted for this command only (it slows a current numpy).
+# OpenBLAS' core-type override lifted for this command only (it slows a current numpy); a
+# network's own loop for the network.
 numpy_per_update() {
   problem "$1" 1 >"$work/numpy.json"
+  local loop=scripts/bench/numpy_loop.py
+  if [ "$1" = mazur ]; then loop=scripts/bench/network_loop.py; fi
   (unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
-   "$venv/bin/python" scripts/bench/numpy_loop.py "$work/numpy.json" "$3" "$4") \
+   "$venv/bin/python" "$loop" "$work/numpy.json" "$3" "$4") \
     | "$venv/bin/python" -c 'import json, sys; print("%.4g" % json.load(sys.stdin)["seconds_per_update"])'
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 
 echo "== per update (seconds; ratios are numpy ÷ gradtrace)"
-for name in adam neuron100; do
-  if [ "$name" = adam ]; then samples=3; else samples=10; fi
-  if [ "$name" = adam ]; then scale=1; else scale=10; fi
+for name in adam neuron100 mazur; do
+  case $name in
+    adam) samples=3 scale=1 ;;
+    neuron100) samples=10 scale=10 ;;
+    mazur) samples=1 scale=3 ;;
+  esac
   summary=$(per_update "$name" "$samples" summary $((100000 / scale)) $((1100000 / scale)))
   values=$(per_update "$name" "$samples" values $((10000 / scale)) $((110000 / scale)))
   lines=$(per_update "$name" "$samples" lines $((1000 / scale)) $((11000 / scale)))
