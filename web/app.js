@@ -579,7 +579,9 @@ async function start() {
     fetch("/v1/examples").then((r) => r.json()),
   ]);
   state.algorithms = algorithms.algorithms;
-  state.examples = examples.examples.filter((e) => e.endpoint !== "/v1/schedule");
+  // The form edits one neuron (weights, bias, scalar targets): a network example would lose
+  // its network to it, so those are left to the API.
+  state.examples = examples.examples.filter((e) => e.endpoint !== "/v1/schedule" && !(e.problem && e.problem.network));
   $("algorithm").append(...state.algorithms.map((a) => new Option(a.name, a.name)));
   $("example").append(...state.examples.map((e) => new Option(e.title, e.id)));
   const match = location.hash.match(/^#view=([A-Za-z0-9_-]+)$/);

@@ -14,7 +14,7 @@ pub fn example(id: &str) -> Option<Example> {
     examples().into_iter().find(|e| e.id == id)
 }
 
-const SOLVE: &str = "/v1/solve";
+pub(super) const SOLVE: &str = "/v1/solve";
 const SCHEDULE: &str = "/v1/schedule";
 const COMPARE: &str = "/v1/compare";
 
@@ -30,7 +30,7 @@ fn three_samples() -> Value {
     ])
 }
 
-fn printed(quantity: &str, printed: f64, location: &str) -> PrintedValue {
+pub(super) fn printed(quantity: &str, printed: f64, location: &str) -> PrintedValue {
     PrintedValue {
         quantity: quantity.to_string(),
         printed,
@@ -38,7 +38,7 @@ fn printed(quantity: &str, printed: f64, location: &str) -> PrintedValue {
     }
 }
 
-fn example_of(
+pub(super) fn example_of(
     id: &str,
     title: &str,
     description: &str,
@@ -134,8 +134,15 @@ fn erratum_warning(erratum: &Erratum) -> crate::solve::Warning {
     crate::solve::Warning::new("erratum", message, step)
 }
 
-/// Every example, in the order of the notes.
+/// Every example, in the order of the notes, then the networks' (docs/contract.md §11).
 pub fn examples() -> Vec<Example> {
+    let mut all = neuron_examples();
+    all.extend(super::network_examples::examples());
+    all
+}
+
+/// The single neuron's examples, in the order of the notes.
+fn neuron_examples() -> Vec<Example> {
     let momentum_problem = |bias_correction: bool| {
         json!({
             "samples": two_samples(),

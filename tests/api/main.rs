@@ -17,6 +17,7 @@ mod latex;
 mod meta;
 mod nadam;
 mod network;
+mod network_examples;
 mod notation;
 mod openapi;
 mod picture;
