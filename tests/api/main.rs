@@ -16,6 +16,7 @@ mod helpers;
 mod latex;
 mod meta;
 mod nadam;
+mod networks;
 mod notation;
 mod openapi;
 mod picture;
