@@ -217,8 +217,10 @@ fn by_pointer(
 
 /// The worked line a solution pointer's value comes from, if any: `/steps/i/lines/k/value`
 /// is line k itself; `/steps/i/<field>` is the line whose `pointer` is `/<field>` (the last one,
-/// which is the value the step carries); `/final_weights/j` and `/final_bias` are the last
-/// step's new weights.
+/// which is the value the step carries); `/final_weights/j`, `/final_bias` and a network's
+/// `/final_network/layers/l/weights/j/k` and `…/biases/j` are the last step's new weights. A
+/// network's flat vectors (`/steps/i/weights_after/p`, `dw`, `gradient`, `state/<name>/p`) are
+/// found where its lines carry them, layer by layer ([`layered`]).
 fn line_for_pointer(problem: &Problem, solution: &Solution, tokens: &[String]) -> Option<LineRef> {
     let strs: Vec<&str> = tokens.iter().map(String::as_str).collect();
     let (step, relative): (&Step, String) = match strs.as_slice() {
@@ -233,16 +235,31 @@ fn line_for_pointer(problem: &Problem, solution: &Solution, tokens: &[String]) -
         }
         ["final_weights", j] => (solution.steps.last()?, format!("/weights_after/{j}")),
         ["final_bias"] => (solution.steps.last()?, "/bias_after".to_string()),
+        ["final_network", "layers", l, "weights", j, k] => (
+            solution.steps.last()?,
+            format!("/layers/{l}/weights_after/{j}/{k}"),
+        ),
+        ["final_network", "layers", l, "biases", j] => (
+            solution.steps.last()?,
+            format!("/layers/{l}/biases_after/{j}"),
+        ),
         _ => return None,
     };
     let mut candidates = vec![relative.clone()];
-    // With the gradient convention `dw` is the gradient itself, and its line sits at /dw/p.
+    candidates.extend(layered(problem, &relative));
+    // With the gradient convention `dw` is the gradient itself, and its line sits at /dw/p
+    // (a network's at /layers/l/dw/j/k and /layers/l/bias_dw/j).
     if problem.conventions.sign == SignConvention::Gradient {
-        if let Some(p) = relative.strip_prefix("/gradient/") {
-            candidates.push(format!("/dw/{p}"));
-        }
-        if relative == "/bias_gradient" {
-            candidates.push("/bias_dw".to_string());
+        for at in candidates.clone() {
+            let swapped = if at.starts_with("/gradient/") || at.starts_with("/layers/") {
+                at.replacen("/gradient/", "/dw/", 1)
+                    .replacen("/bias_gradient", "/bias_dw", 1)
+            } else {
+                at.replacen("/bias_gradient", "/bias_dw", 1)
+            };
+            if swapped != at {
+                candidates.push(swapped);
+            }
         }
     }
     candidates.iter().find_map(|wanted| {
@@ -251,6 +268,29 @@ fn line_for_pointer(problem: &Problem, solution: &Solution, tokens: &[String]) -
             .iter()
             .rposition(|l| l.pointer.is_some_and(|p| p == *wanted))?;
         Some(line_ref(step, position, &step.lines[position]))
+    })
+}
+
+/// A network's flat pointer within a step — `/weights_after/p`, `/dw/p`, `/gradient/p`,
+/// `/state/<name>/p`, place `p` of the optimizers' vector — as the pointer its lines carry:
+/// `/layers/l/weights_after/j/k`, or for a bias `/layers/l/biases_after/j` (`bias_dw`,
+/// `bias_gradient`, `bias_state/<name>`). `None` for a neuron, another field, or a place past
+/// the vector's end.
+fn layered(problem: &Problem, relative: &str) -> Option<String> {
+    let net = problem.network.as_deref()?;
+    let tokens: Vec<&str> = relative.strip_prefix('/')?.split('/').collect();
+    let (field, bias_field, place) = match tokens.as_slice() {
+        ["weights_after", p] => ("weights_after".to_string(), "biases_after".to_string(), p),
+        ["dw", p] => ("dw".to_string(), "bias_dw".to_string(), p),
+        ["gradient", p] => ("gradient".to_string(), "bias_gradient".to_string(), p),
+        ["state", name, p] => (format!("state/{name}"), format!("bias_state/{name}"), p),
+        _ => return None,
+    };
+    let place = array_index(place).filter(|p| *p < net.layout.len())?;
+    let param = net.layout.param(place);
+    Some(match param.col {
+        Some(k) => format!("/layers/{}/{field}/{}/{k}", param.layer, param.row),
+        None => format!("/layers/{}/{bias_field}/{}", param.layer, param.row),
     })
 }
 
@@ -293,6 +333,67 @@ fn without_whitespace(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A symbol as a student may type it in plain text (`delta_o1`, `(w5)_2`, `out_h1`, `a^(2)_1`):
+/// the normalized text with Greek letters named in Latin read as the letters, and without the
+/// marks of subscripts (`_`, braces, backslashes), so `δ_{o1}` and `delta_o1` read alike.
+fn loose(normalized: &str) -> String {
+    let mut text = normalized.to_string();
+    for (name, letter) in [("delta", "δ"), ("alpha", "α"), ("beta", "β")] {
+        text = text.replace(name, letter);
+    }
+    text.chars()
+        .filter(|c| !matches!(c, '_' | '{' | '}' | '\\'))
+        .collect()
+}
+
+/// [`loose`] without parentheses either: `w5_2` for `(w_5)_2`, `a^2_1` for `a^{(2)}_{1}`.
+fn looser(normalized: &str) -> String {
+    loose(normalized)
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')'))
+        .collect()
+}
+
+/// The one line of `step` a plain-text spelling names ([`loose`], then [`looser`]), or the
+/// parameter after this update when it ends in `+` (`w5+`, `w_5^+`: Mazur's notation for the
+/// updated weight, the line `(w_5)_{t+1}`). `Err(Some(lines))` when several lines read alike;
+/// `Err(None)` when none does.
+fn loosely(step: &Step, wanted: &str) -> Result<usize, Option<Vec<String>>> {
+    let spellings: [fn(&str) -> String; 2] = [loose, looser];
+    let next = step.index.saturating_add(1);
+    let key = loose(wanted);
+    let updated = key
+        .strip_suffix("^+")
+        .or_else(|| key.strip_suffix('+'))
+        .map(|base| [format!("({base}){next}"), format!("{base}{next}")]);
+    for spelling in spellings {
+        let keys: Vec<String> = match &updated {
+            Some(forms) => forms.iter().map(|f| spelling(f)).collect(),
+            None => vec![spelling(wanted)],
+        };
+        let found: Vec<usize> = step
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| keys.contains(&spelling(&normalized_symbol(&l.symbol))))
+            .map(|(i, _)| i)
+            .collect();
+        match found.as_slice() {
+            [] => {}
+            [one] => return Ok(*one),
+            several => {
+                return Err(Some(
+                    several
+                        .iter()
+                        .map(|&i| step.lines[i].symbol.text())
+                        .collect(),
+                ))
+            }
+        }
+    }
+    Err(None)
+}
+
 fn by_symbol(
     solution: &Solution,
     step: u64,
@@ -319,16 +420,20 @@ fn by_symbol(
                 .lines
                 .iter()
                 .position(|l| normalized_symbol(&l.symbol) == wanted)
-        });
-    let Some(position) = position else {
-        let known: Vec<String> = found.lines.iter().map(|l| l.symbol.text()).collect();
-        return Err((
-            "symbol",
-            format!(
-                "step {step} has no line `{symbol}`; its lines are {}",
-                known.join(", ")
-            ),
-        ));
+        })
+        .map_or_else(|| loosely(found, &wanted), Ok);
+    let position = match position {
+        Ok(position) => position,
+        Err(Some(alike)) => {
+            return Err((
+                "symbol",
+                format!(
+                    "`{symbol}` could name any of {} in step {step}; write it as its line does",
+                    alike.join(", ")
+                ),
+            ))
+        }
+        Err(None) => return Err(("symbol", no_line(found, step, symbol, &wanted))),
     };
     let line = &found.lines[position];
     let reference = line_ref(found, position, line);
@@ -342,6 +447,24 @@ fn by_symbol(
         formula: Some(line.formula()),
         line: Some(reference),
     })
+}
+
+/// Why step `step` has no line `symbol`, with its lines; for a parameter written bare (`w5`),
+/// the line of its new value, since the value before the update is no line of it.
+fn no_line(found: &Step, step: u64, symbol: &str, wanted: &str) -> String {
+    if let Ok(position) = loosely(found, &format!("{wanted}+")) {
+        let after = found.lines[position].symbol.text();
+        return format!(
+            "step {step} has no line `{symbol}`: the value before this update is the problem's \
+             or the previous step's, which no line of this step computes; the new value is \
+             `{after}` (or `{symbol}+`)"
+        );
+    }
+    let known: Vec<String> = found.lines.iter().map(|l| l.symbol.text()).collect();
+    format!(
+        "step {step} has no line `{symbol}`; its lines are {}",
+        known.join(", ")
+    )
 }
 
 /// Where the step with `index` t sits: at t − 1 in every run the core produces, searched for

@@ -50,6 +50,35 @@ async fn a_batch_of_network_problems_gives_what_solve_gives_for_each() {
     assert!(results[0]["final_network"]["layers"][1]["weights"][0][0].is_number());
 }
 
+#[tokio::test]
+async fn a_batch_of_network_submissions_gives_what_grade_gives_for_each() {
+    let submissions = vec![
+        json!({"problem": mazur(), "answers": [
+            {"step": 1, "symbol": "(w_5)_2", "value": 0.35891648},
+            {"step": 1, "symbol": "delta_o1", "value": 0.1385},
+            {"pointer": "/steps/0/layers/0/weights_after/0/0", "value": 0.1498}
+        ]}),
+        json!({"problem": layered_momentum(), "answers": [
+            {"step": 1, "symbol": "\\delta^{(2)}_{1}", "value": 0.5},
+            {"pointer": "/final_network/layers/1/biases/0", "value": 0.55}
+        ], "carry_forward": "always"}),
+        json!({"problem": mazur(), "answers": [{"step": 1, "symbol": "w_9", "value": 1}]}),
+    ];
+    let (status, batch) = post_json(
+        "/v1/grade/batch",
+        &json!({ "submissions": submissions.clone() }),
+    )
+    .await;
+    assert_eq!(status, 200, "{batch}");
+    let results = batch["results"].as_array().expect("results");
+    for (i, (submission, result)) in submissions.iter().zip(results).enumerate() {
+        let (single_status, single) = post_json("/v1/grade", submission).await;
+        assert_eq!(result, &single, "item {i}");
+        assert_eq!(single_status, if i == 2 { 422 } else { 200 }, "item {i}");
+    }
+    assert_eq!(results[0]["score"], 1.0, "{}", results[0]);
+}
+
 /// A comparison of three optimizers on the Mazur network, 3 epochs.
 fn network_comparison() -> Value {
     let mut problem = mazur();
