@@ -7,22 +7,31 @@
 //! grader runs each with the same carried-forward values as the grade itself, so a mistake is
 //! recognised from the student's own earlier numbers too. Nothing here computes maths.
 
-use crate::solve::{EpsilonPlacement, MomentumForm, Optimizer, Problem, SignConvention};
+use crate::solve::{EpsilonPlacement, Hooks, MomentumForm, Optimizer, Problem, SignConvention};
 
 /// One way to run a problem wrongly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
     /// The problem as the mistaken student sets it up.
     pub problem: Problem,
-    /// Whether every update starts again from the initial weights (`Hooks::stale_weights`).
-    pub stale_weights: bool,
+    /// The core's slips the student makes (`stale_weights`, a network's backpropagation
+    /// slips); its `overrides` are left empty, for the grader's carried-forward values.
+    pub hooks: Hooks,
 }
 
 impl Variant {
     fn of(problem: Problem) -> Variant {
         Variant {
             problem,
-            stale_weights: false,
+            hooks: Hooks::default(),
+        }
+    }
+
+    /// The problem as it is, run with `hooks`.
+    fn hooked(problem: &Problem, hooks: Hooks) -> Variant {
+        Variant {
+            problem: problem.clone(),
+            hooks,
         }
     }
 }
@@ -284,10 +293,13 @@ fn weights_not_updated(problem: &Problem) -> Vec<Variant> {
     if updates < 2 {
         return Vec::new();
     }
-    vec![Variant {
-        problem: problem.clone(),
-        stale_weights: true,
-    }]
+    vec![Variant::hooked(
+        problem,
+        Hooks {
+            stale_weights: true,
+            ..Hooks::default()
+        },
+    )]
 }
 
 /// The schedule's epoch number off by one either way (`first_epoch ± 1`, never below 0).

@@ -471,7 +471,7 @@ fn carried_run(problem: &Problem, overrides: &BTreeMap<u64, BTreeMap<String, f64
         problem,
         Hooks {
             overrides: overrides.clone(),
-            stale_weights: false,
+            ..Hooks::default()
         },
     ))
 }
@@ -545,7 +545,7 @@ impl Catalogue {
                             &variant.problem,
                             Hooks {
                                 overrides: self.overrides.clone(),
-                                stale_weights: variant.stale_weights,
+                                ..variant.hooks.clone()
                             },
                         ))
                     });

@@ -1,8 +1,6 @@
 //! Named mistakes: a student trace produced with a mistake (the mistake's variant run through the
 //! core, its values taken line by line) is diagnosed as that mistake; a correct trace never is.
 
-use std::collections::BTreeMap;
-
 use gradtrace::grade::{mistakes, CarryForward, GradeReport, Tolerance, MISTAKES};
 use gradtrace::solve::*;
 
@@ -15,13 +13,7 @@ fn graded_with_mistake(problem: &Problem, code: &str, strategy: CarryForward) ->
     let variant = variants
         .first()
         .expect("the mistake applies to this problem");
-    let mistaken = solve_with(
-        &variant.problem,
-        Hooks {
-            overrides: BTreeMap::new(),
-            stale_weights: variant.stale_weights,
-        },
-    );
+    let mistaken = solve_with(&variant.problem, variant.hooks.clone());
     let answers = mistaken_trace(&solve(problem), &mistaken);
     graded(problem, &spec(answers, strategy))
 }
