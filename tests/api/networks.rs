@@ -228,3 +228,28 @@ async fn a_network_range_that_could_break_a_rule_is_refused_naming_its_pointer()
         "{pointers:?}"
     );
 }
+
+#[tokio::test]
+async fn grading_mazurs_printed_total_error_names_the_updated_outer_weights_slip() {
+    // The post prints E_total = 0.291027924 after one round; the right value is 0.2910277737.
+    let body = json!({
+        "problem": mazur(),
+        "answers": [
+            {"pointer": "/loss/final", "value": 0.291027924},
+            {"step": 1, "symbol": "delta_o1", "value": 0.138498562},
+            {"step": 1, "symbol": "w5+", "value": 0.35891648}
+        ],
+        "tolerance": {"mode": "sigfig", "digits": 9}
+    });
+    let (status, report) = post_json("/v1/grade", &body).await;
+    assert_eq!(status, 200, "{report}");
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(results[0]["correct"], false);
+    assert_eq!(
+        results[0]["mistake"]["code"], "updated_outer_weights",
+        "{report}"
+    );
+    assert_eq!(results[1]["correct"], true, "{report}");
+    assert_eq!(results[2]["correct"], true, "{report}");
+    assert_eq!(results[2]["address"]["symbol"], "(w_5)_2");
+}
