@@ -48,7 +48,9 @@ use address::Target;
 pub struct Answer {
     /// A JSON pointer (RFC 6901) to one number of the solution (docs/contract.md §7):
     /// `/steps/1/weights_after/0`, `/final_weights/0`, `/steps/0/state/velocity/1`,
-    /// `/steps/0/lines/3/value`, `/loss/final`. Give this, or `step` with `symbol`.
+    /// `/steps/0/lines/3/value`, `/loss/final`; a network's (§11)
+    /// `/steps/0/layers/1/weights_after/0/0`, `/steps/0/layers/0/delta/0/1`,
+    /// `/final_network/layers/1/weights/0/0`. Give this, or `step` with `symbol`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "/steps/0/weights_after/0")]
     pub pointer: Option<String>,
@@ -56,8 +58,9 @@ pub struct Answer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = 1)]
     pub step: Option<u64>,
-    /// A worked line's symbol, in LaTeX (`(w_1)_2`, `(\hat{v}_1)_1`, `\alpha(3)`) or plain
-    /// text (`(v̂_1)_1`, `α_3`, `y_in`).
+    /// A worked line's symbol, in LaTeX (`(w_1)_2`, `(\hat{v}_1)_1`, `\alpha(3)`,
+    /// `\delta_{o1}`) or plain text (`(v̂_1)_1`, `α_3`, `y_in`, `delta_o1`, `out_h1`,
+    /// `(w5)_2`); `w5+` is a network's weight after this update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "(w_1)_2")]
     pub symbol: Option<String>,
