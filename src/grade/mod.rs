@@ -221,6 +221,10 @@ pub struct GradeReport {
 struct Run {
     solution: Solution,
     json: OnceCell<Value>,
+    /// Where its steps carry their values, made when the second answer is looked up (one
+    /// look-up scans a step; many would scan it once each).
+    carried: OnceCell<address::Carried>,
+    lookups: std::cell::Cell<usize>,
 }
 
 impl Run {
@@ -228,6 +232,8 @@ impl Run {
         Run {
             solution,
             json: OnceCell::new(),
+            carried: OnceCell::new(),
+            lookups: std::cell::Cell::new(0),
         }
     }
 
@@ -240,7 +246,14 @@ impl Run {
     /// pointer; `None` when this run has neither (it diverged sooner, or lacks that line).
     fn value(&self, target: &Target) -> Option<f64> {
         match &target.line {
-            Some(line) => address::find_line(&self.solution, line).map(|l| l.value),
+            Some(line) => {
+                self.lookups.set(self.lookups.get().saturating_add(1));
+                let carried = (self.lookups.get() > 1).then(|| {
+                    self.carried
+                        .get_or_init(|| address::Carried::of(&self.solution))
+                });
+                address::find_line_in(&self.solution, carried, line).map(|l| l.value)
+            }
             None => self
                 .json()
                 .pointer(target.pointer.as_deref()?)
@@ -374,6 +387,7 @@ fn validate<'a>(
         }
     }
     let mut resolved = Vec::with_capacity(spec.answers.len());
+    let mut spellings = address::Spellings::default();
     for (index, answer) in spec.answers.iter().enumerate() {
         let mut ok = true;
         if !answer.value.is_finite() {
@@ -400,7 +414,13 @@ fn validate<'a>(
                 });
             }
         }
-        match address::resolve(problem, &plain.solution, plain.json(), index, answer) {
+        match address::resolve(
+            problem,
+            &plain.solution,
+            plain.json(),
+            &mut spellings,
+            (index, answer),
+        ) {
             Ok(target) if ok => resolved.push(Resolved {
                 answer,
                 target,
