@@ -4,14 +4,17 @@
 
 use crate::solve::expr::{count, format_number, Precision};
 use crate::solve::model::total_loss;
-use crate::solve::{EpsilonPlacement, Problem, SignConvention, Solution, Status};
+use crate::solve::network::notation::NetSymbol;
+use crate::solve::network::NetworkModel;
+use crate::solve::{EpsilonPlacement, Problem, SignConvention, Solution, Status, Symbol};
 
 /// Rows of per-update (or per-epoch) losses shown in full; longer runs show the first and last
 /// halves of this many around a `…` row.
 const MAX_LOSS_ROWS: usize = 20;
 
 /// The loss over all samples (the problem's reduction) after each update of the trace, at the
-/// weights the step ends with; `None` where not finite, as in `loss.per_epoch`.
+/// weights the step ends with (a network's `weights_after` is the optimizers' whole vector);
+/// `None` where not finite, as in `loss.per_epoch`.
 pub fn loss_per_update(problem: &Problem, solution: &Solution) -> Vec<Option<f64>> {
     solution
         .steps
@@ -109,9 +112,11 @@ fn rows(
         (false, _) => "off".to_string(),
     });
     row("conventions", &|c| conventions(c.problem));
-    let n = columns.first().map_or(0, |c| c.problem.weights.len());
-    for i in 0..n {
-        row(&format!("final w{}", subscript(i + 1)), &|c| {
+    let names = columns
+        .first()
+        .map_or_else(Vec::new, |c| final_weight_names(c.problem));
+    for (i, name) in names.iter().enumerate() {
+        row(name, &|c| {
             c.solution
                 .final_weights
                 .get(i)
@@ -197,13 +202,47 @@ fn shown_indices(count: usize) -> Vec<Option<usize>> {
     }
 }
 
+/// The rows of the final weights: `w₁, w₂, …`, or a network's optimizers' vector with each
+/// parameter named as its lines name it (`w_5`, `w^(2)_12`, `b^(1)_1`).
+fn final_weight_names(problem: &Problem) -> Vec<String> {
+    match &problem.network {
+        Some(net) => (0..net.layout.len())
+            .map(|p| {
+                let name = Symbol::Net(NetSymbol::Param(net.layout.param(p)));
+                format!("final {}", name.text())
+            })
+            .collect(),
+        None => (1..=problem.weights.len())
+            .map(|i| format!("final w{}", subscript(i)))
+            .collect(),
+    }
+}
+
+/// A network's shape in the sentence: its units layer by layer (the inputs first), its
+/// activations, and whether its biases train.
+fn network_setup(net: &NetworkModel, inputs: usize) -> String {
+    let layers = &net.network.layers;
+    let units: Vec<String> = std::iter::once(inputs)
+        .chain(layers.iter().map(|l| l.units()))
+        .map(|n| n.to_string())
+        .collect();
+    let activations: Vec<&str> = layers.iter().map(|l| l.activation.name()).collect();
+    let biases = if layers.iter().all(|l| l.biases.is_none()) {
+        "no biases"
+    } else if net.network.update_biases {
+        "biases updated"
+    } else {
+        "biases fixed"
+    };
+    format!(
+        "a network of {} units ({}), {biases}",
+        units.join("–"),
+        activations.join(", ")
+    )
+}
+
 /// What every column shares, as a sentence.
 fn shared_setup(problem: &Problem, precision: Precision) -> String {
-    let weights: Vec<String> = problem
-        .weights
-        .iter()
-        .map(|w| format_number(*w, precision, false))
-        .collect();
     let m = problem.samples.len();
     let batches = if problem.batch_size >= m {
         "full-batch updates".to_string()
@@ -212,15 +251,25 @@ fn shared_setup(problem: &Problem, precision: Precision) -> String {
     } else {
         format!("batches of {} samples", problem.batch_size)
     };
-    let bias = problem
-        .bias
-        .map(|b| format!(", initial bias b = {}", format_number(b, precision, false)))
-        .unwrap_or_default();
+    let model = match &problem.network {
+        Some(net) => network_setup(net, problem.samples.first().map_or(0, |s| s.x.len())),
+        None => {
+            let weights: Vec<String> = problem
+                .weights
+                .iter()
+                .map(|w| format_number(*w, precision, false))
+                .collect();
+            let bias = problem
+                .bias
+                .map(|b| format!(", initial bias b = {}", format_number(b, precision, false)))
+                .unwrap_or_default();
+            format!("initial weights w = ({}){bias}", weights.join(", "))
+        }
+    };
     format!(
-        "Every column solves the same problem: {m} sample{}, initial weights w = ({}){bias}, \
+        "Every column solves the same problem: {m} sample{}, {model}, \
          {} epoch{}, {batches}. Each column equals `POST /v1/solve` of its `problem`.",
         if m == 1 { "" } else { "s" },
-        weights.join(", "),
         problem.epochs,
         if problem.epochs == 1 { "" } else { "s" },
     )

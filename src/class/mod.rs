@@ -43,7 +43,13 @@ impl TraceSize {
         } else {
             samples.div_ceil((problem.batch_size as u64).max(1))
         };
-        let width = problem.weights.len() as u64 + u64::from(problem.bias.is_some()) + 1;
+        // A network's pass computes every parameter's gradient, the fixed biases' too, as the
+        // single-problem caps count it.
+        let parameters = match &problem.network {
+            Some(net) => net.full.len() as u64,
+            None => problem.weights.len() as u64 + u64::from(problem.bias.is_some()),
+        };
+        let width = parameters + 1;
         let updates = problem.epochs.saturating_mul(per_epoch);
         TraceSize {
             entries: updates.saturating_mul(width),
@@ -86,5 +92,32 @@ impl TraceSize {
                 )
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_networks_size_counts_every_parameter_its_pass_computes() {
+        // 8 weights and 4 fixed biases, whose gradients the pass still computes: 12 + 1 per
+        // update, as the single-problem caps count it.
+        let body = json!({
+            "samples": [{"x": [0.05, 0.10], "t": [0.01, 0.99]}, {"x": [0.2, 0.3], "t": [0.5, 0.5]}],
+            "network": {"layers": [
+                {"weights": [[0.15, 0.20], [0.25, 0.30]], "biases": [0.35, 0.35]},
+                {"weights": [[0.40, 0.45], [0.50, 0.55]], "biases": [0.60, 0.60]}
+            ], "update_biases": false},
+            "algorithm": "gd", "hyperparameters": {"learning_rate": 0.5}, "epochs": 3
+        });
+        let valid = crate::wire::validate::problem_with(&body, &Limits::default());
+        let Ok(valid) = valid else {
+            panic!("the problem is valid");
+        };
+        let size = TraceSize::of(&valid.problem);
+        assert_eq!(size.entries, 6 * 13);
+        assert_eq!(size.forward, 3 * 2 * 13);
     }
 }

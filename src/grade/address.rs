@@ -6,6 +6,8 @@
 //! Every way an address can be wrong is reported with the answer's pointer and a sentence that
 //! names the offending text, for a 422. Nothing here panics on any input.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::{Answer, GradeFieldError};
@@ -43,13 +45,14 @@ pub(crate) struct Target {
     pub formula: Option<String>,
 }
 
-/// Resolve answer `index` against the plain solution and its JSON.
+/// Resolve answer `index` against the plain solution and its JSON (`spellings`: the steps'
+/// lines by spelling, kept from answer to answer).
 pub(crate) fn resolve(
     problem: &Problem,
     solution: &Solution,
     json: &Value,
-    index: usize,
-    answer: &Answer,
+    spellings: &mut Spellings,
+    (index, answer): (usize, &Answer),
 ) -> Result<Target, Vec<GradeFieldError>> {
     let at = |field: &str| {
         if field.is_empty() {
@@ -77,9 +80,8 @@ pub(crate) fn resolve(
         (None, None, Some(_)) => Err(error("step", "required with `symbol`".into())),
         (Some(pointer), None, None) => by_pointer(problem, solution, json, pointer)
             .map_err(|detail| error("pointer", detail)),
-        (None, Some(step), Some(symbol)) => {
-            by_symbol(solution, step, symbol).map_err(|(field, detail)| error(field, detail))
-        }
+        (None, Some(step), Some(symbol)) => by_symbol(solution, spellings, step, symbol)
+            .map_err(|(field, detail)| error(field, detail)),
     }
 }
 
@@ -217,8 +219,10 @@ fn by_pointer(
 
 /// The worked line a solution pointer's value comes from, if any: `/steps/i/lines/k/value`
 /// is line k itself; `/steps/i/<field>` is the line whose `pointer` is `/<field>` (the last one,
-/// which is the value the step carries); `/final_weights/j` and `/final_bias` are the last
-/// step's new weights.
+/// which is the value the step carries); `/final_weights/j`, `/final_bias` and a network's
+/// `/final_network/layers/l/weights/j/k` and `…/biases/j` are the last step's new weights. A
+/// network's flat vectors (`/steps/i/weights_after/p`, `dw`, `gradient`, `state/<name>/p`) are
+/// found where its lines carry them, layer by layer ([`layered`]).
 fn line_for_pointer(problem: &Problem, solution: &Solution, tokens: &[String]) -> Option<LineRef> {
     let strs: Vec<&str> = tokens.iter().map(String::as_str).collect();
     let (step, relative): (&Step, String) = match strs.as_slice() {
@@ -233,16 +237,31 @@ fn line_for_pointer(problem: &Problem, solution: &Solution, tokens: &[String]) -
         }
         ["final_weights", j] => (solution.steps.last()?, format!("/weights_after/{j}")),
         ["final_bias"] => (solution.steps.last()?, "/bias_after".to_string()),
+        ["final_network", "layers", l, "weights", j, k] => (
+            solution.steps.last()?,
+            format!("/layers/{l}/weights_after/{j}/{k}"),
+        ),
+        ["final_network", "layers", l, "biases", j] => (
+            solution.steps.last()?,
+            format!("/layers/{l}/biases_after/{j}"),
+        ),
         _ => return None,
     };
     let mut candidates = vec![relative.clone()];
-    // With the gradient convention `dw` is the gradient itself, and its line sits at /dw/p.
+    candidates.extend(layered(problem, &relative));
+    // With the gradient convention `dw` is the gradient itself, and its line sits at /dw/p
+    // (a network's at /layers/l/dw/j/k and /layers/l/bias_dw/j).
     if problem.conventions.sign == SignConvention::Gradient {
-        if let Some(p) = relative.strip_prefix("/gradient/") {
-            candidates.push(format!("/dw/{p}"));
-        }
-        if relative == "/bias_gradient" {
-            candidates.push("/bias_dw".to_string());
+        for at in candidates.clone() {
+            let swapped = if at.starts_with("/gradient/") || at.starts_with("/layers/") {
+                at.replacen("/gradient/", "/dw/", 1)
+                    .replacen("/bias_gradient", "/bias_dw", 1)
+            } else {
+                at.replacen("/bias_gradient", "/bias_dw", 1)
+            };
+            if swapped != at {
+                candidates.push(swapped);
+            }
         }
     }
     candidates.iter().find_map(|wanted| {
@@ -251,6 +270,29 @@ fn line_for_pointer(problem: &Problem, solution: &Solution, tokens: &[String]) -
             .iter()
             .rposition(|l| l.pointer.is_some_and(|p| p == *wanted))?;
         Some(line_ref(step, position, &step.lines[position]))
+    })
+}
+
+/// A network's flat pointer within a step — `/weights_after/p`, `/dw/p`, `/gradient/p`,
+/// `/state/<name>/p`, place `p` of the optimizers' vector — as the pointer its lines carry:
+/// `/layers/l/weights_after/j/k`, or for a bias `/layers/l/biases_after/j` (`bias_dw`,
+/// `bias_gradient`, `bias_state/<name>`). `None` for a neuron, another field, or a place past
+/// the vector's end.
+fn layered(problem: &Problem, relative: &str) -> Option<String> {
+    let net = problem.network.as_deref()?;
+    let tokens: Vec<&str> = relative.strip_prefix('/')?.split('/').collect();
+    let (field, bias_field, place) = match tokens.as_slice() {
+        ["weights_after", p] => ("weights_after".to_string(), "biases_after".to_string(), p),
+        ["dw", p] => ("dw".to_string(), "bias_dw".to_string(), p),
+        ["gradient", p] => ("gradient".to_string(), "bias_gradient".to_string(), p),
+        ["state", name, p] => (format!("state/{name}"), format!("bias_state/{name}"), p),
+        _ => return None,
+    };
+    let place = array_index(place).filter(|p| *p < net.layout.len())?;
+    let param = net.layout.param(place);
+    Some(match param.col {
+        Some(k) => format!("/layers/{}/{field}/{}/{k}", param.layer, param.row),
+        None => format!("/layers/{}/{bias_field}/{}", param.layer, param.row),
     })
 }
 
@@ -293,8 +335,106 @@ fn without_whitespace(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A symbol as a student may type it in plain text (`delta_o1`, `(w5)_2`, `out_h1`, `a^(2)_1`):
+/// the normalized text with Greek letters named in Latin read as the letters, and without the
+/// marks of subscripts (`_`, braces, backslashes), so `δ_{o1}` and `delta_o1` read alike.
+fn loose(normalized: &str) -> String {
+    let mut text = normalized.to_string();
+    for (name, letter) in [("delta", "δ"), ("alpha", "α"), ("beta", "β")] {
+        text = text.replace(name, letter);
+    }
+    text.chars()
+        .filter(|c| !matches!(c, '_' | '{' | '}' | '\\'))
+        .collect()
+}
+
+/// [`loose`] without parentheses either: `w5_2` for `(w_5)_2`, `a^2_1` for `a^{(2)}_{1}`.
+fn looser(normalized: &str) -> String {
+    loose(normalized)
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')'))
+        .collect()
+}
+
+/// Each step's lines by how they may be spelled, made the first time an answer by symbol
+/// misses the step's exact symbols: one pass over its lines, not one per answer (a network's
+/// step has thousands of lines, a class's answer sheet thousands of answers).
+#[derive(Debug, Default)]
+pub(crate) struct Spellings {
+    steps: HashMap<usize, StepSpellings>,
+}
+
+/// One step's lines by their [`normalized_symbol`] (the first line of each) and by their
+/// [`loose`] and [`looser`] readings (every line of each).
+#[derive(Debug, Default)]
+struct StepSpellings {
+    normalized: HashMap<String, usize>,
+    readings: [HashMap<String, Vec<usize>>; 2],
+}
+
+impl Spellings {
+    fn of(&mut self, position: usize, step: &Step) -> &StepSpellings {
+        self.steps.entry(position).or_insert_with(|| {
+            let mut spellings = StepSpellings::default();
+            for (i, line) in step.lines.iter().enumerate() {
+                let text = normalized_symbol(&line.symbol);
+                for (reading, spell) in spellings.readings.iter_mut().zip(READINGS) {
+                    reading.entry(spell(&text)).or_default().push(i);
+                }
+                spellings.normalized.entry(text).or_insert(i);
+            }
+            spellings
+        })
+    }
+}
+
+/// How a typed symbol is read after its exact and normalized forms: [`loose`], then [`looser`].
+const READINGS: [fn(&str) -> String; 2] = [loose, looser];
+
+/// The one line of a step a plain-text spelling `wanted` (normalized) names, read loosely, or
+/// the parameter after this update (`next` = t + 1) when it ends in `+` (`w5+`, `w_5^+`:
+/// Mazur's notation for the updated weight, the line `(w_5)_{t+1}`). `Err(Some(lines))` when
+/// several lines read alike; `Err(None)` when none does.
+fn loosely(
+    spellings: &StepSpellings,
+    step: &Step,
+    wanted: &str,
+) -> Result<usize, Option<Vec<String>>> {
+    let next = step.index.saturating_add(1);
+    let key = loose(wanted);
+    let forms = match key.strip_suffix("^+").or_else(|| key.strip_suffix('+')) {
+        Some(base) => vec![format!("({base}){next}"), format!("{base}{next}")],
+        None => vec![wanted.to_string()],
+    };
+    for (reading, spell) in spellings.readings.iter().zip(READINGS) {
+        let mut found: Vec<usize> = forms
+            .iter()
+            .filter_map(|form| reading.get(&spell(form)))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        match found.as_slice() {
+            [] => {}
+            [one] => return Ok(*one),
+            several => {
+                return Err(Some(
+                    several
+                        .iter()
+                        .filter_map(|&i| step.lines.get(i))
+                        .map(|l| l.symbol.text())
+                        .collect(),
+                ))
+            }
+        }
+    }
+    Err(None)
+}
+
 fn by_symbol(
     solution: &Solution,
+    spellings: &mut Spellings,
     step: u64,
     symbol: &str,
 ) -> Result<Target, (&'static str, String)> {
@@ -310,27 +450,36 @@ fn by_symbol(
         return Err(("step", format!("step {step} is out of range: {range}")));
     };
     let wanted = normalized(symbol);
-    let position = found
-        .lines
-        .iter()
-        .position(|l| l.symbol == symbol)
-        .or_else(|| {
-            found
-                .lines
-                .iter()
-                .position(|l| normalized_symbol(&l.symbol) == wanted)
-        });
-    let Some(position) = position else {
-        let known: Vec<String> = found.lines.iter().map(|l| l.symbol.text()).collect();
-        return Err((
-            "symbol",
-            format!(
-                "step {step} has no line `{symbol}`; its lines are {}",
-                known.join(", ")
-            ),
-        ));
+    let exact = found.lines.iter().position(|l| l.symbol == symbol);
+    let position = match exact {
+        Some(position) => Ok(position),
+        None => {
+            let spelled = spellings.of(position_of_step, found);
+            match spelled.normalized.get(&wanted) {
+                Some(&position) => Ok(position),
+                None => loosely(spelled, found, &wanted),
+            }
+        }
     };
-    let line = &found.lines[position];
+    let position = match position {
+        Ok(position) => position,
+        Err(Some(alike)) => {
+            return Err((
+                "symbol",
+                format!(
+                    "`{symbol}` could name any of {} in step {step}; write it as its line does",
+                    alike.join(", ")
+                ),
+            ))
+        }
+        Err(None) => {
+            let spelled = spellings.of(position_of_step, found);
+            return Err(("symbol", no_line(spelled, found, symbol, &wanted)));
+        }
+    };
+    let Some(line) = found.lines.get(position) else {
+        return Err(("symbol", format!("step {step} has no line `{symbol}`")));
+    };
     let reference = line_ref(found, position, line);
     let pointer = line
         .pointer
@@ -342,6 +491,28 @@ fn by_symbol(
         formula: Some(line.formula()),
         line: Some(reference),
     })
+}
+
+/// Why step `step` has no line `symbol`, with its lines; for a parameter written bare (`w5`),
+/// the line of its new value, since the value before the update is no line of it.
+fn no_line(spelled: &StepSpellings, found: &Step, symbol: &str, wanted: &str) -> String {
+    let step = found.index;
+    let after = loosely(spelled, found, &format!("{wanted}+"))
+        .ok()
+        .and_then(|position| found.lines.get(position));
+    if let Some(after) = after {
+        let after = after.symbol.text();
+        return format!(
+            "step {step} has no line `{symbol}`: the value before this update is the problem's \
+             or the previous step's, which no line of this step computes; the new value is \
+             `{after}` (or `{symbol}+`)"
+        );
+    }
+    let known: Vec<String> = found.lines.iter().map(|l| l.symbol.text()).collect();
+    format!(
+        "step {step} has no line `{symbol}`; its lines are {}",
+        known.join(", ")
+    )
 }
 
 /// Where the step with `index` t sits: at t − 1 in every run the core produces, searched for
@@ -363,14 +534,48 @@ fn step_at(solution: &Solution, t: u64) -> Option<&Step> {
 /// step carries it at when it has one (stable when a symbol is not, as `α_e` under another
 /// epoch), else at the same place with the same symbol, else the first with that symbol.
 pub(crate) fn find_line<'s>(solution: &'s Solution, reference: &LineRef) -> Option<&'s Line> {
+    find_line_in(solution, None, reference)
+}
+
+/// Where each step of a run carries its values: `(t, pointer)` → the last line carried there.
+/// Made once per run that many answers are looked up in (a network's step has thousands of
+/// lines, and every wrong answer is looked up in every mistake's run).
+#[derive(Debug, Default)]
+pub(crate) struct Carried(HashMap<(u64, Pointer), usize>);
+
+impl Carried {
+    pub(crate) fn of(solution: &Solution) -> Carried {
+        let mut index = HashMap::new();
+        for step in &solution.steps {
+            for (position, line) in step.lines.iter().enumerate() {
+                if let Some(at) = line.pointer {
+                    index.insert((step.index, at), position);
+                }
+            }
+        }
+        Carried(index)
+    }
+}
+
+/// [`find_line`], looking pointers up in `carried` when given.
+pub(crate) fn find_line_in<'s>(
+    solution: &'s Solution,
+    carried: Option<&Carried>,
+    reference: &LineRef,
+) -> Option<&'s Line> {
     let step = step_at(solution, reference.t)?;
     if let Some(at) = &reference.carried_at {
-        if let Some(line) = step
-            .lines
-            .iter()
-            .rev()
-            .find(|l| l.pointer.as_ref() == Some(at))
-        {
+        let line = match carried {
+            Some(Carried(index)) => index
+                .get(&(reference.t, *at))
+                .and_then(|&position| step.lines.get(position)),
+            None => step
+                .lines
+                .iter()
+                .rev()
+                .find(|l| l.pointer.as_ref() == Some(at)),
+        };
+        if let Some(line) = line {
             return Some(line);
         }
     }
@@ -378,4 +583,47 @@ pub(crate) fn find_line<'s>(solution: &'s Solution, reference: &LineRef) -> Opti
         .get(reference.position)
         .filter(|l| l.symbol == reference.symbol)
         .or_else(|| step.lines.iter().find(|l| l.symbol == reference.symbol))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The first step of Mazur's example in the numbered notation.
+    fn mazur_step() -> Step {
+        let body = json!({
+            "samples": [{"x": [0.05, 0.10], "t": [0.01, 0.99]}],
+            "network": {"layers": [
+                {"weights": [[0.15, 0.20], [0.25, 0.30]], "biases": [0.35, 0.35]},
+                {"weights": [[0.40, 0.45], [0.50, 0.55]], "biases": [0.60, 0.60]}
+            ], "update_biases": false, "notation": "numbered"},
+            "algorithm": "gd", "hyperparameters": {"learning_rate": 0.5}
+        });
+        let Ok(valid) = crate::wire::validate::problem(&body) else {
+            panic!("the problem is valid");
+        };
+        crate::solve::solve(&valid.problem).steps.remove(0)
+    }
+
+    fn symbol_at(step: &Step, wanted: &str) -> Result<String, Option<Vec<String>>> {
+        let mut spellings = Spellings::default();
+        let spelled = spellings.of(0, step);
+        loosely(spelled, step, &normalized(wanted)).map(|i| step.lines[i].symbol.tex())
+    }
+
+    #[test]
+    fn a_loose_spelling_names_one_line_or_says_which_lines_it_could_be() {
+        let mut step = mazur_step();
+        assert_eq!(symbol_at(&step, "delta_h2"), Ok("\\delta_{h2}".to_string()));
+        assert_eq!(symbol_at(&step, "w8+"), Ok("(w_8)_2".to_string()));
+        assert_eq!(symbol_at(&step, "w9+"), Err(None));
+        // Two lines that read alike: the answer is refused naming both.
+        let twin = step.lines[0].clone();
+        step.lines.push(twin);
+        assert_eq!(
+            symbol_at(&step, "neth1"),
+            Err(Some(vec!["net_h1".to_string(), "net_h1".to_string()]))
+        );
+    }
 }

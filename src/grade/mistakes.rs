@@ -3,26 +3,41 @@
 //! when the mistake cannot happen in it). Adding a mistake is adding one entry to [`MISTAKES`].
 //!
 //! A variant is a problem the core solves as it solves any other — a toggled flag, a swapped
-//! convention, a negated learning rate, shifted inputs — or the core's `stale_weights` hook. The
+//! convention, a negated learning rate, shifted inputs, a network's biases updated or not — or
+//! one of the core's hooks: `stale_weights`, and a network's backpropagation slips (`f′` left
+//! out of δ, δ's sign flipped, hidden δ's through the updated outer weights). The
 //! grader runs each with the same carried-forward values as the grade itself, so a mistake is
 //! recognised from the student's own earlier numbers too. Nothing here computes maths.
 
-use crate::solve::{EpsilonPlacement, MomentumForm, Optimizer, Problem, SignConvention};
+use crate::solve::network::{Network, NetworkModel};
+use crate::solve::{
+    Activation, DeltaLayers, DeltaSlips, EpsilonPlacement, Hooks, Loss, MomentumForm, Optimizer,
+    Problem, SignConvention,
+};
 
 /// One way to run a problem wrongly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
     /// The problem as the mistaken student sets it up.
     pub problem: Problem,
-    /// Whether every update starts again from the initial weights (`Hooks::stale_weights`).
-    pub stale_weights: bool,
+    /// The core's slips the student makes (`stale_weights`, a network's backpropagation
+    /// slips); its `overrides` are left empty, for the grader's carried-forward values.
+    pub hooks: Hooks,
 }
 
 impl Variant {
     fn of(problem: Problem) -> Variant {
         Variant {
             problem,
-            stale_weights: false,
+            hooks: Hooks::default(),
+        }
+    }
+
+    /// The problem as it is, run with `hooks`.
+    fn hooked(problem: &Problem, hooks: Hooks) -> Variant {
+        Variant {
+            problem: problem.clone(),
+            hooks,
         }
     }
 }
@@ -96,6 +111,31 @@ pub const MISTAKES: &[MistakeKind] = &[
         description: "the learning rate of the wrong epoch was used (the schedule's e off by one)",
         variants: wrong_epoch_rate,
     },
+    MistakeKind {
+        code: "updated_outer_weights",
+        description: "the hidden δ's were propagated through the weights above as this update had already changed them, instead of the weights before the update",
+        variants: updated_outer_weights,
+    },
+    MistakeKind {
+        code: "missing_activation_derivative",
+        description: "the activation's derivative f′ was left out of δ",
+        variants: missing_activation_derivative,
+    },
+    MistakeKind {
+        code: "delta_sign_flipped",
+        description: "δ has the wrong sign (the output error written the other way round), so every gradient and the update go the wrong way",
+        variants: delta_sign_flipped,
+    },
+    MistakeKind {
+        code: "biases_updated",
+        description: "the biases were updated, though the problem keeps them fixed",
+        variants: biases_updated,
+    },
+    MistakeKind {
+        code: "biases_fixed",
+        description: "the biases were kept at their initial values, though the problem updates them",
+        variants: biases_fixed,
+    },
 ];
 
 impl MistakeKind {
@@ -105,6 +145,18 @@ impl MistakeKind {
         match (self.code, problem.optimizer.root_accumulator()) {
             ("epsilon_outside_root", Some(s)) => epsilon_moved("outside", "inside", s),
             ("epsilon_inside_root", Some(s)) => epsilon_moved("inside", "outside", s),
+            ("delta_sign_flipped", _) => {
+                // The output error as this problem's convention writes it, and as it was
+                // written.
+                let (asked, written) = match problem.conventions.sign {
+                    SignConvention::Gradient => ("y − t", "t − y"),
+                    SignConvention::Delta => ("t − y", "y − t"),
+                };
+                format!(
+                    "δ has the wrong sign ({written} where {asked} belongs), so every gradient \
+                     and the update go the wrong way"
+                )
+            }
             _ => self.description.to_string(),
         }
     }
@@ -284,10 +336,119 @@ fn weights_not_updated(problem: &Problem) -> Vec<Variant> {
     if updates < 2 {
         return Vec::new();
     }
-    vec![Variant {
-        problem: problem.clone(),
-        stale_weights: true,
-    }]
+    vec![Variant::hooked(
+        problem,
+        Hooks {
+            stale_weights: true,
+            ..Hooks::default()
+        },
+    )]
+}
+
+/// A network's backpropagation slip, where the problem has a backward pass to make it in:
+/// a network trained by an optimizer of its own updates (conjugate gradient's line search
+/// works on the whole vector, and its lines carry no δ's sign).
+fn backprop_slip(problem: &Problem, hooks: Hooks) -> Vec<Variant> {
+    if problem.network.is_none() || problem.optimizer.full_batch() {
+        return Vec::new();
+    }
+    vec![Variant::hooked(problem, hooks)]
+}
+
+/// The classic slip of backpropagation by hand (the erratum of Mazur's worked example): the
+/// outer weights updated first, and the hidden δ's propagated through the new values.
+fn updated_outer_weights(problem: &Problem) -> Vec<Variant> {
+    let hidden = problem
+        .network
+        .as_ref()
+        .is_some_and(|net| net.network.layers.len() >= 2);
+    if !hidden {
+        return Vec::new();
+    }
+    backprop_slip(
+        problem,
+        Hooks {
+            updated_outer_weights: true,
+            ..Hooks::default()
+        },
+    )
+}
+
+/// `f′` left out at the outputs, in the hidden layers, or both — each only where there is an
+/// `f′` to leave out (a linear unit's is 1; cross-entropy's output δ has none).
+fn missing_activation_derivative(problem: &Problem) -> Vec<Variant> {
+    let Some(net) = problem.network.as_deref() else {
+        return Vec::new();
+    };
+    let layers = &net.network.layers;
+    let curved = |layer: &crate::solve::network::Layer| layer.activation != Activation::Linear;
+    let output = problem.loss == Loss::SquaredError && layers.last().is_some_and(curved);
+    let hidden = layers.iter().rev().skip(1).any(curved);
+    let which = match (output, hidden) {
+        (true, true) => vec![DeltaLayers::All, DeltaLayers::Output, DeltaLayers::Hidden],
+        (true, false) => vec![DeltaLayers::Output],
+        (false, true) => vec![DeltaLayers::Hidden],
+        (false, false) => Vec::new(),
+    };
+    which
+        .into_iter()
+        .flat_map(|layers| {
+            backprop_slip(
+                problem,
+                Hooks {
+                    deltas: DeltaSlips {
+                        without_derivative: Some(layers),
+                        ..DeltaSlips::default()
+                    },
+                    ..Hooks::default()
+                },
+            )
+        })
+        .collect()
+}
+
+/// The output error `t − y` for `y − t` (or the reverse): the δ's and gradients carry the other
+/// sign, and the update, done by the right rule, goes uphill. Unlike `other_sign_convention`
+/// (the signs of `dw` with the update still right) and `wrong_update_direction` (the right δ's,
+/// the update reversed), it changes both.
+fn delta_sign_flipped(problem: &Problem) -> Vec<Variant> {
+    backprop_slip(
+        problem,
+        Hooks {
+            deltas: DeltaSlips {
+                sign_flipped: true,
+                ..DeltaSlips::default()
+            },
+            ..Hooks::default()
+        },
+    )
+}
+
+/// The problem with its network's biases updated or not, where it has biases.
+fn biases_toggled(problem: &Problem, asked_updated: bool) -> Vec<Variant> {
+    let Some(net) = problem.network.as_deref() else {
+        return Vec::new();
+    };
+    let has_biases = net.network.layers.iter().any(|l| l.biases.is_some());
+    if !has_biases || net.network.update_biases != asked_updated {
+        return Vec::new();
+    }
+    let network = Network {
+        update_biases: !asked_updated,
+        ..net.network.clone()
+    };
+    vec![Variant::of(Problem {
+        network: Some(Box::new(NetworkModel::new(network))),
+        ..problem.clone()
+    })]
+}
+
+fn biases_updated(problem: &Problem) -> Vec<Variant> {
+    biases_toggled(problem, false)
+}
+
+fn biases_fixed(problem: &Problem) -> Vec<Variant> {
+    biases_toggled(problem, true)
 }
 
 /// The schedule's epoch number off by one either way (`first_epoch ± 1`, never below 0).

@@ -48,7 +48,9 @@ use address::Target;
 pub struct Answer {
     /// A JSON pointer (RFC 6901) to one number of the solution (docs/contract.md §7):
     /// `/steps/1/weights_after/0`, `/final_weights/0`, `/steps/0/state/velocity/1`,
-    /// `/steps/0/lines/3/value`, `/loss/final`. Give this, or `step` with `symbol`.
+    /// `/steps/0/lines/3/value`, `/loss/final`; a network's (§11)
+    /// `/steps/0/layers/1/weights_after/0/0`, `/steps/0/layers/0/delta/0/1`,
+    /// `/final_network/layers/1/weights/0/0`. Give this, or `step` with `symbol`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "/steps/0/weights_after/0")]
     pub pointer: Option<String>,
@@ -56,8 +58,9 @@ pub struct Answer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = 1)]
     pub step: Option<u64>,
-    /// A worked line's symbol, in LaTeX (`(w_1)_2`, `(\hat{v}_1)_1`, `\alpha(3)`) or plain
-    /// text (`(v̂_1)_1`, `α_3`, `y_in`).
+    /// A worked line's symbol, in LaTeX (`(w_1)_2`, `(\hat{v}_1)_1`, `\alpha(3)`,
+    /// `\delta_{o1}`) or plain text (`(v̂_1)_1`, `α_3`, `y_in`, `delta_o1`, `out_h1`,
+    /// `(w5)_2`); `w5+` is a network's weight after this update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "(w_1)_2")]
     pub symbol: Option<String>,
@@ -218,6 +221,10 @@ pub struct GradeReport {
 struct Run {
     solution: Solution,
     json: OnceCell<Value>,
+    /// Where its steps carry their values, made when the second answer is looked up (one
+    /// look-up scans a step; many would scan it once each).
+    carried: OnceCell<address::Carried>,
+    lookups: std::cell::Cell<usize>,
 }
 
 impl Run {
@@ -225,6 +232,8 @@ impl Run {
         Run {
             solution,
             json: OnceCell::new(),
+            carried: OnceCell::new(),
+            lookups: std::cell::Cell::new(0),
         }
     }
 
@@ -237,7 +246,14 @@ impl Run {
     /// pointer; `None` when this run has neither (it diverged sooner, or lacks that line).
     fn value(&self, target: &Target) -> Option<f64> {
         match &target.line {
-            Some(line) => address::find_line(&self.solution, line).map(|l| l.value),
+            Some(line) => {
+                self.lookups.set(self.lookups.get().saturating_add(1));
+                let carried = (self.lookups.get() > 1).then(|| {
+                    self.carried
+                        .get_or_init(|| address::Carried::of(&self.solution))
+                });
+                address::find_line_in(&self.solution, carried, line).map(|l| l.value)
+            }
             None => self
                 .json()
                 .pointer(target.pointer.as_deref()?)
@@ -371,6 +387,7 @@ fn validate<'a>(
         }
     }
     let mut resolved = Vec::with_capacity(spec.answers.len());
+    let mut spellings = address::Spellings::default();
     for (index, answer) in spec.answers.iter().enumerate() {
         let mut ok = true;
         if !answer.value.is_finite() {
@@ -397,7 +414,13 @@ fn validate<'a>(
                 });
             }
         }
-        match address::resolve(problem, &plain.solution, plain.json(), index, answer) {
+        match address::resolve(
+            problem,
+            &plain.solution,
+            plain.json(),
+            &mut spellings,
+            (index, answer),
+        ) {
             Ok(target) if ok => resolved.push(Resolved {
                 answer,
                 target,
@@ -471,7 +494,7 @@ fn carried_run(problem: &Problem, overrides: &BTreeMap<u64, BTreeMap<String, f64
         problem,
         Hooks {
             overrides: overrides.clone(),
-            stale_weights: false,
+            ..Hooks::default()
         },
     ))
 }
@@ -545,7 +568,7 @@ impl Catalogue {
                             &variant.problem,
                             Hooks {
                                 overrides: self.overrides.clone(),
-                                stale_weights: variant.stale_weights,
+                                ..variant.hooks.clone()
                             },
                         ))
                     });

@@ -38,11 +38,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use model::{initial_params, total_loss};
-use network::pass::SamplePass;
+use network::pass::{Backward, SamplePass};
+pub use network::pass::{DeltaLayers, DeltaSlips};
 use network::trace::{final_network, StepParts};
 use neuron::{GradientNaming, SampleNumbers};
 use optim::{Engine, ParamNames, Update};
-use reading::{Exact, Lines, Reading, Values};
+use reading::{Exact, Lines, Mark, Reading, Values};
 use symbol::{Const, Name, Pointer as LinePointer};
 
 /// How much of a run is kept (docs/contract.md §12).
@@ -96,6 +97,32 @@ pub struct Hooks {
     /// Every update starts from the initial weights, as a student who forgets to carry the new
     /// weights to the next sample does (accumulators still carry).
     pub stale_weights: bool,
+    /// A network's hidden δ's propagated through the weights above as this very update leaves
+    /// them, as a student who updates the outer layer first and backpropagates through its new
+    /// weights does: from the top down, each layer's update is computed and the δ's below it
+    /// computed again through it (the forward pass is unchanged).
+    pub updated_outer_weights: bool,
+    /// Slips in a network's δ's: `f′` left out, the error's sign flipped.
+    pub deltas: DeltaSlips,
+}
+
+impl Hooks {
+    /// The slips, without the carried-forward values.
+    fn slips(&self) -> Slips {
+        Slips {
+            stale_weights: self.stale_weights,
+            updated_outer_weights: self.updated_outer_weights,
+            deltas: self.deltas,
+        }
+    }
+}
+
+/// What of [`Hooks`] an update reads besides the carried-forward values.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slips {
+    stale_weights: bool,
+    updated_outer_weights: bool,
+    deltas: DeltaSlips,
 }
 
 /// The driver: evaluates, steps, records and decides when to stop.
@@ -262,11 +289,11 @@ impl<'p> Solver<'p> {
     pub fn next_step(&mut self) -> Option<Step> {
         let t = self.run.t.saturating_add(1);
         let overrides = self.hooks.overrides.get(&t);
-        let stale = self.hooks.stale_weights;
+        let slips = self.hooks.slips();
         let rounding = self.problem.rounding;
         if self.detail == Detail::Lines {
             let mut reading = Lines::new(rounding, overrides);
-            let applied = self.run.update(self.problem, stale, &mut reading)?;
+            let applied = self.run.update(self.problem, slips, &mut reading)?;
             let lines = std::mem::take(&mut reading.lines);
             Some(self.run.step(self.problem, applied, lines))
         } else {
@@ -287,12 +314,12 @@ impl<'p> Solver<'p> {
         let t = self.run.t.saturating_add(1);
         let overrides = self.hooks.overrides.get(&t).filter(|o| !o.is_empty());
         let rounding = self.problem.rounding;
-        let stale = self.hooks.stale_weights;
+        let slips = self.hooks.slips();
         if rounding.is_none() && overrides.is_none() {
-            self.run.update(self.problem, stale, &mut Exact::default())
+            self.run.update(self.problem, slips, &mut Exact::default())
         } else {
             self.run
-                .update(self.problem, stale, &mut Values::new(rounding, overrides))
+                .update(self.problem, slips, &mut Values::new(rounding, overrides))
         }
     }
 }
@@ -381,7 +408,12 @@ fn batches_per_epoch(problem: &Problem) -> usize {
 impl Run {
     /// Compute the next update in `r`; apply it unless it diverges. `None` once the run has
     /// ended (completed, converged, or diverged at this update).
-    fn update<R: Reading>(&mut self, problem: &Problem, stale: bool, r: &mut R) -> Option<Applied> {
+    fn update<R: Reading>(
+        &mut self,
+        problem: &Problem,
+        slips: Slips,
+        r: &mut R,
+    ) -> Option<Applied> {
         if self.status.is_some() {
             return None;
         }
@@ -395,14 +427,50 @@ impl Run {
             .schedule
             .map_or(0, |s| s.first_epoch)
             .saturating_add(self.epochs_done);
-        self.start_from(problem, stale, r);
+        self.start_from(problem, slips.stale_weights, r);
         // The learning rate of this update.
         let (lr, lr_symbol) = learning_rate(problem, self.epochs_done, t, r);
-        self.gradient(problem, batch.clone(), t, r);
+        let mark = r.mark();
+        self.gradient(problem, batch.clone(), t, slips.deltas, None, r);
         if self.engine.converged(&self.gradient) {
             self.status = Some(Status::Converged);
             return None;
         }
+        let mut conjugate = self.optimizer_step(problem, t, (lr, lr_symbol), r);
+        if slips.updated_outer_weights {
+            let again = (batch.clone(), t, (lr, lr_symbol), slips.deltas);
+            if let Some(c) = self.through_updated_weights(problem, again, mark, r) {
+                conjugate = c;
+            }
+        }
+        if r.unnamed_not_finite() {
+            // Nothing is applied yet: the values reading computes the same numbers and names
+            // the line for the warning.
+            return self.update(problem, slips, &mut Values::new(None, None));
+        }
+        let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
+        if self.diverges(problem, t, learning_rate, conjugate.as_ref(), r) {
+            return None;
+        }
+        self.apply(problem, r);
+        Some(Applied {
+            t,
+            epoch,
+            batch,
+            learning_rate,
+            conjugate,
+        })
+    }
+
+    /// The optimizer's step from the gradient just computed: the next state and parameters
+    /// (not yet applied), and conjugate gradient's search.
+    fn optimizer_step<R: Reading>(
+        &mut self,
+        problem: &Problem,
+        t: u64,
+        (lr, lr_symbol): (f64, Symbol),
+        r: &mut R,
+    ) -> Option<ConjugateStep> {
         let update = Update {
             t,
             lr,
@@ -417,24 +485,31 @@ impl Run {
             bias_correction: problem.bias_correction,
             problem,
         };
-        let conjugate = self.engine.step(&update, r, &mut self.new_params);
-        if r.unnamed_not_finite() {
-            // Nothing is applied yet: the values reading computes the same numbers and names
-            // the line for the warning.
-            return self.update(problem, stale, &mut Values::new(None, None));
+        self.engine.step(&update, r, &mut self.new_params)
+    }
+
+    /// `Hooks::updated_outer_weights`: from the top layer down, the layer's weights as the
+    /// update just computed leaves them, and the pass and the step again with the δ's below it
+    /// propagated through them; only the last pass's lines stay (back to `mark`). A network of
+    /// one layer has no hidden δ, and nothing changes. `Some` with the last step's search.
+    fn through_updated_weights<R: Reading>(
+        &mut self,
+        problem: &Problem,
+        (batch, t, rate, slips): (Range<usize>, u64, (f64, Symbol), DeltaSlips),
+        mark: Mark,
+        r: &mut R,
+    ) -> Option<Option<ConjugateStep>> {
+        let net = problem.network.as_deref()?;
+        let mut through = net.layers_at(&self.start);
+        let mut conjugate = None;
+        for above in (1..through.len()).rev() {
+            let updated = net.layers_at(&self.new_params).into_iter().nth(above)?;
+            through[above] = updated;
+            r.rewind(mark);
+            self.gradient(problem, batch.clone(), t, slips, Some(&through), r);
+            conjugate = Some(self.optimizer_step(problem, t, rate, r));
         }
-        let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
-        if self.diverges(problem, t, learning_rate, conjugate.as_ref(), r) {
-            return None;
-        }
-        self.apply(problem, r);
-        Some(Applied {
-            t,
-            epoch,
-            batch,
-            learning_rate,
-            conjugate,
-        })
+        conjugate
     }
 
     /// The samples of the next update: the next batch of the epoch, or all of them.
@@ -462,8 +537,17 @@ impl Run {
     }
 
     /// The forward blocks of `batch` and the reduced gradient: `dw` in the convention's sign
-    /// (conjugate gradient's `g` in its own), and `∂E/∂w` itself.
-    fn gradient<R: Reading>(&mut self, problem: &Problem, batch: Range<usize>, t: u64, r: &mut R) {
+    /// (conjugate gradient's `g` in its own), and `∂E/∂w` itself. A network's backward pass
+    /// makes the δ `slips`, propagating through `through` when given (a neuron has no δ).
+    fn gradient<R: Reading>(
+        &mut self,
+        problem: &Problem,
+        batch: Range<usize>,
+        t: u64,
+        slips: DeltaSlips,
+        through: Option<&[network::Layer]>,
+        r: &mut R,
+    ) {
         let sign = gradient_sign(problem);
         let naming = if problem.optimizer.full_batch() {
             GradientNaming {
@@ -488,15 +572,14 @@ impl Run {
                 }
             }
             self.full_dw.resize(net.full.len(), 0.0);
-            network::pass::batch(
+            network::pass::batch_with(
                 r,
                 &net.model(problem),
                 &layers,
+                Backward { through, slips },
                 batch,
                 naming,
-                &mut self.passes,
-                &mut self.per_sample,
-                &mut self.full_dw,
+                (&mut self.passes, &mut self.per_sample, &mut self.full_dw),
             );
             net.restrict(&self.full_dw, &mut self.dw);
             self.gradient.clear();

@@ -50,6 +50,33 @@ pub trait Reading {
     fn take_warnings(&mut self) -> Vec<Warning> {
         std::mem::take(&mut self.record_mut().warnings)
     }
+
+    /// Where the reading is now, to [`rewind`](Reading::rewind) to.
+    fn mark(&self) -> Mark {
+        Mark {
+            lines: 0,
+            warnings: self.record().warnings.len(),
+            first_not_finite: self.record().first_not_finite,
+            not_finite: false,
+        }
+    }
+
+    /// Forget every line and note since `mark`: a pass made only for its numbers (a grader's
+    /// slip that computes an update to propagate through, then the pass again) leaves nothing.
+    fn rewind(&mut self, mark: Mark) {
+        let record = self.record_mut();
+        record.warnings.truncate(mark.warnings);
+        record.first_not_finite = mark.first_not_finite;
+    }
+}
+
+/// A reading's place: its lines, warnings and what it had noted.
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    lines: usize,
+    warnings: usize,
+    first_not_finite: Option<Symbol>,
+    not_finite: bool,
 }
 
 /// What every reading notes as it goes: warnings, and the first line that is not finite.
@@ -174,6 +201,21 @@ impl Reading for Exact {
         self.not_finite
     }
 
+    fn mark(&self) -> Mark {
+        Mark {
+            lines: 0,
+            warnings: self.record.warnings.len(),
+            first_not_finite: self.record.first_not_finite,
+            not_finite: self.not_finite,
+        }
+    }
+
+    fn rewind(&mut self, mark: Mark) {
+        self.record.warnings.truncate(mark.warnings);
+        self.record.first_not_finite = mark.first_not_finite;
+        self.not_finite = mark.not_finite;
+    }
+
     #[inline]
     fn round(&self, value: f64) -> f64 {
         value
@@ -232,6 +274,21 @@ impl Reading for Lines<'_> {
             hand_rounded: self.ledger.rounding.is_some(),
         });
         used
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            lines: self.lines.len(),
+            warnings: self.ledger.record.warnings.len(),
+            first_not_finite: self.ledger.record.first_not_finite,
+            not_finite: false,
+        }
+    }
+
+    fn rewind(&mut self, mark: Mark) {
+        self.lines.truncate(mark.lines);
+        self.ledger.record.warnings.truncate(mark.warnings);
+        self.ledger.record.first_not_finite = mark.first_not_finite;
     }
 
     kept_in_the_ledger!();

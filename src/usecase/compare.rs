@@ -135,6 +135,7 @@ pub fn compare_body_with(
                 updates: per_update.len() as u64,
                 final_weights: solution.final_weights.clone(),
                 final_bias: solution.final_bias,
+                final_network: solution.final_network.clone(),
                 updates_to_threshold: request.loss_threshold.and_then(|threshold| {
                     compare::updates_to_threshold(solution.loss.initial, &per_update, threshold)
                 }),

@@ -10,6 +10,7 @@ use utoipa::{PartialSchema, ToSchema};
 use crate::course::requests::{
     class_template, course_exercise, grade_batch_example, solve_batch_example,
 };
+use crate::solve::network::trace::FinalNetwork;
 use crate::solve::{Status, Step, Warning};
 use crate::wire::model::{
     Algorithm, Conventions, GradeOutput, GradeRequest, Hyperparameters, ResolvedProblem,
@@ -211,8 +212,14 @@ pub struct CompareResult {
     pub warnings: Vec<Warning>,
     /// Updates applied.
     pub updates: u64,
+    /// For a network, the optimizers' whole vector (docs/contract.md §11); `final_network`
+    /// has it layer by layer.
     pub final_weights: Vec<f64>,
     pub final_bias: Option<f64>,
+    /// A network after the last update, shaped like the request's `network` (absent for a
+    /// neuron), as `/v1/solve` gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_network: Option<FinalNetwork>,
     pub loss: CompareLoss,
     /// The fewest updates after which the loss is at most `loss_threshold` (0: the initial
     /// weights already are); null when no update reaches it, or when no threshold was given.

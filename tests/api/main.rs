@@ -18,6 +18,7 @@ mod meta;
 mod nadam;
 mod network;
 mod network_examples;
+mod networks;
 mod notation;
 mod openapi;
 mod picture;

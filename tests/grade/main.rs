@@ -7,6 +7,7 @@ mod common;
 mod errors;
 mod formats;
 mod mistakes;
+mod networks;
 mod properties;
 mod scoring;
 mod support;

@@ -1,9 +1,7 @@
 //! Named mistakes: a student trace produced with a mistake (the mistake's variant run through the
 //! core, its values taken line by line) is diagnosed as that mistake; a correct trace never is.
 
-use std::collections::BTreeMap;
-
-use gradtrace::grade::{mistakes, CarryForward, GradeReport, Tolerance, MISTAKES};
+use gradtrace::grade::{mistakes, Answer, CarryForward, GradeReport, Tolerance, MISTAKES};
 use gradtrace::solve::*;
 
 use crate::support::*;
@@ -15,13 +13,7 @@ fn graded_with_mistake(problem: &Problem, code: &str, strategy: CarryForward) ->
     let variant = variants
         .first()
         .expect("the mistake applies to this problem");
-    let mistaken = solve_with(
-        &variant.problem,
-        Hooks {
-            overrides: BTreeMap::new(),
-            stale_weights: variant.stale_weights,
-        },
-    );
+    let mistaken = solve_with(&variant.problem, variant.hooks.clone());
     let answers = mistaken_trace(&solve(problem), &mistaken);
     graded(problem, &spec(answers, strategy))
 }
@@ -284,6 +276,7 @@ fn every_mistake_in_the_catalogue_has_a_code_a_description_and_a_problem_it_appl
             outside.conventions.epsilon = EpsilonPlacement::OutsideSqrt;
             [p.clone(), with_every_mistake_possible(p), outside]
         })
+        .chain(network_problems())
         .collect();
     let mut codes: Vec<&str> = MISTAKES.iter().map(|m| m.code).collect();
     codes.sort_unstable();
@@ -296,5 +289,249 @@ fn every_mistake_in_the_catalogue_has_a_code_a_description_and_a_problem_it_appl
             "{} applies somewhere",
             kind.code
         );
+    }
+}
+
+// A network's backpropagation slips, on Mazur's example (support::mazur). The wrong values are
+// computed independently of the Rust code, by this Python (no libraries; `slip` is the mistake):
+//
+//     import math
+//     s = lambda z: 1 / (1 + math.exp(-z))
+//     def run(slip=None, lr=0.5):
+//         W1 = [[.15, .20], [.25, .30]]; b1 = [.35, .35]; W2 = [[.40, .45], [.50, .55]]; b2 = [.60, .60]
+//         x = [.05, .10]; t = [.01, .99]
+//         h = [s(sum(w * a for w, a in zip(W1[j], x)) + b1[j]) for j in range(2)]
+//         o = [s(sum(w * a for w, a in zip(W2[j], h)) + b2[j]) for j in range(2)]
+//         e = [o[j] - t[j] for j in range(2)]
+//         if slip == 'flip': e = [-v for v in e]
+//         do = [e[j] * (1 if slip in ('noder_out', 'noder_all') else o[j] * (1 - o[j])) for j in range(2)]
+//         nW2 = [[W2[j][k] - lr * do[j] * h[k] for k in range(2)] for j in range(2)]
+//         P = nW2 if slip == 'updated' else W2
+//         dh = [sum(P[i][j] * do[i] for i in range(2))
+//               * (1 if slip in ('noder_hid', 'noder_all') else h[j] * (1 - h[j])) for j in range(2)]
+//         nW1 = [[W1[j][k] - lr * dh[j] * x[k] for k in range(2)] for j in range(2)]
+//         h = [s(sum(w * a for w, a in zip(nW1[j], x)) + b1[j]) for j in range(2)]
+//         o = [s(sum(w * a for w, a in zip(nW2[j], h)) + b2[j]) for j in range(2)]
+//         return sum(.5 * (t[j] - o[j]) ** 2 for j in range(2)), nW1, nW2, do, dh
+//
+// run() gives the right E_total after the update, 0.29102777369359933; run('updated') gives
+// 0.29102792390544197, δ_h1 0.0072944575518818725 and (w_1)_2 0.14981763856120295, and the
+// fixture's independent reference (tests/fixtures/network-examples.json,
+// after_10000_rounds.with_hidden_deltas_through_updated_output_weights) has the same E_total.
+
+/// One answer by step and symbol, to `digits` significant figures.
+fn to_digits(step: u64, symbol: &str, value: f64, digits: u32) -> Answer {
+    Answer {
+        tolerance: Some(Tolerance::Sigfig { digits }),
+        ..answer_at(step, symbol, value)
+    }
+}
+
+/// The mistake each result is taken for.
+fn codes(report: &GradeReport) -> Vec<Option<&str>> {
+    report
+        .results
+        .iter()
+        .map(|r| r.mistake.as_ref().map(|m| m.code.as_str()))
+        .collect()
+}
+
+#[test]
+fn mazurs_printed_total_error_is_the_hidden_deltas_through_the_updated_outer_weights() {
+    // The post prints E_total = 0.291027924 after the first round; the right value is
+    // 0.2910277737 (docs/contract.md §11: δ's through the weights before the update).
+    let problem = mazur();
+    let printed = Answer {
+        tolerance: Some(Tolerance::Sigfig { digits: 9 }),
+        ..answer_ptr("/loss/final", 0.291027924)
+    };
+    let report = graded(&problem, &spec(vec![printed], CarryForward::None));
+    let r = &report.results[0];
+    assert!(!r.correct);
+    assert!(
+        (r.expected - 0.291_027_773_693_599_33).abs() < 1e-15,
+        "{}",
+        r.expected
+    );
+    assert_eq!(
+        r.mistake.as_ref().map(|m| m.code.as_str()),
+        Some("updated_outer_weights"),
+        "{}",
+        r.feedback
+    );
+    assert!(
+        r.feedback.contains("propagated through the weights above"),
+        "{}",
+        r.feedback
+    );
+    // The same slip seen in the student's own hidden δ and first weight (the Python above).
+    let answers = vec![
+        to_digits(1, "delta_h1", 0.007_294_457_551_881_872_5, 6),
+        to_digits(1, "(w_1)_2", 0.149_817_638_561_202_95, 9),
+        to_digits(1, "(w_5)_2", 0.358_916_479_717_884_65, 9),
+    ];
+    let report = graded(&problem, &spec(answers, CarryForward::None));
+    assert_eq!(
+        codes(&report),
+        [
+            Some("updated_outer_weights"),
+            Some("updated_outer_weights"),
+            None
+        ]
+    );
+    assert!(report.results[2].correct, "the outer weights are right");
+}
+
+#[test]
+fn a_trace_with_the_hidden_deltas_through_the_updated_weights_is_diagnosed() {
+    for problem in network_problems() {
+        diagnosed(&problem, "updated_outer_weights");
+    }
+}
+
+#[test]
+fn deltas_without_the_activations_derivative_are_diagnosed() {
+    // run('noder_out'): δ_o1 = (out_o1 − target_o1) with no out(1 − out), and w5 from it;
+    // run('noder_hid'): δ_h1 without out_h1(1 − out_h1).
+    let problem = mazur();
+    let answers = vec![
+        to_digits(1, "delta_o1", 0.741_365_069_552_315_7, 6),
+        to_digits(1, "w5+", 0.180_085_175_519_076_68, 6),
+    ];
+    let report = graded(&problem, &spec(answers, CarryForward::None));
+    assert_eq!(
+        codes(&report),
+        [
+            Some("missing_activation_derivative"),
+            Some("missing_activation_derivative")
+        ],
+        "{:?}",
+        report.results
+    );
+    let hidden = vec![
+        to_digits(1, "δ_h1", 0.036_350_306_393_144_68, 6),
+        to_digits(1, "(w_1)_2", 0.149_091_242_340_171_38, 9),
+    ];
+    let report = graded(&problem, &spec(hidden, CarryForward::None));
+    assert_eq!(
+        codes(&report),
+        [
+            Some("missing_activation_derivative"),
+            Some("missing_activation_derivative")
+        ]
+    );
+    for problem in network_problems() {
+        diagnosed(&problem, "missing_activation_derivative");
+    }
+}
+
+#[test]
+fn deltas_with_the_wrong_sign_are_diagnosed() {
+    // run('flip'): δ_o1 = (target_o1 − out_o1) out_o1 (1 − out_o1) with the gradient convention,
+    // so w5 moves up the slope, and E_total grows.
+    let problem = mazur();
+    let answers = vec![
+        to_digits(1, "\\delta_{o1}", -0.138_498_561_628_556_98, 6),
+        to_digits(1, "(w_5)_2", 0.441_083_520_282_115_4, 6),
+        Answer {
+            tolerance: Some(Tolerance::Sigfig { digits: 6 }),
+            ..answer_ptr("/loss/final", 0.305_640_632_684_367_75)
+        },
+    ];
+    let report = graded(&problem, &spec(answers, CarryForward::None));
+    assert_eq!(codes(&report), [Some("delta_sign_flipped"); 3]);
+    let description = report.results[0]
+        .mistake
+        .as_ref()
+        .map(|m| m.description.clone())
+        .unwrap_or_default();
+    assert!(
+        description.contains("t − y where y − t belongs"),
+        "{description}"
+    );
+    for problem in network_problems() {
+        diagnosed(&problem, "delta_sign_flipped");
+    }
+}
+
+// The biases, by this Python (Mazur's example over two rounds; `upd_b`: the biases updated):
+//
+//     def run(upd_b, rounds=2, lr=0.5):
+//         W1 = [[.15, .20], [.25, .30]]; b1 = [.35, .35]; W2 = [[.40, .45], [.50, .55]]; b2 = [.60, .60]
+//         x = [.05, .10]; t = [.01, .99]; seen = []
+//         for _ in range(rounds):
+//             n = [sum(w * a for w, a in zip(W1[j], x)) + b1[j] for j in range(2)]; h = [s(v) for v in n]
+//             o = [s(sum(w * a for w, a in zip(W2[j], h)) + b2[j]) for j in range(2)]
+//             seen.append((n[0], o[0]))
+//             do = [(o[j] - t[j]) * o[j] * (1 - o[j]) for j in range(2)]
+//             dh = [sum(W2[i][j] * do[i] for i in range(2)) * h[j] * (1 - h[j]) for j in range(2)]
+//             W2 = [[W2[j][k] - lr * do[j] * h[k] for k in range(2)] for j in range(2)]
+//             W1 = [[W1[j][k] - lr * dh[j] * x[k] for k in range(2)] for j in range(2)]
+//             if upd_b: b2 = [b2[j] - lr * do[j] for j in range(2)]; b1 = [b1[j] - lr * dh[j] for j in range(2)]
+//         h = [s(sum(w * a for w, a in zip(W1[j], x)) + b1[j]) for j in range(2)]
+//         o = [s(sum(w * a for w, a in zip(W2[j], h)) + b2[j]) for j in range(2)]
+//         return seen, sum(.5 * (t[j] - o[j]) ** 2 for j in range(2))
+//
+// run(False): net_h1 0.3774451790331907 and out_o1 0.7420881111907824 in round 2, E_total
+// 0.28354713312241997 after it; run(True): 0.3730595016884472, 0.7284417622337656 and
+// 0.2619076230693008.
+
+/// Mazur's example over two rounds, its biases updated or not.
+fn mazur_twice(update_biases: bool) -> Problem {
+    let mut body = mazur_body();
+    body["epochs"] = serde_json::json!(2);
+    body["network"]["update_biases"] = serde_json::json!(update_biases);
+    read_problem(&body)
+}
+
+#[test]
+fn biases_updated_where_the_problem_keeps_them_fixed_are_diagnosed() {
+    let answers = vec![
+        to_digits(2, "net_h1", 0.373_059_501_688_447_2, 6),
+        to_digits(2, "out_o1", 0.728_441_762_233_765_6, 6),
+        Answer {
+            tolerance: Some(Tolerance::Sigfig { digits: 6 }),
+            ..answer_ptr("/loss/final", 0.261_907_623_069_300_8)
+        },
+    ];
+    let report = graded(&mazur_twice(false), &spec(answers, CarryForward::None));
+    assert_eq!(codes(&report), [Some("biases_updated"); 3]);
+    diagnosed(&mazur_twice(false), "biases_updated");
+}
+
+#[test]
+fn biases_kept_fixed_where_the_problem_updates_them_are_diagnosed() {
+    let answers = vec![
+        to_digits(2, "net_{h1}", 0.377_445_179_033_190_7, 6),
+        to_digits(2, "out_{o1}", 0.742_088_111_190_782_4, 6),
+        Answer {
+            tolerance: Some(Tolerance::Sigfig { digits: 6 }),
+            ..answer_ptr("/loss/final", 0.283_547_133_122_419_97)
+        },
+    ];
+    let report = graded(&mazur_twice(true), &spec(answers, CarryForward::None));
+    assert_eq!(codes(&report), [Some("biases_fixed"); 3]);
+    diagnosed(&network_problems()[1], "biases_fixed");
+}
+
+#[test]
+fn a_correct_network_trace_is_never_diagnosed() {
+    for problem in network_problems().into_iter().chain([mazur()]) {
+        let exact = every_line(&solve(&problem));
+        let nudged: Vec<_> = exact
+            .iter()
+            .map(|a| Answer {
+                value: a.value * (1.0 + 1e-7),
+                ..a.clone()
+            })
+            .collect();
+        for answers in [exact, nudged] {
+            for strategy in [CarryForward::None, CarryForward::Always] {
+                for tolerance in [Tolerance::default(), Tolerance::Sigfig { digits: 4 }] {
+                    let report = graded(&problem, &spec_with(answers.clone(), strategy, tolerance));
+                    assert_all_right(&problem, &report);
+                }
+            }
+        }
     }
 }

@@ -185,7 +185,7 @@ pub fn with_slips(problem: &Problem, slips: &BTreeMap<u64, BTreeMap<String, f64>
         problem,
         Hooks {
             overrides: slips.clone(),
-            stale_weights: false,
+            ..Hooks::default()
         },
     );
     run.steps
@@ -259,4 +259,62 @@ pub fn wrong(report: &GradeReport) -> Vec<(u64, String)> {
             )
         })
         .collect()
+}
+
+/// A `POST /v1/solve` body read into the core's problem (failing the test if it is refused): how
+/// the network problems here are written.
+pub fn read_problem(body: &serde_json::Value) -> Problem {
+    match gradtrace::wire::validate::problem(body) {
+        Ok(valid) => valid.problem,
+        Err(errors) => panic!("the problem is refused: {errors:?}"),
+    }
+}
+
+/// Mazur's 2-2-2 example (tests/fixtures/network-examples.json: "A Step by Step Backpropagation
+/// Example", 2015) as a body: one sample, biases fixed, gd with α 0.5, the numbered notation.
+pub fn mazur_body() -> serde_json::Value {
+    serde_json::json!({
+        "samples": [{"x": [0.05, 0.10], "t": [0.01, 0.99]}],
+        "network": {"layers": [
+            {"activation": "logistic", "weights": [[0.15, 0.20], [0.25, 0.30]], "biases": [0.35, 0.35]},
+            {"activation": "logistic", "weights": [[0.40, 0.45], [0.50, 0.55]], "biases": [0.60, 0.60]}
+        ], "update_biases": false, "notation": "numbered"},
+        "algorithm": "gd",
+        "hyperparameters": {"learning_rate": 0.5}
+    })
+}
+
+pub fn mazur() -> Problem {
+    read_problem(&mazur_body())
+}
+
+/// Network problems on which every network mistake can happen: Mazur's example over 2 epochs;
+/// the same in the layered notation with its biases updated, momentum, two samples in the
+/// delta convention; a 2-3-1 tanh network with a cross-entropy output, Adam in batches of 2.
+pub fn network_problems() -> Vec<Problem> {
+    let mut twice = mazur_body();
+    twice["epochs"] = serde_json::json!(2);
+    let mut layered = twice.clone();
+    layered["network"]["notation"] = serde_json::json!("layered");
+    layered["network"]["update_biases"] = serde_json::json!(true);
+    layered["samples"] = serde_json::json!([
+        {"x": [0.05, 0.10], "t": [0.01, 0.99]},
+        {"x": [0.20, 0.30], "t": [0.50, 0.50]}
+    ]);
+    layered["algorithm"] = serde_json::json!("momentum");
+    layered["hyperparameters"] = serde_json::json!({"learning_rate": 0.5, "beta": 0.9});
+    layered["conventions"] = serde_json::json!({"sign": "delta"});
+    let deep = serde_json::json!({
+        "samples": [{"x": [1.0, -0.5], "t": 1}, {"x": [0.3, 0.8], "t": 0}, {"x": [-0.4, 0.2], "t": 1}],
+        "network": {"layers": [
+            {"activation": "tanh", "weights": [[0.3, -0.2], [0.1, 0.4], [-0.5, 0.2]], "biases": [0.1, -0.1, 0.05]},
+            {"activation": "logistic", "weights": [[0.6, -0.4, 0.3]], "biases": [0.2]}
+        ]},
+        "loss": "cross_entropy",
+        "algorithm": "adam",
+        "hyperparameters": {"learning_rate": 0.1},
+        "batch_size": 2,
+        "epochs": 2
+    });
+    [twice, layered, deep].iter().map(read_problem).collect()
 }

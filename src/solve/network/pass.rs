@@ -27,6 +27,44 @@ pub struct Model<'a> {
     pub reduction: Reduction,
 }
 
+/// The backward pass as a student may do it (a grader's slips, `solve::Hooks`); the default
+/// is §11's own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Backward<'a> {
+    /// The layers a hidden δ is propagated through (`layers[l + 1]`'s weights for layer `l`),
+    /// in place of the forward pass's own: the weights above as the update leaves them.
+    pub through: Option<&'a [Layer]>,
+    pub slips: DeltaSlips,
+}
+
+/// Slips in writing a δ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeltaSlips {
+    /// The factor `f′` left out of the δ's of these layers.
+    pub without_derivative: Option<DeltaLayers>,
+    /// The output error with the other sign: `t − y` where `y − t` belongs, or the reverse,
+    /// so every δ, every gradient and the update go the other way.
+    pub sign_flipped: bool,
+}
+
+/// Which δ's a slip concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeltaLayers {
+    Output,
+    Hidden,
+    All,
+}
+
+impl DeltaLayers {
+    fn includes(self, is_output: bool) -> bool {
+        match self {
+            DeltaLayers::Output => is_output,
+            DeltaLayers::Hidden => !is_output,
+            DeltaLayers::All => true,
+        }
+    }
+}
+
 /// One sample's forward pass and deltas, layer by layer (`net[l][j]` is unit `j` of layer
 /// `l + 1`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -170,17 +208,22 @@ fn losses<R: Reading>(r: &mut R, at: &At, loss: Loss, pass: &mut SamplePass) {
 }
 
 /// Every unit's δ in the naming's sign, from the outputs back, through the weights before the
-/// update.
+/// update (or those `backward` gives, with its slips).
+#[allow(clippy::too_many_arguments)]
 fn deltas<R: Reading>(
     r: &mut R,
     at: &At,
     layers: &[Layer],
     full: &Layout,
     loss: Loss,
+    backward: Backward,
     naming: GradientNaming,
     pass: &mut SamplePass,
 ) {
     let count = layers.len();
+    let through = backward.through.unwrap_or(layers);
+    // y − t in the gradient's sign, t − y in the delta convention's; a slip swaps them.
+    let error_up = (naming.sign > 0.0) != backward.slips.sign_flipped;
     pass.delta = vec![Vec::new(); count];
     for l in (0..count).rev() {
         let layer = &layers[l];
@@ -202,13 +245,14 @@ fn deltas<R: Reading>(
                     at.unit(UnitName::Target, l + 1, j),
                     at.targets.get(j).copied().unwrap_or(0.0),
                 );
-                if naming.sign > 0.0 {
+                if error_up {
                     a - t
                 } else {
                     t - a
                 }
             } else {
-                let above = &layers[l + 1];
+                // `l + 1 < count` here; `through` is as long as `layers`.
+                let above = through.get(l + 1).unwrap_or(&layers[l + 1]);
                 let terms = above.weights.iter().enumerate().map(|(i, weights)| {
                     let w = weights.get(j).copied().unwrap_or(0.0);
                     let d = pass.delta[l + 1].get(i).copied().unwrap_or(0.0);
@@ -218,11 +262,16 @@ fn deltas<R: Reading>(
                 sum(terms)
             };
             let is_output = l + 1 == count;
+            let left_out = backward
+                .slips
+                .without_derivative
+                .is_some_and(|which| which.includes(is_output));
             let expr = match (
                 is_output && loss == Loss::CrossEntropy,
                 slope(layer.activation, a, relu),
             ) {
                 (true, _) | (_, None) => error,
+                (false, Some(_)) if left_out => error,
                 (false, Some(s)) => error * s,
             };
             let pointer = Pointer::Net(NetPointer::delta(l, at.position, j));
@@ -321,6 +370,21 @@ pub fn sample<R: Reading>(
     naming: GradientNaming,
     gradient: Option<&mut [f64]>,
 ) -> SamplePass {
+    let at = (sample_index, position, several);
+    sample_with(r, model, layers, Backward::default(), at, naming, gradient)
+}
+
+/// [`sample`] with its backward pass done as `backward` says; `at` is the sample's index, its
+/// position in the batch, and whether the batch has several.
+fn sample_with<R: Reading>(
+    r: &mut R,
+    model: &Model,
+    layers: &[Layer],
+    backward: Backward,
+    (sample_index, position, several): (usize, usize, bool),
+    naming: GradientNaming,
+    gradient: Option<&mut [f64]>,
+) -> SamplePass {
     let x = model
         .samples
         .get(sample_index)
@@ -341,7 +405,9 @@ pub fn sample<R: Reading>(
     pass.sample = sample_index;
     losses(r, &at, model.loss, &mut pass);
     if let Some(gradient) = gradient {
-        deltas(r, &at, layers, model.full, model.loss, naming, &mut pass);
+        deltas(
+            r, &at, layers, model.full, model.loss, backward, naming, &mut pass,
+        );
         gradient_lines(
             r,
             &at,
@@ -370,6 +436,21 @@ pub fn batch<R: Reading>(
     per_sample: &mut Vec<f64>,
     reduced: &mut [f64],
 ) {
+    let out = (passes, per_sample, reduced);
+    batch_with(r, model, layers, Backward::default(), batch, naming, out);
+}
+
+/// [`batch`] with its backward pass done as `backward` says (a grader's slips); `out` is
+/// where [`batch`] writes: the passes, each sample's gradient, the reduced gradient.
+pub fn batch_with<R: Reading>(
+    r: &mut R,
+    model: &Model,
+    layers: &[Layer],
+    backward: Backward,
+    batch: Range<usize>,
+    naming: GradientNaming,
+    (passes, per_sample, reduced): (&mut Vec<SamplePass>, &mut Vec<f64>, &mut [f64]),
+) {
     let width = model.full.len();
     let several = batch.len() > 1;
     passes.clear();
@@ -380,13 +461,12 @@ pub fn batch<R: Reading>(
         .zip(per_sample.chunks_mut(width.max(1)))
         .enumerate()
     {
-        passes.push(sample(
+        passes.push(sample_with(
             r,
             model,
             layers,
-            sample_index,
-            position,
-            several,
+            backward,
+            (sample_index, position, several),
             naming,
             Some(row),
         ));
