@@ -22,7 +22,7 @@ fn body(widths: &[usize], activations: &[&str], biased: &[bool], seed: u64) -> V
         ((low + (high - low) * u) * 1000.0).round() / 1000.0
     };
     let count = widths.len() - 1;
-    let cross_entropy = seed % 3 == 0;
+    let cross_entropy = seed.is_multiple_of(3);
     let layers: Vec<Value> = (0..count)
         .map(|l| {
             let activation = if l + 1 == count && cross_entropy {
@@ -51,11 +51,11 @@ fn body(widths: &[usize], activations: &[&str], biased: &[bool], seed: u64) -> V
         .collect();
     json!({
         "samples": samples,
-        "network": {"layers": layers, "update_biases": seed % 5 != 0},
+        "network": {"layers": layers, "update_biases": !seed.is_multiple_of(5)},
         "loss": if cross_entropy { "cross_entropy" } else { "squared_error" },
         "batch_size": 1 + (seed / 3) as usize % 3,
         "epochs": 2,
-        "conventions": {"sign": if seed % 2 == 0 { "gradient" } else { "delta" }},
+        "conventions": {"sign": if seed.is_multiple_of(2) { "gradient" } else { "delta" }},
         "bias_correction": seed % 7 < 3,
     })
 }
