@@ -43,8 +43,9 @@ pub fn examples() -> Vec<Example> {
              0.082167041 and w₅ becomes 0.35891648; the hidden deltas are taken through the \
              output weights before the update, and w₁ becomes 0.149780716. `printed_values` \
              are the post's numbers, and every one is reproduced. After this update the error \
-             is 0.2910277737; the post's 0.291027924 comes from its code, which takes the \
-             hidden deltas through the already updated output weights, against its own text.",
+             is 0.2910277737; the post's 0.291027924 is, to every digit, the error after an \
+             update whose hidden deltas went through the already updated output weights, the \
+             order its own text rules out (the grader names that slip updated_outer_weights).",
             SOLVE,
             json!({
                 "samples": [{"x": [0.05, 0.10], "t": [0.01, 0.99]}],
