@@ -20,6 +20,19 @@ pub fn momentum_exercise() -> Value {
     })
 }
 
+/// The OpenAPI document's example of a `network`: the classic 2-2-2 example's (Mazur, 2015),
+/// in the numbered notation, its biases fixed (GET /v1/examples/backpropagation_2_2_2).
+pub fn classic_network() -> Value {
+    json!({
+        "layers": [
+            {"activation": "logistic", "weights": [[0.15, 0.20], [0.25, 0.30]], "biases": [0.35, 0.35]},
+            {"activation": "logistic", "weights": [[0.40, 0.45], [0.50, 0.55]], "biases": [0.60, 0.60]}
+        ],
+        "update_biases": false,
+        "notation": "numbered"
+    })
+}
+
 /// The request example of the OpenAPI document: the course's momentum exercise (docs/contract.md §10),
 /// answered by a student who wrote the first velocity without its (1 − β) factor and carried
 /// that slip forward correctly; with `carry_forward: always` it costs one mark.

@@ -243,6 +243,7 @@ pub struct NetworkLayer {
 /// A feed-forward network in place of the neuron (docs/contract.md §11).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::course::requests::classic_network)]
 pub struct Network {
     /// Layer 1 (fed by `x`) first, the output layer last.
     #[schema(min_items = 1)]

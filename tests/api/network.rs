@@ -450,3 +450,22 @@ async fn a_network_streams_and_summarizes_with_the_same_numbers() {
     assert_eq!(values["steps"][1]["lines"], json!([]));
     assert_eq!(values["steps"][1]["layers"], full["steps"][1]["layers"]);
 }
+
+#[tokio::test]
+async fn the_openapi_documents_network_examples_are_the_classic_examples_own_numbers() {
+    let document = serde_json::to_value(gradtrace::openapi()).unwrap();
+    let schemas = &document["components"]["schemas"];
+    let (_, example) = crate::helpers::get_json("/v1/examples/backpropagation_2_2_2").await;
+    assert_eq!(schemas["Network"]["example"], example["problem"]["network"]);
+    let (_, solution) = post_json("/v1/solve", &mazur()).await;
+    assert_eq!(
+        schemas["LayerStep"]["example"],
+        solution["steps"][0]["layers"][1]
+    );
+    assert_eq!(
+        schemas["SampleLoss"]["example"],
+        solution["steps"][0]["losses"][0]
+    );
+    let final_network = &schemas["FinalNetwork"]["example"];
+    assert_eq!(final_network, &solution["final_network"]);
+}

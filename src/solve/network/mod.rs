@@ -272,8 +272,8 @@ pub fn symmetric_units(network: &Network) -> Vec<(usize, usize, usize)> {
     pairs
 }
 
-/// The classic 2-2-2 example (Mazur, 2015; docs/contract.md §11), its biases fixed: for tests.
-#[cfg(test)]
+/// The classic 2-2-2 example (Mazur, 2015; docs/contract.md §11), its biases fixed: for tests
+/// and the OpenAPI document's examples.
 pub(crate) fn classic_example() -> Network {
     let layer = |weights: [[f64; 2]; 2], bias: f64| Layer {
         activation: Activation::Logistic,

@@ -13,6 +13,7 @@ use crate::solve::problem::Activation;
 
 /// One layer within an update.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = examples::layer_step)]
 pub struct LayerStep {
     /// `weights_before[j][k]`: from unit `k` of the layer below to unit `j` of this one.
     pub weights_before: Vec<Vec<f64>>,
@@ -51,6 +52,7 @@ pub struct UnitValues {
 
 /// One sample's losses within an update.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = examples::sample_loss)]
 pub struct SampleLoss {
     /// Index of the sample in `samples` (0-based).
     pub sample: usize,
@@ -79,6 +81,7 @@ pub struct FinalLayer {
 
 /// The network after the last update, shaped like the request's `network`.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = examples::final_network)]
 pub struct FinalNetwork {
     pub layers: Vec<FinalLayer>,
     pub update_biases: bool,
@@ -246,5 +249,60 @@ pub fn final_network(net: &NetworkModel, params: &[f64]) -> FinalNetwork {
             })
             .collect(),
         update_biases: net.network.update_biases,
+    }
+}
+
+/// The OpenAPI document's examples: the classic 2-2-2 example's first update, as the core
+/// computes it (so the document cannot drift from the service).
+mod examples {
+    use serde_json::Value;
+
+    use crate::solve::network::{classic_example, NetworkModel};
+    use crate::solve::{
+        solve, Activation, Conventions, Loss, Optimizer, Problem, Reduction, Sample, Solution,
+    };
+
+    fn solved() -> Solution {
+        let network = classic_example();
+        let problem = Problem {
+            samples: vec![Sample {
+                x: vec![0.05, 0.10],
+                t: 0.01,
+            }],
+            weights: Vec::new(),
+            bias: None,
+            activation: Activation::Logistic,
+            loss: Loss::SquaredError,
+            optimizer: Optimizer::Gd { learning_rate: 0.5 },
+            bias_correction: false,
+            epochs: 1,
+            batch_size: 1,
+            reduction: Reduction::Mean,
+            schedule: None,
+            conventions: Conventions::default(),
+            rounding: None,
+            network: Some(Box::new(NetworkModel::new(network))),
+        };
+        solve(&problem)
+    }
+
+    fn step_field(pick: impl Fn(&crate::solve::Step) -> Option<Value>) -> Value {
+        solved().steps.first().and_then(pick).unwrap_or(Value::Null)
+    }
+
+    /// The output layer of the first update.
+    pub fn layer_step() -> Value {
+        step_field(|s| {
+            let layer = s.layers.as_ref()?.get(1)?;
+            serde_json::to_value(layer).ok()
+        })
+    }
+
+    pub fn sample_loss() -> Value {
+        step_field(|s| serde_json::to_value(s.losses.as_ref()?.first()?).ok())
+    }
+
+    pub fn final_network() -> Value {
+        serde_json::to_value(solved().final_network).unwrap_or(Value::Null)
     }
 }
