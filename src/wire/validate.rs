@@ -144,28 +144,7 @@ impl Check {
     /// Read every field of the problem `top`, in the request's order, then the rules that
     /// tie fields together.
     fn problem_fields(&mut self, top: Object<'_>) -> ProblemFields {
-        let (weights, network) = match top.get("network") {
-            Some(value) => {
-                let clash = network::neuron_keys_with_a_network(self, top);
-                let network = self.network(value);
-                (None, Some(network.filter(|_| clash.is_ok())))
-            }
-            None => (self.weights(top.get("weights")), None),
-        };
-        let shape = match &network {
-            Some(Some(n)) => Shape {
-                inputs: Some((n.inputs(), "the first layer has")),
-                outputs: Some(Some(n.outputs())),
-            },
-            Some(None) => Shape {
-                inputs: None,
-                outputs: Some(None),
-            },
-            None => Shape {
-                inputs: weights.as_ref().map(|w| (w.len(), "`weights` has")),
-                outputs: None,
-            },
-        };
+        let (weights, network, shape) = self.model(top);
         let samples = self.samples(top.get("samples"), shape);
         let bias = self.number(top.get("bias"), "/bias").ok().flatten();
         let activation = self.choice::<Activation>(top.get("activation"), "/activation");
@@ -196,29 +175,8 @@ impl Check {
             }
         };
         let hyper = self.hyperparameters(top.get("hyperparameters"), algorithm, parameters);
-        if let (Ok(Loss::CrossEntropy), Some(Some(n))) = (loss, &network) {
-            let last = n.network.layers.len().saturating_sub(1);
-            if n.output_activation() != Some(solve::Activation::Logistic) {
-                let name = n.output_activation().map_or("", solve::Activation::name);
-                self.fail(
-                    "/loss",
-                    format!(
-                        "cross_entropy is only defined with logistic outputs, not {name} \
-                         (/network/layers/{last}/activation)"
-                    ),
-                );
-            }
-        } else if let (Ok(Loss::CrossEntropy), Ok(activation), None) = (loss, activation, &network)
-        {
-            if activation != Activation::Logistic {
-                self.fail(
-                    "/loss",
-                    format!(
-                        "cross_entropy is only defined with the logistic activation, not {}",
-                        activation.name()
-                    ),
-                );
-            }
+        if let Ok(Loss::CrossEntropy) = loss {
+            self.cross_entropy_outputs(activation, &network);
         }
         let sample_count = samples.as_ref().map(|s| s.len() as u64);
         let full_batch = algorithm.filter(|a| a.spec().full_batch);
@@ -254,6 +212,68 @@ impl Check {
             schedule,
             conventions,
             rounding,
+        }
+    }
+
+    /// The model: a neuron's `weights`, or a `network` (`Some(None)`: one with a violation),
+    /// and the shape every sample must have for it.
+    fn model(&mut self, top: Object<'_>) -> (Option<Vec<f64>>, Option<Option<ReadNetwork>>, Shape) {
+        let (weights, network) = match top.get("network") {
+            Some(value) => {
+                let clash = network::neuron_keys_with_a_network(self, top);
+                let network = self.network(value);
+                (None, Some(network.filter(|_| clash.is_ok())))
+            }
+            None => (self.weights(top.get("weights")), None),
+        };
+        let shape = match &network {
+            Some(Some(n)) => Shape {
+                inputs: Some((n.inputs(), "the first layer has")),
+                outputs: Some(Some(n.outputs())),
+            },
+            Some(None) => Shape {
+                inputs: None,
+                outputs: Some(None),
+            },
+            None => Shape {
+                inputs: weights.as_ref().map(|w| (w.len(), "`weights` has")),
+                outputs: None,
+            },
+        };
+        (weights, network, shape)
+    }
+
+    /// Cross-entropy needs logistic outputs: the neuron's activation, or a network's last
+    /// layer's.
+    fn cross_entropy_outputs(
+        &mut self,
+        activation: Result<Activation, Reported>,
+        network: &Option<Option<ReadNetwork>>,
+    ) {
+        match (network, activation) {
+            (Some(Some(n)), _) => {
+                let last = n.network.layers.len().saturating_sub(1);
+                if n.output_activation() != Some(solve::Activation::Logistic) {
+                    let name = n.output_activation().map_or("", solve::Activation::name);
+                    self.fail(
+                        "/loss",
+                        format!(
+                            "cross_entropy is only defined with logistic outputs, not {name} \
+                             (/network/layers/{last}/activation)"
+                        ),
+                    );
+                }
+            }
+            (None, Ok(activation)) if activation != Activation::Logistic => {
+                self.fail(
+                    "/loss",
+                    format!(
+                        "cross_entropy is only defined with the logistic activation, not {}",
+                        activation.name()
+                    ),
+                );
+            }
+            _ => {}
         }
     }
 
