@@ -14,10 +14,10 @@ of 3 runs) and the final weights, layer by layer.
 """
 
 import json
-import sys
-import time
 
 import numpy as np
+
+from numpy_loop import measure
 
 
 def sigmoid(z):
@@ -73,17 +73,7 @@ def run(problem, loop, updates, sink):
 
 
 def main():
-    path, loop, updates = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    with open(path) as f:
-        problem = json.load(f)
-    best = float("inf")
-    with open("/dev/null", "w") as sink:
-        for _ in range(3):
-            start = time.perf_counter()
-            weights = run(problem, loop, updates, sink)
-            best = min(best, time.perf_counter() - start)
-    print(json.dumps({"seconds_per_update": best / updates,
-                      "final_weights": [w.tolist() for w in weights]}))
+    measure(run, lambda weights: [w.tolist() for w in weights])
 
 
 if __name__ == "__main__":

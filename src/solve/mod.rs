@@ -106,25 +106,6 @@ pub struct Hooks {
     pub deltas: DeltaSlips,
 }
 
-impl Hooks {
-    /// The slips, without the carried-forward values.
-    fn slips(&self) -> Slips {
-        Slips {
-            stale_weights: self.stale_weights,
-            updated_outer_weights: self.updated_outer_weights,
-            deltas: self.deltas,
-        }
-    }
-}
-
-/// What of [`Hooks`] an update reads besides the carried-forward values.
-#[derive(Debug, Clone, Copy, Default)]
-struct Slips {
-    stale_weights: bool,
-    updated_outer_weights: bool,
-    deltas: DeltaSlips,
-}
-
 /// The driver: evaluates, steps, records and decides when to stop.
 #[derive(Debug, Clone)]
 pub struct Solver<'p> {
@@ -289,11 +270,10 @@ impl<'p> Solver<'p> {
     pub fn next_step(&mut self) -> Option<Step> {
         let t = self.run.t.saturating_add(1);
         let overrides = self.hooks.overrides.get(&t);
-        let slips = self.hooks.slips();
         let rounding = self.problem.rounding;
         if self.detail == Detail::Lines {
             let mut reading = Lines::new(rounding, overrides);
-            let applied = self.run.update(self.problem, slips, &mut reading)?;
+            let applied = self.run.update(self.problem, &self.hooks, &mut reading)?;
             let lines = std::mem::take(&mut reading.lines);
             Some(self.run.step(self.problem, applied, lines))
         } else {
@@ -314,12 +294,12 @@ impl<'p> Solver<'p> {
         let t = self.run.t.saturating_add(1);
         let overrides = self.hooks.overrides.get(&t).filter(|o| !o.is_empty());
         let rounding = self.problem.rounding;
-        let slips = self.hooks.slips();
+        let hooks = &self.hooks;
         if rounding.is_none() && overrides.is_none() {
-            self.run.update(self.problem, slips, &mut Exact::default())
+            self.run.update(self.problem, hooks, &mut Exact::default())
         } else {
             self.run
-                .update(self.problem, slips, &mut Values::new(rounding, overrides))
+                .update(self.problem, hooks, &mut Values::new(rounding, overrides))
         }
     }
 }
@@ -411,7 +391,7 @@ impl Run {
     fn update<R: Reading>(
         &mut self,
         problem: &Problem,
-        slips: Slips,
+        hooks: &Hooks,
         r: &mut R,
     ) -> Option<Applied> {
         if self.status.is_some() {
@@ -427,18 +407,18 @@ impl Run {
             .schedule
             .map_or(0, |s| s.first_epoch)
             .saturating_add(self.epochs_done);
-        self.start_from(problem, slips.stale_weights, r);
+        self.start_from(problem, hooks.stale_weights, r);
         // The learning rate of this update.
         let (lr, lr_symbol) = learning_rate(problem, self.epochs_done, t, r);
         let mark = r.mark();
-        self.gradient(problem, batch.clone(), t, slips.deltas, None, r);
+        self.gradient(problem, batch.clone(), t, hooks.deltas, None, r);
         if self.engine.converged(&self.gradient) {
             self.status = Some(Status::Converged);
             return None;
         }
         let mut conjugate = self.optimizer_step(problem, t, (lr, lr_symbol), r);
-        if slips.updated_outer_weights {
-            let again = (batch.clone(), t, (lr, lr_symbol), slips.deltas);
+        if hooks.updated_outer_weights {
+            let again = (batch.clone(), t, (lr, lr_symbol), hooks.deltas);
             if let Some(c) = self.through_updated_weights(problem, again, mark, r) {
                 conjugate = c;
             }
@@ -446,7 +426,7 @@ impl Run {
         if r.unnamed_not_finite() {
             // Nothing is applied yet: the values reading computes the same numbers and names
             // the line for the warning.
-            return self.update(problem, slips, &mut Values::new(None, None));
+            return self.update(problem, hooks, &mut Values::new(None, None));
         }
         let learning_rate = conjugate.as_ref().map_or(lr, |c| c.step_length);
         if self.diverges(problem, t, learning_rate, conjugate.as_ref(), r) {
@@ -582,22 +562,20 @@ impl Run {
                 (&mut self.passes, &mut self.per_sample, &mut self.full_dw),
             );
             net.restrict(&self.full_dw, &mut self.dw);
-            self.gradient.clear();
-            self.gradient.extend(self.dw.iter().map(|d| sign * d));
-            return;
+        } else {
+            // `batch` writes every entry; only the length is set (no `memset` per update).
+            self.dw.resize(self.start.len(), 0.0);
+            neuron::batch(
+                r,
+                problem,
+                &self.start,
+                batch,
+                naming,
+                &mut self.forward,
+                &mut self.per_sample,
+                &mut self.dw,
+            );
         }
-        // `batch` writes every entry; only the length is set (no `memset` per update).
-        self.dw.resize(self.start.len(), 0.0);
-        neuron::batch(
-            r,
-            problem,
-            &self.start,
-            batch,
-            naming,
-            &mut self.forward,
-            &mut self.per_sample,
-            &mut self.dw,
-        );
         self.gradient.clear();
         self.gradient.extend(self.dw.iter().map(|d| sign * d));
     }

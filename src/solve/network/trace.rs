@@ -181,12 +181,10 @@ impl StepParts<'_> {
             .iter()
             .filter_map(|(name, values)| Some((*name, bias_vector(values, span.bias_start, 1.0)?)))
             .collect();
-        let weights_end = full.start + full.rows * full.cols;
         let norm = (full.start..full.end())
             .map(|p| self.gradient.get(p).copied().unwrap_or(0.0).powi(2))
             .sum::<f64>()
             .sqrt();
-        debug_assert!(full.end() >= weights_end);
         LayerStep {
             weights_before: before.weights.iter().map(|r| cleaned(r)).collect(),
             weights_after: after.weights.iter().map(|r| cleaned(r)).collect(),
