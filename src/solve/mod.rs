@@ -140,6 +140,8 @@ struct Run {
     /// updated included) in the lines' sign.
     passes: Vec<SamplePass>,
     full_dw: Vec<f64>,
+    /// The layers a network's pass ran on: the start's weights and the (rounded) fixed biases.
+    layers: Vec<network::Layer>,
     per_sample: Vec<f64>,
     dw: Vec<f64>,
     gradient: Vec<f64>,
@@ -211,6 +213,7 @@ impl<'p> Solver<'p> {
                 forward: Vec::new(),
                 passes: Vec::new(),
                 full_dw: Vec::new(),
+                layers: Vec::new(),
                 per_sample: Vec::new(),
                 dw: Vec::new(),
                 gradient: Vec::new(),
@@ -543,11 +546,11 @@ impl Run {
             }
         };
         if let Some(net) = &problem.network {
-            let mut layers = net.layers_at(&self.start);
+            self.layers = net.layers_at(&self.start);
             if problem.rounding.is_some() && !net.network.update_biases {
                 // Fixed biases are not in the vector the start rounds; a hand calculation
                 // rounds them too.
-                for biases in layers.iter_mut().filter_map(|l| l.biases.as_mut()) {
+                for biases in self.layers.iter_mut().filter_map(|l| l.biases.as_mut()) {
                     biases.iter_mut().for_each(|b| *b = r.round(*b));
                 }
             }
@@ -555,7 +558,7 @@ impl Run {
             network::pass::batch_with(
                 r,
                 &net.model(problem),
-                &layers,
+                &self.layers,
                 Backward { through, slips },
                 batch,
                 naming,
@@ -694,7 +697,7 @@ impl Run {
             let gradient: Vec<f64> = self.full_dw.iter().map(|d| sign * d).collect();
             StepParts {
                 net,
-                before: &net.layers_at(&self.start),
+                before: &self.layers,
                 after: &self.params,
                 gradient: &gradient,
                 sign: problem.conventions.sign.factor(),

@@ -469,3 +469,24 @@ async fn the_openapi_documents_network_examples_are_the_classic_examples_own_num
     let final_network = &schemas["FinalNetwork"]["example"];
     assert_eq!(final_network, &solution["final_network"]);
 }
+
+#[tokio::test]
+async fn a_hand_calculation_shows_the_fixed_biases_it_rounded() {
+    let mut problem = mazur();
+    problem["rounding"] = json!({"decimals": 1});
+    let (status, solution) = post_json("/v1/solve", &problem).await;
+    assert_eq!(status, 200, "{solution}");
+    let step = &solution["steps"][0];
+    // The step shows the biases the pass used: 0.35 to one decimal.
+    let bias = step["layers"][0]["biases_before"][0].as_f64().unwrap();
+    assert_eq!((bias * 10.0).round() / 10.0, bias, "{bias}");
+    let net = step["lines"][0]["value"].as_f64().unwrap();
+    let weights = &step["layers"][0]["weights_before"][0];
+    let inputs = [0.1, 0.1]; // 0.05 and 0.10 to one decimal
+    let expected =
+        weights[0].as_f64().unwrap() * inputs[0] + weights[1].as_f64().unwrap() * inputs[1] + bias;
+    assert!(
+        ((expected * 10.0).round() / 10.0 - net).abs() < 1e-12,
+        "{net} vs {expected}"
+    );
+}
